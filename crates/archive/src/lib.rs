@@ -1,0 +1,1 @@
+//! appaudit-archive (under construction)

@@ -1,0 +1,1 @@
+//! appaudit-axml (under construction)

@@ -1,0 +1,1 @@
+//! appaudit-dex (under construction)

@@ -1,0 +1,1 @@
+//! appaudit-ios (under construction)

@@ -1,0 +1,1 @@
+//! appaudit-policy (under construction)

@@ -1,0 +1,1 @@
+//! appaudit-sdk (under construction)
