@@ -1,1 +1,289 @@
-//! appaudit-policy (under construction)
+//! Reads a privacy policy and extracts, with an exact quote and line for every
+//! item, what it declares: data types (and what it denies), third-party SDKs,
+//! permissions and the presence of the sections regulators look for.
+//!
+//! Input is untrusted: text is decoded (BOM, UTF-8, then detection of
+//! GBK/GB18030/Big5…), HTML and Markdown are turned into numbered lines with
+//! tables as one row per line, and nothing in the text is executed or fetched.
+//! Every quote is an exact substring of the line it cites in
+//! [`PolicyReading::lines`].
+
+#![deny(missing_docs)]
+
+mod analyze;
+mod decode;
+#[cfg(feature = "docx")]
+mod docx;
+mod error;
+mod lexicon;
+mod markup;
+mod render;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use decode::decode_text;
+pub use error::PolicyError;
+pub use lexicon::{BUILTIN_POLICY_LEXICON, KnownSdk, Lexicon};
+pub use render::render_human;
+
+/// Inputs larger than this are refused (real policies are well under 1 MB).
+pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
+
+/// The input format, usually guessed from the file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatHint {
+    /// Plain text.
+    Text,
+    /// Markdown or MDX (inline HTML is understood).
+    Markdown,
+    /// HTML.
+    Html,
+    /// PDF (text layer).
+    Pdf,
+    /// Word DOCX.
+    Docx,
+    /// Unknown: sniffed from the content.
+    Auto,
+}
+
+impl FormatHint {
+    /// The hint for a file name's extension (`Auto` when unknown).
+    pub fn from_path(path: &Path) -> Self {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Self::Text,
+            "md" | "mdx" | "markdown" => Self::Markdown,
+            "html" | "htm" | "xhtml" => Self::Html,
+            "pdf" => Self::Pdf,
+            "docx" => Self::Docx,
+            _ => Self::Auto,
+        }
+    }
+}
+
+/// A section heading (or, with `from_heading: false`, body text showing that a topic is covered).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Section {
+    /// The main kind: `contact`, `user_rights`, `account_cancellation`, `children`, `retention`,
+    /// `cross_border`, `third_party_sharing`, `sdk_list`, `update`, `update_date`, `collection`,
+    /// `cookies`, `security`, `permissions`, `definitions` or `other`.
+    pub kind: String,
+    /// Every kind the heading matches (a heading can cover several topics).
+    pub kinds: Vec<String>,
+    /// The heading text (or the body line, shortened).
+    pub title: String,
+    /// 1-based line.
+    pub line: usize,
+    /// False when the topic was recognised from body text, not from a heading.
+    pub from_heading: bool,
+}
+
+/// A data type the policy mentions.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DataTypeMention {
+    /// Taxonomy data type id, or hypernym id when `category` is true.
+    pub id: String,
+    /// True when the phrase names a category (`device_information`, `location`) rather than one type.
+    pub category: bool,
+    /// The phrase as written in the policy.
+    pub matched: String,
+    /// The clause or cell around it: an exact substring of line `line`.
+    pub quote: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters) of the phrase in the line.
+    pub column: usize,
+    /// Title of the enclosing section.
+    pub section: Option<String>,
+    /// True when the statement is against it ("we do not collect your contacts").
+    pub negated: bool,
+    /// `first_party`, `third_party` or the SDK id whose row or sentence mentions it.
+    pub collector: String,
+}
+
+/// A third-party SDK the policy declares or mentions.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SdkMention {
+    /// SDK database id, `None` when no known SDK matches.
+    pub sdk_id: Option<String>,
+    /// The database's package prefixes for that SDK (dotted).
+    pub packages: Vec<String>,
+    /// The name (or package) as written.
+    pub name_in_text: String,
+    /// The row or sentence: an exact substring of line `line`.
+    pub quote: String,
+    /// 1-based line.
+    pub line: usize,
+    /// Title of the enclosing section.
+    pub section: Option<String>,
+    /// 1.0 for an exact name, alias or package; lower for truncated/garbled packages and fuzzy names;
+    /// 0 when unmatched.
+    pub confidence: f64,
+    /// How it matched: `name`, `package`, `package_prefix`, `package_truncated`, `package_garbled`,
+    /// `fuzzy_name` or `unmatched`.
+    pub match_kind: String,
+    /// Stated purpose, if any.
+    pub purpose: Option<String>,
+    /// Data types the policy attributes to this SDK (taxonomy ids).
+    pub data_types: Vec<String>,
+    /// Package names written in its row or sentence.
+    pub packages_in_text: Vec<String>,
+    /// True when it comes from an SDK table/list rather than running text.
+    pub in_sdk_list: bool,
+    /// Other SDK ids matched in the same row (e.g. a second package of the same vendor).
+    pub related_sdk_ids: Vec<String>,
+    /// Other lines that mention the same SDK.
+    pub other_lines: Vec<usize>,
+}
+
+/// A permission the policy declares.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PermissionMention {
+    /// Permission kind (`camera`, `microphone`, `location`, `storage`, `phone_state`, `contacts`,
+    /// `bluetooth`, `app_list`, …).
+    pub name: String,
+    /// Stated purpose, if any.
+    pub purpose: Option<String>,
+    /// The clause or row: an exact substring of line `line`.
+    pub quote: String,
+    /// 1-based line.
+    pub line: usize,
+    /// Title of the enclosing section.
+    pub section: Option<String>,
+    /// True when the statement is against it ("we do not request camera permission").
+    pub negated: bool,
+}
+
+/// Everything read from one policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyReading {
+    /// `zh` or `en` (the dominant script).
+    pub language: String,
+    /// The format that was read.
+    pub format: FormatHint,
+    /// The detected text encoding (`UTF-8`, `GBK`, `UTF-16LE`, …).
+    pub encoding: String,
+    /// Headings and topics found.
+    pub sections: Vec<Section>,
+    /// Key topics with neither a heading nor body text.
+    pub missing_sections: Vec<String>,
+    /// Data types mentioned (declared and denied).
+    pub data_types: Vec<DataTypeMention>,
+    /// SDKs declared or mentioned, one entry per SDK.
+    pub sdks: Vec<SdkMention>,
+    /// Permissions declared.
+    pub permissions: Vec<PermissionMention>,
+    /// The normalized text, one string per line (line N is `lines[N - 1]`).
+    #[serde(skip)]
+    pub lines: Vec<String>,
+}
+
+/// Reads a policy file; the format comes from the extension, or is sniffed.
+pub fn read_policy_file(path: &Path, lexicon: &Lexicon) -> Result<PolicyReading, PolicyError> {
+    let meta = std::fs::metadata(path).map_err(|source| PolicyError::Io { path: path.to_owned(), source })?;
+    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if len > MAX_INPUT_BYTES {
+        return Err(PolicyError::TooLarge { len, limit: MAX_INPUT_BYTES });
+    }
+    let bytes = std::fs::read(path).map_err(|source| PolicyError::Io { path: path.to_owned(), source })?;
+    read_policy_bytes(&bytes, FormatHint::from_path(path), lexicon)
+}
+
+/// Reads a policy from bytes.
+pub fn read_policy_bytes(bytes: &[u8], hint: FormatHint, lexicon: &Lexicon) -> Result<PolicyReading, PolicyError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(PolicyError::TooLarge { len: bytes.len(), limit: MAX_INPUT_BYTES });
+    }
+    let format = if hint == FormatHint::Auto { sniff(bytes) } else { hint };
+    let (text, encoding, flavor) = match format {
+        FormatHint::Pdf => (extract_pdf_text(bytes)?, "UTF-8", markup::Flavor::Plain),
+        FormatHint::Docx => {
+            let doc = extract_docx(bytes)?;
+            return Ok(analyze::analyze(doc, lexicon, format, "UTF-8"));
+        }
+        FormatHint::Html => {
+            let (t, e) = decode_text(bytes);
+            (t, e, markup::Flavor::Html)
+        }
+        FormatHint::Markdown => {
+            let (t, e) = decode_text(bytes);
+            (t, e, markup::Flavor::Markdown)
+        }
+        FormatHint::Text | FormatHint::Auto => {
+            let (t, e) = decode_text(bytes);
+            (t, e, markup::Flavor::Plain)
+        }
+    };
+    read_policy_text_with(&text, format, encoding, flavor, lexicon)
+}
+
+/// Reads already-decoded text (e.g. PDF text extracted in a child process).
+pub fn read_policy_text(text: &str, hint: FormatHint, lexicon: &Lexicon) -> PolicyReading {
+    let flavor = match hint {
+        FormatHint::Html => markup::Flavor::Html,
+        FormatHint::Markdown => markup::Flavor::Markdown,
+        _ => markup::Flavor::Plain,
+    };
+    read_policy_text_with(text, hint, "UTF-8", flavor, lexicon).unwrap_or_else(|_| analyze::empty(hint))
+}
+
+fn read_policy_text_with(
+    text: &str,
+    format: FormatHint,
+    encoding: &str,
+    flavor: markup::Flavor,
+    lexicon: &Lexicon,
+) -> Result<PolicyReading, PolicyError> {
+    let doc = markup::to_doc(text, flavor);
+    Ok(analyze::analyze(doc, lexicon, format, encoding))
+}
+
+fn sniff(bytes: &[u8]) -> FormatHint {
+    if bytes.starts_with(b"%PDF-") {
+        return FormatHint::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return FormatHint::Docx;
+    }
+    let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(2048)).unwrap_or_default()).to_ascii_lowercase();
+    if head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") {
+        FormatHint::Html
+    } else {
+        FormatHint::Text
+    }
+}
+
+/// Extracts the text layer of a PDF. `pdf-extract` panics on some malformed
+/// files; the panic is caught here, but a caller handling hostile files should
+/// still run this in a child process (stack overflows and runaway memory cannot
+/// be caught) and pass the text to [`read_policy_text`].
+#[cfg(feature = "pdf")]
+pub fn extract_pdf_text(bytes: &[u8]) -> Result<String, PolicyError> {
+    let owned = bytes.to_vec();
+    let result = std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned));
+    match result {
+        Ok(Ok(text)) if !text.trim().is_empty() => Ok(text),
+        Ok(Ok(_)) => Err(PolicyError::Pdf("no text layer (scanned PDF?)".to_owned())),
+        Ok(Err(e)) => Err(PolicyError::Pdf(e.to_string())),
+        Err(_) => Err(PolicyError::Pdf("the PDF extractor panicked on this file".to_owned())),
+    }
+}
+
+/// Extracts the text layer of a PDF (support not compiled in).
+#[cfg(not(feature = "pdf"))]
+pub fn extract_pdf_text(_bytes: &[u8]) -> Result<String, PolicyError> {
+    Err(PolicyError::Unsupported("PDF", "pdf"))
+}
+
+#[cfg(feature = "docx")]
+fn extract_docx(bytes: &[u8]) -> Result<markup::Doc, PolicyError> {
+    docx::docx_to_doc(bytes)
+}
+
+#[cfg(not(feature = "docx"))]
+fn extract_docx(_bytes: &[u8]) -> Result<markup::Doc, PolicyError> {
+    Err(PolicyError::Unsupported("DOCX", "docx"))
+}

@@ -3,10 +3,35 @@
 //! The taxonomy is data (`data/taxonomy.json` at the repository root, embedded
 //! into the binary at compile time); this crate loads and validates it. Every
 //! other part of appaudit names data types by the stable ids defined there.
+//!
+//! Besides the loader, the crate compiles the machine-readable `detect` rules
+//! of the file into fast lookup tables:
+//!
+//! * [`AndroidRules`]: framework API / field / superclass / string-marker /
+//!   permission lookups, called for every instruction of an app;
+//! * [`MethodScan`]: the per-method glue that pairs a call with the argument
+//!   string it needs (`Settings$Secure.getString` + `"android_id"`) and a
+//!   reflective class-name string with a method-name string;
+//! * [`DataAccessCollector`]: aggregates evidence into per-data-type
+//!   [`DataAccess`] records (who reads what, through which API, where);
+//! * [`IosRules`]: Info.plist key, symbol, selector and required-reason lookups.
+#![deny(missing_docs)]
+
+mod android;
+mod collector;
+mod ios;
+mod validate;
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+pub use android::{
+    AndroidRules, ApiRule, DataTypeId, DataTypeMeta, MarkerCondition, MarkerRule, MethodScan,
+    PermissionInfo, RuleKind,
+};
+pub use collector::{Accessor, DataAccess, DataAccessCollector, SAMPLE_CALL_SITES};
+pub use ios::{IosApiRule, IosRule, IosRules};
 
 /// The taxonomy shipped with appaudit, embedded at compile time.
 pub const BUILTIN_JSON: &str = include_str!("../../../data/taxonomy.json");
@@ -105,6 +130,167 @@ pub struct DataType {
     /// GB/T 35273 annex reference.
     #[serde(default)]
     pub gbt35273_annex: Option<String>,
+    /// Machine-readable detection rules.
+    #[serde(default)]
+    pub detect: Detect,
+    /// Public documents the mappings of this type come from (URLs).
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Machine-readable rules that reveal a data type (see `field_notes.detect` in the file).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Detect {
+    /// Android permissions (full names) that grant it.
+    #[serde(default)]
+    pub android_permissions: Vec<String>,
+    /// Framework or SDK methods that reveal it.
+    #[serde(default)]
+    pub android_apis: Vec<AndroidApi>,
+    /// Static fields whose read reveals it.
+    #[serde(default)]
+    pub android_fields: Vec<AndroidField>,
+    /// Constant strings that reveal it.
+    #[serde(default)]
+    pub android_markers: Vec<AndroidMarker>,
+    /// A class extending one of these (Java binary names) reveals it.
+    #[serde(default)]
+    pub android_superclasses: Vec<String>,
+    /// Info.plist purpose-string keys that gate it.
+    #[serde(default)]
+    pub ios_plist_keys: Vec<String>,
+    /// Objective-C classes and selectors that reveal it.
+    #[serde(default)]
+    pub ios_apis: Vec<IosApi>,
+    /// Mach-O symbols (as imported, leading underscore) that reveal it.
+    #[serde(default)]
+    pub ios_symbols: Vec<String>,
+}
+
+/// An Android method rule as written in the file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AndroidApi {
+    /// Java binary name (`android.provider.Settings$Secure`).
+    pub class: String,
+    /// Method name as in bytecode (`<init>` for constructors).
+    pub method: String,
+    /// The call only counts when this argument string occurs in the same method.
+    #[serde(default)]
+    pub requires_marker: Option<String>,
+}
+
+/// An Android static-field rule as written in the file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AndroidField {
+    /// Java binary name.
+    pub class: String,
+    /// Field name.
+    pub field: String,
+}
+
+/// How a marker string is compared with a constant string of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkerMatch {
+    /// The whole constant equals the marker.
+    Exact,
+    /// The constant starts with the marker.
+    Prefix,
+    /// The constant contains the marker.
+    Contains,
+}
+
+/// What a marker proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkerKind {
+    /// Evidence by itself (`content://sms`).
+    Standalone,
+    /// Only an argument of a call that names it in `requires_marker` (`android_id`).
+    Argument,
+}
+
+/// An Android string marker as written in the file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AndroidMarker {
+    /// The marker text.
+    pub string: String,
+    /// How it is compared.
+    #[serde(rename = "match")]
+    pub match_kind: MarkerMatch,
+    /// What it proves.
+    pub kind: MarkerKind,
+}
+
+/// An iOS class + selector rule as written in the file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IosApi {
+    /// Objective-C class name.
+    pub class: String,
+    /// Selector (`requestAccessForEntityType:completionHandler:`).
+    pub selector: String,
+}
+
+/// How an Android permission is granted, for flagging requested permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Protection {
+    /// Runtime permission the user grants in a prompt.
+    Dangerous,
+    /// App-op / special-access / Play-restricted permission (Settings toggle, e.g.
+    /// `SYSTEM_ALERT_WINDOW`, `QUERY_ALL_PACKAGES`, `BIND_ACCESSIBILITY_SERVICE`).
+    Special,
+    /// Granted at install.
+    Normal,
+    /// Only for system, privileged or same-signature apps.
+    Signature,
+    /// Not in the catalogue (vendor or custom permission).
+    Unknown,
+}
+
+impl Protection {
+    /// Whether a requested permission of this level deserves a flag in the report.
+    pub fn is_flagged(self) -> bool {
+        matches!(self, Protection::Dangerous | Protection::Special)
+    }
+}
+
+/// One entry of the top-level Android permission catalogue.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PermissionEntry {
+    /// Full permission name.
+    pub name: String,
+    /// How it is granted.
+    pub protection: Protection,
+    /// Raw AOSP protection level (`signature|appop`), where known.
+    #[serde(default)]
+    pub aosp_protection_level: Option<String>,
+    /// API level that added it, where known.
+    #[serde(default)]
+    pub added_in_api: Option<u32>,
+    /// Why it is classified the way it is.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One Apple required-reason API category.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RequiredReasonCategory {
+    /// `NSPrivacyAccessedAPICategory…`.
+    pub category: String,
+    /// Symbols that fall under it (as imported, leading underscore).
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    /// Selectors that fall under it.
+    #[serde(default)]
+    pub selectors: Vec<String>,
+    /// Approved reason codes.
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Where the category is defined.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// A broad category ("device information") that covers several data types.
@@ -133,6 +319,12 @@ pub struct Taxonomy {
     /// Phrases that negate a statement ("do not collect", 不会收集).
     #[serde(default)]
     pub negation_cues: Bilingual<Vec<String>>,
+    /// Every Android permission the taxonomy knows, with its protection level.
+    #[serde(default)]
+    pub android_permissions: Vec<PermissionEntry>,
+    /// Apple required-reason API categories.
+    #[serde(default)]
+    pub ios_required_reason_apis: Vec<RequiredReasonCategory>,
 }
 
 impl Taxonomy {
@@ -154,32 +346,7 @@ impl Taxonomy {
     }
 
     fn validate(&self) -> Result<(), TaxonomyError> {
-        let mut seen = std::collections::BTreeSet::new();
-        for t in &self.data_types {
-            if !seen.insert(t.id.as_str()) {
-                return Err(TaxonomyError::Invalid(format!("duplicate data type id `{}`", t.id)));
-            }
-        }
-        for (hid, h) in &self.hypernyms {
-            for child in &h.children {
-                if !seen.contains(child.as_str()) && !self.hypernyms.contains_key(child) {
-                    return Err(TaxonomyError::Invalid(format!(
-                        "hypernym `{hid}` names unknown child `{child}`"
-                    )));
-                }
-            }
-        }
-        for t in &self.data_types {
-            for p in &t.parents {
-                if !self.hypernyms.contains_key(p) {
-                    return Err(TaxonomyError::Invalid(format!(
-                        "data type `{}` names unknown parent `{p}`",
-                        t.id
-                    )));
-                }
-            }
-        }
-        Ok(())
+        validate::validate(self).map_err(TaxonomyError::Invalid)
     }
 }
 
@@ -208,5 +375,180 @@ mod tests {
         let json = r#"{"schema_version":"1","data_types":[
             {"id":"a","name":{"en":"A","zh":"甲"},"parents":["nope"]}]}"#;
         assert!(Taxonomy::from_json(json).is_err());
+    }
+
+    #[test]
+    fn every_data_type_is_complete() {
+        let t = Taxonomy::builtin().expect("builtin taxonomy");
+        assert!(t.data_types.len() >= 45, "{} types", t.data_types.len());
+        for dt in &t.data_types {
+            assert!(
+                !dt.name.en.trim().is_empty() && !dt.name.zh.trim().is_empty(),
+                "{} names",
+                dt.id
+            );
+            assert!(
+                dt.name.zh.chars().any(|c| c as u32 >= 0x4e00),
+                "{} zh name is not Chinese",
+                dt.id
+            );
+            assert!(
+                !dt.phrases.en.is_empty() && !dt.phrases.zh.is_empty(),
+                "{} phrases",
+                dt.id
+            );
+            assert!(
+                dt.sources.iter().any(|s| s.starts_with("http")),
+                "{} has no source URL",
+                dt.id
+            );
+            let d = &dt.detect;
+            let android = d.android_permissions.len()
+                + d.android_apis.len()
+                + d.android_fields.len()
+                + d.android_markers.len()
+                + d.android_superclasses.len();
+            let ios = d.ios_plist_keys.len() + d.ios_apis.len() + d.ios_symbols.len();
+            assert!(android + ios > 0, "{} has no detection rule", dt.id);
+            assert!(!dt.parents.is_empty(), "{} has no parent", dt.id);
+        }
+    }
+
+    #[test]
+    fn the_issue_list_of_data_types_is_covered() {
+        let t = Taxonomy::builtin().expect("builtin taxonomy");
+        for id in [
+            "imei",
+            "meid",
+            "imsi",
+            "iccid",
+            "device_serial",
+            "android_id",
+            "oaid",
+            "gaid",
+            "wifi_mac",
+            "phone_number",
+            "precise_location",
+            "coarse_location",
+            "background_location",
+            "wifi_info",
+            "bluetooth_mac",
+            "bluetooth_nearby",
+            "cell_info",
+            "installed_apps",
+            "running_apps",
+            "clipboard",
+            "contacts",
+            "call_log",
+            "sms",
+            "calendar",
+            "camera",
+            "photos_media",
+            "microphone",
+            "sensors",
+            "health_body",
+            "account_info",
+            "notifications",
+            "accessibility",
+            "device_hardware_info",
+            "network_state",
+            "ip_address",
+            "screen_capture",
+            "biometrics",
+        ] {
+            assert!(t.get(id).is_some(), "missing data type {id}");
+        }
+        // Every new type is reachable from a hypernym, so vague policy wording covers it.
+        for dt in &t.data_types {
+            assert!(
+                t.hypernyms.values().any(|h| h.children.contains(&dt.id)),
+                "{} is no hypernym's child",
+                dt.id
+            );
+        }
+    }
+
+    #[test]
+    fn permission_catalogue_covers_every_flagged_permission_of_the_issue() {
+        let t = Taxonomy::builtin().expect("builtin taxonomy");
+        let level = |n: &str| {
+            t.android_permissions
+                .iter()
+                .find(|p| p.name == n)
+                .map(|p| p.protection)
+        };
+        for n in [
+            "QUERY_ALL_PACKAGES",
+            "ACCESS_BACKGROUND_LOCATION",
+            "READ_PHONE_STATE",
+            "SYSTEM_ALERT_WINDOW",
+            "REQUEST_INSTALL_PACKAGES",
+            "MANAGE_EXTERNAL_STORAGE",
+        ] {
+            let name = format!("android.permission.{n}");
+            assert!(level(&name).is_some_and(Protection::is_flagged), "{name}");
+        }
+        assert!(t.android_permissions.len() > 100);
+        assert!(t.ios_required_reason_apis.len() == 5);
+    }
+
+    fn with_detect(detect: &str) -> String {
+        format!(
+            r#"{{"schema_version":"1","android_permissions":[{{"name":"android.permission.CAMERA","protection":"dangerous"}}],
+            "data_types":[{{"id":"a","name":{{"en":"A","zh":"甲"}},"detect":{detect}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn malformed_detect_rules_are_rejected_with_the_culprit_named() {
+        let ok = with_detect(r#"{"android_permissions":["android.permission.CAMERA"]}"#);
+        assert!(Taxonomy::from_json(&ok).is_ok());
+        let cases = [
+            (
+                r#"{"android_permissions":["android.permission.NOPE"]}"#,
+                "android.permission.NOPE",
+            ),
+            (
+                r#"{"android_apis":[{"class":"TelephonyManager","method":"getDeviceId"}]}"#,
+                "TelephonyManager",
+            ),
+            (
+                r#"{"android_apis":[{"class":"a.B","method":"get()"}]}"#,
+                "get()",
+            ),
+            (
+                r#"{"android_apis":[{"class":"a.B","method":"m","requires_marker":"zzz"}]}"#,
+                "zzz",
+            ),
+            (r#"{"android_fields":[{"class":"a/B","field":"F"}]}"#, "a/B"),
+            (
+                r#"{"android_markers":[{"string":"","match":"exact","kind":"standalone"}]}"#,
+                "empty marker",
+            ),
+            (r#"{"ios_symbols":["OBJC_CLASS_$_X"]}"#, "OBJC_CLASS_$_X"),
+        ];
+        for (detect, culprit) in cases {
+            let err = Taxonomy::from_json(&with_detect(detect)).expect_err(detect);
+            assert!(err.to_string().contains(culprit), "{err}");
+        }
+        let bad_enum = with_detect(
+            r#"{"android_markers":[{"string":"x","match":"regex","kind":"standalone"}]}"#,
+        );
+        assert!(matches!(
+            Taxonomy::from_json(&bad_enum),
+            Err(TaxonomyError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn truncated_taxonomy_is_an_error_not_a_panic() {
+        let text = BUILTIN_JSON;
+        let mut cut = 0;
+        while cut < text.len() {
+            if text.is_char_boundary(cut) {
+                assert!(Taxonomy::from_json(&text[..cut]).is_err());
+            }
+            cut += 997;
+        }
     }
 }

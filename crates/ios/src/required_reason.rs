@@ -1,0 +1,170 @@
+//! Apple's required-reason API check: APIs a binary uses whose category no privacy manifest
+//! declares with a reason.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::{IosBundleFacts, MachOFacts};
+
+const TABLE_TOML: &str = include_str!("../data/required_reason_apis.toml");
+
+#[derive(serde::Deserialize)]
+struct Table {
+    category: Vec<CategoryRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct CategoryRow {
+    id: String,
+    symbols: Vec<String>,
+    classes: Vec<String>,
+    selectors: Vec<String>,
+}
+
+fn table() -> &'static [CategoryRow] {
+    static TABLE: OnceLock<Vec<CategoryRow>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        // The file ships inside the crate and a unit test parses it; never panic at run time.
+        toml::from_str::<Table>(TABLE_TOML)
+            .map(|t| t.category)
+            .unwrap_or_default()
+    })
+}
+
+/// A required-reason API category one binary uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequiredReasonUse {
+    /// e.g. `NSPrivacyAccessedAPICategoryFileTimestamp`.
+    pub category: String,
+    /// What shows the use: `symbol _stat`, `class NSUserDefaults`, `selector systemUptime`.
+    pub evidence: Vec<String>,
+}
+
+/// A category used by a binary but declared with a reason in no privacy manifest of the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequiredReasonGap {
+    /// e.g. `NSPrivacyAccessedAPICategoryDiskSpace`.
+    pub category: String,
+    /// Path of the binary that uses it.
+    pub binary: String,
+    /// What shows the use (see [`RequiredReasonUse::evidence`]).
+    pub evidence: Vec<String>,
+}
+
+/// `_stat$INODE64` → `_stat`: macOS symbol variants name the same API.
+fn base_symbol(symbol: &str) -> &str {
+    symbol.split_once('$').map_or(symbol, |(base, _)| base)
+}
+
+/// Required-reason categories one binary uses, from its imported symbols, imported classes and
+/// selectors. Categories come in the order of Apple's documentation.
+pub fn required_reason_uses(facts: &MachOFacts) -> Vec<RequiredReasonUse> {
+    let imported: BTreeSet<&str> = facts
+        .imported_symbols
+        .iter()
+        .map(|s| base_symbol(s))
+        .collect();
+    let mut out = Vec::new();
+    for row in table() {
+        let mut evidence = Vec::new();
+        for symbol in &row.symbols {
+            if imported.contains(symbol.as_str()) {
+                evidence.push(format!("symbol {symbol}"));
+            }
+        }
+        for class in &row.classes {
+            if facts.imported_classes.binary_search(class).is_ok() {
+                evidence.push(format!("class {class}"));
+            }
+        }
+        for selector in &row.selectors {
+            if facts.selectors.binary_search(selector).is_ok() {
+                evidence.push(format!("selector {selector}"));
+            }
+        }
+        if !evidence.is_empty() {
+            out.push(RequiredReasonUse {
+                category: row.id.clone(),
+                evidence,
+            });
+        }
+    }
+    out
+}
+
+/// Categories used by a binary of the input that no privacy manifest in the input declares with
+/// at least one reason. Like Apple's upload check, a declaration in any manifest (the app's or
+/// any SDK's) covers the whole input.
+pub fn required_reason_gaps(facts: &IosBundleFacts) -> Vec<RequiredReasonGap> {
+    let declared: BTreeSet<&str> = facts
+        .privacy_manifests
+        .iter()
+        .flat_map(|m| &m.manifest.accessed_api_types)
+        .filter(|a| !a.reasons.is_empty())
+        .map(|a| a.category.as_str())
+        .collect();
+    let mut gaps = Vec::new();
+    for binary in &facts.binaries {
+        for used in required_reason_uses(&binary.facts) {
+            if !declared.contains(used.category.as_str()) {
+                gaps.push(RequiredReasonGap {
+                    category: used.category,
+                    binary: binary.path.clone(),
+                    evidence: used.evidence,
+                });
+            }
+        }
+    }
+    gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_parses_and_covers_apples_five_categories() {
+        let ids: Vec<&str> = table().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "NSPrivacyAccessedAPICategoryFileTimestamp",
+                "NSPrivacyAccessedAPICategorySystemBootTime",
+                "NSPrivacyAccessedAPICategoryDiskSpace",
+                "NSPrivacyAccessedAPICategoryActiveKeyboards",
+                "NSPrivacyAccessedAPICategoryUserDefaults"
+            ]
+        );
+        for row in table() {
+            assert!(row.symbols.iter().all(|s| s.starts_with('_')), "{}", row.id);
+        }
+    }
+
+    #[test]
+    fn table_agrees_with_the_taxonomy_file() {
+        // The workspace taxonomy lists Apple's API names per category (written from the same
+        // Apple page by another hand): every C function there must be in our table.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/taxonomy.json");
+        let taxonomy: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let apis = taxonomy["apple"]["required_reason_apis"].as_object().unwrap();
+        for row in table() {
+            let theirs = apis[&row.id]["symbols"].as_array().unwrap();
+            for name in theirs.iter().filter_map(|v| v.as_str()) {
+                let is_c_function = name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+                if is_c_function {
+                    let ours = format!("_{name}");
+                    assert!(row.symbols.contains(&ours), "{}: {ours} missing", row.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn base_symbol_strips_variants() {
+        assert_eq!(base_symbol("_stat$INODE64"), "_stat");
+        assert_eq!(base_symbol("_statfs"), "_statfs");
+    }
+}

@@ -1,0 +1,473 @@
+//! Loading, merging and validating signature files.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::glob;
+use crate::schema::{Platform, Rule, RuleKind, Sdk};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_signatures.rs"));
+
+/// Why signatures could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// A directory or file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file is not valid TOML, or its top level is not `[[sdk]]` entries.
+    #[error("{file}: {message}")]
+    Syntax {
+        /// The file name.
+        file: String,
+        /// What the TOML parser says (with line and column).
+        message: String,
+    },
+    /// One entry breaks the schema or a database invariant.
+    #[error("{file}: entry `{entry}`: {message}")]
+    Invalid {
+        /// The file name.
+        file: String,
+        /// The entry's id (or `#index` when it has none).
+        entry: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A set of SDK signatures, validated.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureDb {
+    sdks: Vec<Sdk>,
+    /// File each entry came from, parallel to `sdks`.
+    origins: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureFile {
+    #[serde(default)]
+    sdk: Vec<toml::Value>,
+}
+
+impl SignatureDb {
+    /// The signatures shipped with appaudit (`sdk-signatures/*.toml`, embedded at compile time).
+    pub fn builtin() -> Result<Self, SignatureError> {
+        Self::from_files(BUILTIN_FILES.iter().map(|(name, text)| ((*name).to_owned(), *text)))
+    }
+
+    /// Loads every `*.toml` file of a directory (not recursive), in file-name order.
+    pub fn load_dir(dir: &Path) -> Result<Self, SignatureError> {
+        let io_err = |path: &Path, source| SignatureError::Io { path: path.to_owned(), source };
+        let mut paths = Vec::new();
+        for entry in fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
+            let path = entry.map_err(|e| io_err(dir, e))?.path();
+            if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut texts = Vec::with_capacity(paths.len());
+        for path in &paths {
+            let text = fs::read_to_string(path).map_err(|e| io_err(path, e))?;
+            texts.push((path.display().to_string(), text));
+        }
+        Self::from_files(texts.iter().map(|(name, text)| (name.clone(), text.as_str())))
+    }
+
+    /// Parses one signature file's text; `file` names it in errors.
+    pub fn from_toml(file: &str, text: &str) -> Result<Self, SignatureError> {
+        Self::from_files(std::iter::once((file.to_owned(), text)))
+    }
+
+    fn from_files<'t>(files: impl Iterator<Item = (String, &'t str)>) -> Result<Self, SignatureError> {
+        let mut db = SignatureDb::default();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (file, text) in files {
+            for sdk in parse_file(&file, text)? {
+                if let Some(&first) = seen.get(&sdk.id) {
+                    return Err(SignatureError::Invalid {
+                        file,
+                        entry: sdk.id,
+                        message: format!("duplicate id (first defined in {})", db.origins[first]),
+                    });
+                }
+                seen.insert(sdk.id.clone(), db.sdks.len());
+                db.sdks.push(sdk);
+                db.origins.push(file.clone());
+            }
+        }
+        db.validate()?;
+        Ok(db)
+    }
+
+    /// Adds `other`'s entries: one with an id already present replaces it in place, others are appended.
+    /// The result is validated again (a user rule may clash with a built-in one).
+    pub fn merge(&mut self, other: SignatureDb) -> Result<(), SignatureError> {
+        for (sdk, origin) in other.sdks.into_iter().zip(other.origins) {
+            match self.index_of(&sdk.id) {
+                Some(i) => {
+                    self.sdks[i] = sdk;
+                    self.origins[i] = origin;
+                }
+                None => {
+                    self.sdks.push(sdk);
+                    self.origins.push(origin);
+                }
+            }
+        }
+        self.validate()
+    }
+
+    /// Every SDK, in load order (a [`crate::Hit`]'s `sdk` indexes this slice).
+    pub fn sdks(&self) -> &[Sdk] {
+        &self.sdks
+    }
+
+    /// The SDK with this id.
+    pub fn get(&self, id: &str) -> Option<&Sdk> {
+        self.index_of(id).and_then(|i| self.sdks.get(i))
+    }
+
+    /// The index in [`Self::sdks`] of the SDK with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.sdks.iter().position(|s| s.id == id)
+    }
+
+    /// The file the SDK at `index` was loaded from.
+    pub fn origin(&self, index: usize) -> Option<&str> {
+        self.origins.get(index).map(String::as_str)
+    }
+
+    /// Whether `ancestor` is `index` itself or reachable through its `parent` chain.
+    pub fn is_within(&self, index: usize, ancestor: usize) -> bool {
+        let mut current = Some(index);
+        // The chain is acyclic after validation; the bound guards a database built otherwise.
+        for _ in 0..=self.sdks.len() {
+            match current {
+                Some(i) if i == ancestor => return true,
+                Some(i) => current = self.sdks.get(i).and_then(|s| s.parent.as_deref()).and_then(|p| self.index_of(p)),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// Checks that every `data_types` id is one the taxonomy defines.
+    pub fn check_data_types(&self, taxonomy: &appaudit_taxonomy::Taxonomy) -> Result<(), SignatureError> {
+        for (i, sdk) in self.sdks.iter().enumerate() {
+            for id in &sdk.data_types {
+                if taxonomy.get(id).is_none() {
+                    return Err(self.invalid(i, format!("data type `{id}` is not in the taxonomy")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn invalid(&self, index: usize, message: String) -> SignatureError {
+        SignatureError::Invalid {
+            file: self.origins.get(index).cloned().unwrap_or_default(),
+            entry: self.sdks.get(index).map(|s| s.id.clone()).unwrap_or_default(),
+            message,
+        }
+    }
+
+    fn describe(&self, index: usize) -> String {
+        format!("`{}` ({})", self.sdks.get(index).map_or("", |s| s.id.as_str()), self.origin(index).unwrap_or(""))
+    }
+
+    /// Every invariant of the database; see `sdk-signatures/README.md`.
+    fn validate(&self) -> Result<(), SignatureError> {
+        for (i, sdk) in self.sdks.iter().enumerate() {
+            validate_entry(sdk).map_err(|m| self.invalid(i, m))?;
+            if let Some(parent) = &sdk.parent {
+                if self.index_of(parent).is_none() {
+                    return Err(self.invalid(i, format!("parent `{parent}` does not exist")));
+                }
+                if !self.parent_chain_ends(i) {
+                    return Err(self.invalid(i, "parent chain forms a cycle".to_owned()));
+                }
+            }
+        }
+        self.validate_no_shadowing()
+    }
+
+    /// The top of an entry's parent chain (itself when it has no parent).
+    pub fn family_root(&self, index: usize) -> usize {
+        let mut current = index;
+        for _ in 0..=self.sdks.len() {
+            match self.sdks.get(current).and_then(|s| s.parent.as_deref()).and_then(|p| self.index_of(p)) {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        current
+    }
+
+    fn parent_chain_ends(&self, index: usize) -> bool {
+        let mut current = Some(index);
+        for _ in 0..=self.sdks.len() {
+            match current {
+                None => return true,
+                Some(i) => current = self.sdks.get(i).and_then(|s| s.parent.as_deref()).and_then(|p| self.index_of(p)),
+            }
+        }
+        false
+    }
+
+    /// No rule may duplicate another, and a rule nested inside another SDK's rule (a longer
+    /// package prefix, an exact name a glob also matches) is allowed only inside the same
+    /// `parent` family, where the more specific rule wins.
+    fn validate_no_shadowing(&self) -> Result<(), SignatureError> {
+        // (kind, normalized pattern) -> (sdk, is_prefix)
+        let mut exact: HashMap<(RuleKind, String), usize> = HashMap::new();
+        for (i, sdk) in self.sdks.iter().enumerate() {
+            for kind in RuleKind::ALL {
+                for rule in sdk.rules.of(kind) {
+                    let key = (namespace(kind), normalize(kind, &rule.pattern));
+                    if let Some(&other) = exact.get(&key) {
+                        return Err(self.invalid(
+                            i,
+                            format!(
+                                "{} rule `{}` duplicates a rule of {}",
+                                kind.key(),
+                                rule.pattern,
+                                self.describe(other)
+                            ),
+                        ));
+                    }
+                    exact.insert(key, i);
+                }
+            }
+        }
+        // Nesting is fine inside one vendor family (same root of the parent chain): the longer,
+        // more specific rule names the module. Across families it would silently steal matches.
+        let nested_ok = |inner: usize, outer: usize| self.family_root(inner) == self.family_root(outer);
+        for (i, sdk) in self.sdks.iter().enumerate() {
+            for kind in RuleKind::ALL {
+                for rule in sdk.rules.of(kind) {
+                    let own = normalize(kind, &rule.pattern);
+                    for outer_key in enclosing_prefixes(kind, &own) {
+                        if let Some(&outer) = exact.get(&(namespace(kind), outer_key.clone())) {
+                            if !nested_ok(i, outer) {
+                                return Err(self.invalid(
+                                    i,
+                                    format!(
+                                        "{} rule `{}` lies inside rule `{}` of {}: declare `parent = \"{}\"` or narrow one of them",
+                                        kind.key(),
+                                        rule.pattern,
+                                        outer_key,
+                                        self.describe(outer),
+                                        self.sdks.get(outer).map_or("", |s| s.id.as_str())
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // An exact name that another SDK's glob also matches.
+        for kind in [
+            RuleKind::NativeLib,
+            RuleKind::MetaData,
+            RuleKind::Asset,
+            RuleKind::LibraryMarker,
+            RuleKind::IosFramework,
+            RuleKind::IosBundleId,
+        ] {
+            let mut globs = Vec::new();
+            for (i, sdk) in self.sdks.iter().enumerate() {
+                for rule in sdk.rules.of(kind).iter().filter(|r| glob::is_glob(&r.pattern)) {
+                    let re = regex::Regex::new(&glob::to_regex(&rule.pattern, kind == RuleKind::IosFramework))
+                        .map_err(|e| self.invalid(i, format!("{} glob `{}`: {e}", kind.key(), rule.pattern)))?;
+                    globs.push((i, rule.pattern.as_str(), re));
+                }
+            }
+            for (i, sdk) in self.sdks.iter().enumerate() {
+                for rule in sdk.rules.of(kind).iter().filter(|r| !glob::is_glob(&r.pattern)) {
+                    for (outer, pattern, re) in &globs {
+                        if re.is_match(&rule.pattern) && !nested_ok(i, *outer) {
+                            return Err(self.invalid(
+                                i,
+                                format!(
+                                    "{} rule `{}` is also matched by `{pattern}` of {}",
+                                    kind.key(),
+                                    rule.pattern,
+                                    self.describe(*outer)
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Java packages and manifest components share one namespace (a component is a class).
+fn namespace(kind: RuleKind) -> RuleKind {
+    match kind {
+        RuleKind::Component => RuleKind::JavaPackage,
+        other => other,
+    }
+}
+
+/// The comparable form of a pattern: package prefixes end with `.`, iOS framework names are
+/// case-insensitive, component prefixes `pkg.*` become `pkg.`.
+fn normalize(kind: RuleKind, pattern: &str) -> String {
+    match kind {
+        RuleKind::JavaPackage => format!("{pattern}."),
+        RuleKind::Component => match pattern.strip_suffix('*') {
+            Some(prefix) => prefix.to_owned(),
+            None => pattern.to_owned(),
+        },
+        RuleKind::IosFramework => pattern.to_ascii_lowercase(),
+        _ => pattern.to_owned(),
+    }
+}
+
+/// The normalized prefix rules that would also match anything `own` matches.
+fn enclosing_prefixes(kind: RuleKind, own: &str) -> Vec<String> {
+    match kind {
+        RuleKind::JavaPackage | RuleKind::Component => own
+            .char_indices()
+            .filter(|&(i, c)| c == '.' && i + 1 < own.len())
+            .map(|(i, _)| own[..=i].to_owned())
+            .collect(),
+        RuleKind::ObjcClass => (1..own.len()).filter(|&n| own.is_char_boundary(n)).map(|n| own[..n].to_owned()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn parse_file(file: &str, text: &str) -> Result<Vec<Sdk>, SignatureError> {
+    let parsed: SignatureFile =
+        toml::from_str(text).map_err(|e| SignatureError::Syntax { file: file.to_owned(), message: e.to_string() })?;
+    let mut sdks = Vec::with_capacity(parsed.sdk.len());
+    for (n, value) in parsed.sdk.into_iter().enumerate() {
+        let entry = value.get("id").and_then(toml::Value::as_str).map_or_else(|| format!("#{n}"), str::to_owned);
+        let sdk: Sdk = value.try_into().map_err(|e: toml::de::Error| SignatureError::Invalid {
+            file: file.to_owned(),
+            entry,
+            message: e.message().to_owned(),
+        })?;
+        sdks.push(sdk);
+    }
+    Ok(sdks)
+}
+
+fn is_kebab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+fn is_java_identifier_path(s: &str) -> bool {
+    s.split('.').all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+}
+
+/// Checks one entry on its own; returns what is wrong.
+fn validate_entry(sdk: &Sdk) -> Result<(), String> {
+    if !is_kebab_id(&sdk.id) {
+        return Err("id must be kebab-case ([a-z0-9] words joined by `-`)".to_owned());
+    }
+    if sdk.name.trim().is_empty() || sdk.vendor.trim().is_empty() {
+        return Err("name and vendor must not be empty".to_owned());
+    }
+    if sdk.aliases.iter().any(|a| a.trim().is_empty()) {
+        return Err("empty alias".to_owned());
+    }
+    if sdk.parent.as_deref() == Some(sdk.id.as_str()) {
+        return Err("an SDK cannot be its own parent".to_owned());
+    }
+    if sdk.platforms.is_empty() {
+        return Err("platforms must not be empty".to_owned());
+    }
+    if sdk.category.is_data_processing() && sdk.privacy_policy.is_none() {
+        return Err("a data-processing SDK needs a `privacy_policy` URL".to_owned());
+    }
+    if !sdk.data_types.is_empty() && sdk.data_types_source.is_none() {
+        return Err("`data_types` needs a `data_types_source`".to_owned());
+    }
+    for url in [&sdk.homepage, &sdk.privacy_policy, &sdk.data_types_source].into_iter().flatten() {
+        if url.trim().is_empty() {
+            return Err("empty URL/source field".to_owned());
+        }
+    }
+    if sdk.rules.is_empty() {
+        return Err("no match rule".to_owned());
+    }
+    for platform in [Platform::Android, Platform::Ios] {
+        let has_rules = RuleKind::ALL.iter().any(|k| k.platform() == platform && !sdk.rules.of(*k).is_empty());
+        let declared = sdk.platforms.contains(&platform);
+        if declared && !has_rules {
+            return Err(format!("ships on {platform:?} but has no {platform:?} rule"));
+        }
+        if has_rules && !declared {
+            return Err(format!("has {platform:?} rules but `platforms` lacks it"));
+        }
+    }
+    for kind in RuleKind::ALL {
+        for rule in sdk.rules.of(kind) {
+            validate_rule(kind, rule).map_err(|m| format!("{} rule `{}`: {m}", kind.key(), rule.pattern))?;
+            if sdk.rule_source(rule).is_none_or(|s| s.trim().is_empty()) {
+                return Err(format!("{} rule `{}` has no source (and the entry has no default `source`)", kind.key(), rule.pattern));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_rule(kind: RuleKind, rule: &Rule) -> Result<(), &'static str> {
+    let p = rule.pattern.as_str();
+    if p.is_empty() || p.trim() != p || p.chars().any(char::is_whitespace) {
+        return Err("empty or contains whitespace");
+    }
+    match kind {
+        RuleKind::JavaPackage => {
+            // A single segment is allowed for well-known roots (`okhttp3`, `kotlin`), not for tiny ones.
+            if !is_java_identifier_path(p) || (!p.contains('.') && p.len() < 4) {
+                return Err("must be a dotted package (a lone segment needs 4+ characters; no `/`, no wildcard)");
+            }
+        }
+        RuleKind::Component => {
+            let body = p.strip_suffix(".*").unwrap_or(p);
+            if !is_java_identifier_path(body) || !body.contains('.') {
+                return Err("must be a dotted class name, or a package followed by `.*`");
+            }
+        }
+        RuleKind::ObjcClass => {
+            if p.len() < 3 || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Err("must be an Objective-C identifier prefix of at least 3 characters");
+            }
+        }
+        RuleKind::NativeLib | RuleKind::IosFramework => {
+            if p.contains('/') {
+                return Err("must be a file name, not a path");
+            }
+            if glob::literal_len(p) < 4 {
+                return Err("too unspecific (fewer than 4 literal characters)");
+            }
+        }
+        RuleKind::MetaData | RuleKind::IosBundleId => {
+            if glob::literal_len(p) < 4 {
+                return Err("too unspecific (fewer than 4 literal characters)");
+            }
+        }
+        RuleKind::Asset | RuleKind::LibraryMarker => {
+            if p.starts_with('/') || glob::literal_len(p) < 6 {
+                return Err("must be a relative path with at least 6 literal characters");
+            }
+        }
+    }
+    Ok(())
+}

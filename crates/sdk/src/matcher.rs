@@ -1,0 +1,262 @@
+//! The compiled matcher: one automaton per rule kind, built once per database.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use regex::RegexSet;
+use serde::Serialize;
+
+use crate::db::SignatureDb;
+use crate::glob;
+use crate::schema::RuleKind;
+
+/// One rule that matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Hit<'m> {
+    /// Index into [`SignatureDb::sdks`] of the database the matcher was built from.
+    pub sdk: usize,
+    /// Which kind of rule matched.
+    pub kind: RuleKind,
+    /// Index of the rule in that SDK's rule list of this kind.
+    pub rule: usize,
+    /// The rule's pattern as written in the signature file.
+    pub pattern: &'m str,
+}
+
+#[derive(Debug, Clone)]
+struct RuleRef {
+    sdk: usize,
+    kind: RuleKind,
+    rule: usize,
+    pattern: String,
+}
+
+/// Longest-prefix lookup over literal prefixes, anchored at the start of the input.
+#[derive(Debug, Clone, Default)]
+struct PrefixIndex {
+    automaton: Option<AhoCorasick>,
+    /// Automaton pattern id -> rule.
+    targets: Vec<usize>,
+}
+
+impl PrefixIndex {
+    fn build(prefixes: Vec<(String, usize)>) -> Self {
+        if prefixes.is_empty() {
+            return Self::default();
+        }
+        let (patterns, targets): (Vec<String>, Vec<usize>) = prefixes.into_iter().unzip();
+        // A DFA makes each lookup a table walk over the class name; the database is small
+        // (thousands of states), so its memory is not a concern.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Anchored)
+                    .build(&patterns)
+            })
+            .ok();
+        Self { automaton, targets }
+    }
+
+    fn longest(&self, haystack: &str) -> Option<usize> {
+        let automaton = self.automaton.as_ref()?;
+        let found = automaton.find(Input::new(haystack).anchored(Anchored::Yes))?;
+        self.targets.get(found.pattern().as_usize()).copied()
+    }
+}
+
+/// Exact names plus globs; the most specific match wins.
+#[derive(Debug, Clone, Default)]
+struct GlobIndex {
+    case_insensitive: bool,
+    exact: HashMap<String, usize>,
+    set: Option<RegexSet>,
+    /// Glob number in `set` -> (rule, literal length).
+    globs: Vec<(usize, usize)>,
+}
+
+impl GlobIndex {
+    fn build(patterns: Vec<(String, usize)>, case_insensitive: bool) -> Self {
+        let mut index = GlobIndex { case_insensitive, ..Self::default() };
+        let mut regexes = Vec::new();
+        for (pattern, target) in patterns {
+            if glob::is_glob(&pattern) {
+                regexes.push(glob::to_regex(&pattern, case_insensitive));
+                index.globs.push((target, glob::literal_len(&pattern)));
+            } else {
+                let key = if case_insensitive { pattern.to_ascii_lowercase() } else { pattern };
+                index.exact.entry(key).or_insert(target);
+            }
+        }
+        // Every glob was compiled one by one during validation, so the set compiles too.
+        index.set = (!regexes.is_empty()).then(|| RegexSet::new(&regexes).ok()).flatten();
+        index
+    }
+
+    fn best(&self, name: &str) -> Option<usize> {
+        let exact =
+            if self.case_insensitive { self.exact.get(&name.to_ascii_lowercase()) } else { self.exact.get(name) };
+        if let Some(&target) = exact {
+            return Some(target);
+        }
+        let set = self.set.as_ref()?;
+        set.matches(name)
+            .into_iter()
+            .filter_map(|i| self.globs.get(i).copied())
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(target, _)| target)
+    }
+}
+
+/// Every rule of a [`SignatureDb`], compiled for fast lookups. Build once, share freely.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    rules: Vec<RuleRef>,
+    java: PrefixIndex,
+    component_exact: HashMap<String, usize>,
+    component_prefix: PrefixIndex,
+    objc: PrefixIndex,
+    native_libs: GlobIndex,
+    meta_data: GlobIndex,
+    assets: GlobIndex,
+    library_markers: GlobIndex,
+    ios_frameworks: GlobIndex,
+    ios_bundle_ids: GlobIndex,
+}
+
+/// Symbol-table spellings of an Objective-C class name.
+const OBJC_SYMBOL_PREFIXES: [&str; 4] = ["_OBJC_CLASS_$_", "_OBJC_METACLASS_$_", "OBJC_CLASS_$_", "OBJC_METACLASS_$_"];
+
+/// File suffixes that wrap an iOS framework or library name.
+const IOS_LIBRARY_SUFFIXES: [&str; 5] = [".xcframework", ".framework", ".dylib", ".tbd", ".a"];
+
+impl Matcher {
+    /// Compiles every rule of the database.
+    pub fn new(db: &SignatureDb) -> Self {
+        let mut rules = Vec::new();
+        let mut by_kind: HashMap<RuleKind, Vec<(String, usize)>> = HashMap::new();
+        for (sdk_index, sdk) in db.sdks().iter().enumerate() {
+            for kind in RuleKind::ALL {
+                for (rule_index, rule) in sdk.rules.of(kind).iter().enumerate() {
+                    let target = rules.len();
+                    rules.push(RuleRef { sdk: sdk_index, kind, rule: rule_index, pattern: rule.pattern.clone() });
+                    by_kind.entry(kind).or_default().push((rule.pattern.clone(), target));
+                }
+            }
+        }
+        let mut take = |kind| by_kind.remove(&kind).unwrap_or_default();
+
+        // Package prefixes in both spellings, each ending in its separator so `com/umeng/`
+        // never matches `com/umengx/`.
+        let java = PrefixIndex::build(
+            take(RuleKind::JavaPackage)
+                .into_iter()
+                .flat_map(|(p, t)| [(format!("{}/", p.replace('.', "/")), t), (format!("{p}."), t)])
+                .collect(),
+        );
+        let mut component_exact = HashMap::new();
+        let mut component_prefixes = Vec::new();
+        for (pattern, target) in take(RuleKind::Component) {
+            match pattern.strip_suffix('*') {
+                Some(prefix) => component_prefixes.push((prefix.to_owned(), target)),
+                None => {
+                    component_exact.entry(pattern).or_insert(target);
+                }
+            }
+        }
+        Matcher {
+            java,
+            component_exact,
+            component_prefix: PrefixIndex::build(component_prefixes),
+            objc: PrefixIndex::build(take(RuleKind::ObjcClass)),
+            native_libs: GlobIndex::build(take(RuleKind::NativeLib), false),
+            meta_data: GlobIndex::build(take(RuleKind::MetaData), false),
+            assets: GlobIndex::build(take(RuleKind::Asset), false),
+            library_markers: GlobIndex::build(take(RuleKind::LibraryMarker), false),
+            ios_frameworks: GlobIndex::build(take(RuleKind::IosFramework), true),
+            ios_bundle_ids: GlobIndex::build(take(RuleKind::IosBundleId), false),
+            rules,
+        }
+    }
+
+    fn hit(&self, target: usize) -> Option<Hit<'_>> {
+        self.rules.get(target).map(|r| Hit { sdk: r.sdk, kind: r.kind, rule: r.rule, pattern: &r.pattern })
+    }
+
+    /// The SDK owning a class: accepts DEX descriptors (`Lcom/umeng/analytics/Foo;`, array
+    /// descriptors too), slashed (`com/umeng/Foo`) and dotted (`com.umeng.Foo`) names.
+    /// Matches at package boundaries only; the longest package prefix wins. Does not allocate.
+    pub fn match_class(&self, class: &str) -> Option<Hit<'_>> {
+        let name = class.trim_start_matches('[');
+        let name = name.strip_prefix('L').and_then(|n| n.strip_suffix(';')).unwrap_or(name);
+        self.java.longest(name).and_then(|t| self.hit(t))
+    }
+
+    /// The SDK owning a native library, by file name (a path's directories are ignored).
+    pub fn match_native_lib(&self, file_name: &str) -> Option<Hit<'_>> {
+        let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+        self.native_libs.best(base).and_then(|t| self.hit(t))
+    }
+
+    /// The SDK owning a manifest component (fully qualified dotted class name): component rules
+    /// first (exact, then longest `pkg.*` prefix), then the Java package rules.
+    pub fn match_component(&self, class_name: &str) -> Option<Hit<'_>> {
+        if let Some(&t) = self.component_exact.get(class_name) {
+            return self.hit(t);
+        }
+        self.component_prefix.longest(class_name).and_then(|t| self.hit(t)).or_else(|| self.match_class(class_name))
+    }
+
+    /// The SDK that reads a manifest `<meta-data>` key.
+    pub fn match_meta_data(&self, key: &str) -> Option<Hit<'_>> {
+        self.meta_data.best(key).and_then(|t| self.hit(t))
+    }
+
+    /// The SDK that ships a file at this path inside the package (`assets/…`).
+    pub fn match_asset(&self, path: &str) -> Option<Hit<'_>> {
+        self.assets.best(path.trim_start_matches('/')).and_then(|t| self.hit(t))
+    }
+
+    /// The SDK named by a library marker file (`META-INF/….version`, `….properties`).
+    pub fn match_library_marker(&self, path: &str) -> Option<Hit<'_>> {
+        self.library_markers.best(path.trim_start_matches('/')).and_then(|t| self.hit(t))
+    }
+
+    /// The SDK of an iOS framework or static library. Accepts `AlipaySDK`,
+    /// `AlipaySDK.framework`, `Frameworks/X.framework/X`, `libWeChatSDK.a`,
+    /// `jcore-ios-3.2.5.a` (case-insensitive; a `lib` prefix of a library is optional).
+    pub fn match_ios_framework(&self, name: &str) -> Option<Hit<'_>> {
+        let base = name.trim_end_matches('/').rsplit('/').next().unwrap_or(name);
+        let stem = IOS_LIBRARY_SUFFIXES
+            .iter()
+            .find_map(|suffix| {
+                let cut = base.len().checked_sub(suffix.len())?;
+                let (head, tail) = (base.get(..cut)?, base.get(cut..)?);
+                tail.eq_ignore_ascii_case(suffix).then_some(head)
+            })
+            .unwrap_or(base);
+        self.ios_frameworks
+            .best(stem)
+            .or_else(|| {
+                let without_lib = stem.get(3..).filter(|_| stem.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("lib")))?;
+                self.ios_frameworks.best(without_lib)
+            })
+            .and_then(|t| self.hit(t))
+    }
+
+    /// The SDK of an Objective-C class (`JPUSHService`, or the symbol `_OBJC_CLASS_$_JPUSHService`);
+    /// the longest class-name prefix wins.
+    pub fn match_objc_class(&self, name: &str) -> Option<Hit<'_>> {
+        let class = OBJC_SYMBOL_PREFIXES.iter().find_map(|p| name.strip_prefix(p)).unwrap_or(name);
+        self.objc.longest(class).and_then(|t| self.hit(t))
+    }
+
+    /// The SDK of an embedded framework's `CFBundleIdentifier`.
+    pub fn match_ios_bundle_id(&self, bundle_id: &str) -> Option<Hit<'_>> {
+        self.ios_bundle_ids.best(bundle_id).and_then(|t| self.hit(t))
+    }
+}

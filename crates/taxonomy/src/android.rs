@@ -1,0 +1,986 @@
+//! Compiled Android lookups: framework APIs, static fields, superclasses, string
+//! markers and permissions, all keyed for allocation-free lookups from bytecode.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Serialize;
+
+use crate::collector::DataAccessCollector;
+use crate::{MarkerKind, MarkerMatch, Protection, Taxonomy};
+
+/// FNV-1a: the keys are short ASCII names and the tables are built from our own
+/// data (input only queries them), so a fast non-keyed hash is safe here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+
+/// Index of a data type in the taxonomy the rules were built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DataTypeId(pub(crate) u16);
+
+impl DataTypeId {
+    /// Position of the data type in `Taxonomy::data_types`.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// Names of a data type, copied out of the taxonomy.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataTypeMeta {
+    /// Stable id (`imei`).
+    pub id: String,
+    /// English name.
+    pub name_en: String,
+    /// Chinese name.
+    pub name_zh: String,
+}
+
+/// What kind of code element a rule matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// A method invocation.
+    Method,
+    /// A static field read.
+    Field,
+    /// A class extending the rule's class.
+    Superclass,
+}
+
+/// Data types a call reveals only together with an argument string in the same method.
+#[derive(Debug, Clone)]
+pub struct MarkerCondition {
+    /// The argument string (`android_id`).
+    pub marker: String,
+    /// Data types revealed when the marker is present.
+    pub data_types: Vec<DataTypeId>,
+}
+
+/// A sensitive API, field or superclass.
+#[derive(Debug, Clone)]
+pub struct ApiRule {
+    /// Display form for reports: `TelephonyManager.getDeviceId`, `Build.SERIAL`,
+    /// `extends NotificationListenerService` (short class name for `android.*`/`java.*`,
+    /// the full name otherwise, so `com.huawei…AdvertisingIdClient` and the GMS one stay apart).
+    pub display: String,
+    /// Java binary name of the class.
+    pub class: String,
+    /// Method or field name (empty for a superclass rule).
+    pub member: String,
+    /// What it matches.
+    pub kind: RuleKind,
+    /// Data types revealed by the call alone.
+    pub data_types: Vec<DataTypeId>,
+    /// Data types revealed only with an argument marker in the same method.
+    pub marker_conditions: Vec<MarkerCondition>,
+}
+
+impl ApiRule {
+    /// The data types revealed when `marker` is one of the method's constant strings.
+    pub fn data_types_with_marker(&self, marker: &str) -> &[DataTypeId] {
+        self.marker_conditions
+            .iter()
+            .find(|c| c.marker == marker)
+            .map_or(&[], |c| c.data_types.as_slice())
+    }
+}
+
+/// A constant string that reveals a data type.
+#[derive(Debug, Clone)]
+pub struct MarkerRule {
+    /// The marker text.
+    pub text: String,
+    /// How it is compared.
+    pub match_kind: MarkerMatch,
+    /// Standalone evidence or call argument.
+    pub kind: MarkerKind,
+    /// Data types it reveals (for argument markers: the types that declare it).
+    pub data_types: Vec<DataTypeId>,
+}
+
+/// Classification of one Android permission.
+#[derive(Debug, Clone, Serialize)]
+pub struct PermissionInfo {
+    /// Full name.
+    pub name: String,
+    /// How it is granted.
+    pub protection: Protection,
+    /// Raw AOSP level, where known.
+    pub aosp_protection_level: Option<String>,
+    /// Data types it grants.
+    #[serde(skip)]
+    pub data_types: Vec<DataTypeId>,
+}
+
+#[derive(Debug, Default)]
+struct ClassRules {
+    methods: FastMap<Box<str>, u32>,
+    fields: FastMap<Box<str>, u32>,
+    superclass: Option<u32>,
+}
+
+/// Compiled Android rules. Build once per run with [`AndroidRules::new`]; every lookup
+/// is a hash probe on borrowed `&str` keys and allocates nothing.
+#[derive(Debug)]
+pub struct AndroidRules {
+    types: Vec<DataTypeMeta>,
+    rules: Vec<ApiRule>,
+    classes: Vec<ClassRules>,
+    /// Keyed by internal name `android/telephony/TelephonyManager`.
+    by_internal: FastMap<Box<str>, u32>,
+    /// Keyed by binary name `android.telephony.TelephonyManager` (also the reflection form).
+    by_binary: FastMap<Box<str>, u32>,
+    /// Every method name of a rule, for pairing reflective strings.
+    member_names: FastSet<Box<str>>,
+    markers: Vec<MarkerRule>,
+    exact_standalone: FastMap<Box<str>, u32>,
+    argument_markers: FastMap<Box<str>, u32>,
+    /// Prefix/contains standalone markers; pattern i is `markers[searched[i]]`.
+    searcher: Option<AhoCorasick>,
+    searched: Vec<u32>,
+    permissions: Vec<PermissionInfo>,
+    permission_index: FastMap<Box<str>, u32>,
+}
+
+/// The part of a class name lookups are keyed by, and which table it belongs to.
+enum ClassKey<'a> {
+    Internal(&'a str),
+    Binary(&'a str),
+}
+
+fn class_key(class: &str) -> ClassKey<'_> {
+    if let Some(inner) = class.strip_prefix('L').and_then(|r| r.strip_suffix(';')) {
+        ClassKey::Internal(inner)
+    } else if class.contains('/') {
+        ClassKey::Internal(class)
+    } else {
+        ClassKey::Binary(class)
+    }
+}
+
+fn display_class(binary: &str) -> &str {
+    if binary.starts_with("android.") || binary.starts_with("java.") {
+        binary.rsplit('.').next().unwrap_or(binary)
+    } else {
+        binary
+    }
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+impl AndroidRules {
+    /// Compiles the `detect` rules and the permission catalogue of `taxonomy`.
+    ///
+    /// Rules naming the same class and member are merged (their data types united), so
+    /// `TelephonyManager.getDeviceId` is one rule revealing both `imei` and `meid`.
+    pub fn new(taxonomy: &Taxonomy) -> Self {
+        let mut this = AndroidRules {
+            types: Vec::new(),
+            rules: Vec::new(),
+            classes: Vec::new(),
+            by_internal: FastMap::default(),
+            by_binary: FastMap::default(),
+            member_names: FastSet::default(),
+            markers: Vec::new(),
+            exact_standalone: FastMap::default(),
+            argument_markers: FastMap::default(),
+            searcher: None,
+            searched: Vec::new(),
+            permissions: Vec::new(),
+            permission_index: FastMap::default(),
+        };
+        // Ids are u16; a taxonomy beyond that is not a realistic file, and the
+        // extra types are skipped rather than aliased.
+        for (i, dt) in taxonomy.data_types.iter().enumerate() {
+            let Ok(idx) = u16::try_from(i) else { break };
+            let id = DataTypeId(idx);
+            this.types.push(DataTypeMeta {
+                id: dt.id.clone(),
+                name_en: dt.name.en.clone(),
+                name_zh: dt.name.zh.clone(),
+            });
+            let d = &dt.detect;
+            for a in &d.android_apis {
+                let r = this.rule_for(&a.class, &a.method, RuleKind::Method);
+                match &a.requires_marker {
+                    None => push_unique(&mut r.data_types, id),
+                    Some(marker) => {
+                        if let Some(c) =
+                            r.marker_conditions.iter_mut().find(|c| &c.marker == marker)
+                        {
+                            push_unique(&mut c.data_types, id);
+                        } else {
+                            r.marker_conditions.push(MarkerCondition {
+                                marker: marker.clone(),
+                                data_types: vec![id],
+                            });
+                        }
+                    }
+                }
+            }
+            for f in &d.android_fields {
+                let r = this.rule_for(&f.class, &f.field, RuleKind::Field);
+                push_unique(&mut r.data_types, id);
+            }
+            for s in &d.android_superclasses {
+                let r = this.rule_for(s, "", RuleKind::Superclass);
+                push_unique(&mut r.data_types, id);
+            }
+            for m in &d.android_markers {
+                let existing = this
+                    .markers
+                    .iter_mut()
+                    .find(|r| r.text == m.string && r.match_kind == m.match_kind);
+                match existing {
+                    Some(r) => push_unique(&mut r.data_types, id),
+                    None => this.markers.push(MarkerRule {
+                        text: m.string.clone(),
+                        match_kind: m.match_kind,
+                        kind: m.kind,
+                        data_types: vec![id],
+                    }),
+                }
+            }
+        }
+
+        let mut patterns = Vec::new();
+        for (i, m) in this.markers.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            match (m.kind, m.match_kind) {
+                (MarkerKind::Argument, _) => {
+                    this.argument_markers.insert(m.text.as_str().into(), i);
+                }
+                (MarkerKind::Standalone, MarkerMatch::Exact) => {
+                    this.exact_standalone.insert(m.text.as_str().into(), i);
+                }
+                (MarkerKind::Standalone, _) => {
+                    patterns.push(m.text.clone());
+                    this.searched.push(i);
+                }
+            }
+        }
+        if !patterns.is_empty() {
+            // Standard semantics so overlapping iteration reports every marker.
+            this.searcher = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok();
+        }
+
+        let mut granted: BTreeMap<&str, Vec<DataTypeId>> = BTreeMap::new();
+        for (i, dt) in taxonomy.data_types.iter().enumerate() {
+            let Ok(idx) = u16::try_from(i) else { break };
+            for p in &dt.detect.android_permissions {
+                push_unique(granted.entry(p.as_str()).or_default(), DataTypeId(idx));
+            }
+        }
+        for p in &taxonomy.android_permissions {
+            let Ok(i) = u32::try_from(this.permissions.len()) else {
+                break;
+            };
+            if this.permission_index.contains_key(p.name.as_str()) {
+                continue;
+            }
+            this.permission_index.insert(p.name.as_str().into(), i);
+            this.permissions.push(PermissionInfo {
+                name: p.name.clone(),
+                protection: p.protection,
+                aosp_protection_level: p.aosp_protection_level.clone(),
+                data_types: granted.get(p.name.as_str()).cloned().unwrap_or_default(),
+            });
+        }
+        this
+    }
+
+    fn rule_for(&mut self, class: &str, member: &str, kind: RuleKind) -> &mut ApiRule {
+        let class_idx = match self.by_binary.get(class) {
+            Some(&c) => c,
+            None => {
+                let c = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+                self.classes.push(ClassRules::default());
+                self.by_binary.insert(class.into(), c);
+                self.by_internal.insert(class.replace('.', "/").into(), c);
+                c
+            }
+        };
+        let next = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
+        let class_rules = &mut self.classes[class_idx as usize];
+        let slot = match kind {
+            RuleKind::Method => *class_rules.methods.entry(member.into()).or_insert(next),
+            RuleKind::Field => *class_rules.fields.entry(member.into()).or_insert(next),
+            RuleKind::Superclass => *class_rules.superclass.get_or_insert(next),
+        };
+        if slot == next {
+            let short = display_class(class);
+            let display = match kind {
+                RuleKind::Method | RuleKind::Field => format!("{short}.{member}"),
+                RuleKind::Superclass => format!("extends {short}"),
+            };
+            if kind == RuleKind::Method {
+                self.member_names.insert(member.into());
+            }
+            self.rules.push(ApiRule {
+                display,
+                class: class.to_owned(),
+                member: member.to_owned(),
+                kind,
+                data_types: Vec::new(),
+                marker_conditions: Vec::new(),
+            });
+        }
+        &mut self.rules[slot as usize]
+    }
+
+    fn class(&self, class: &str) -> Option<&ClassRules> {
+        let idx = match class_key(class) {
+            ClassKey::Internal(k) => self.by_internal.get(k),
+            ClassKey::Binary(k) => self.by_binary.get(k),
+        }?;
+        self.classes.get(*idx as usize)
+    }
+
+    /// The rule for a method invocation. `class` may be a descriptor
+    /// (`Landroid/provider/Settings$Secure;`), an internal name
+    /// (`android/provider/Settings$Secure`, as javap prints) or a binary name
+    /// (`android.provider.Settings$Secure`).
+    pub fn api(&self, class: &str, method: &str) -> Option<&ApiRule> {
+        let idx = self.class(class)?.methods.get(method)?;
+        self.rules.get(*idx as usize)
+    }
+
+    /// The rule for a static field read (`Landroid/os/Build;`, `SERIAL`).
+    pub fn field(&self, class: &str, field: &str) -> Option<&ApiRule> {
+        let idx = self.class(class)?.fields.get(field)?;
+        self.rules.get(*idx as usize)
+    }
+
+    /// The rule for a class whose direct superclass is `superclass`
+    /// (e.g. a `NotificationListenerService` subclass). Only the direct superclass is
+    /// matched; resolving the chain through app classes is the caller's job.
+    pub fn superclass(&self, superclass: &str) -> Option<&ApiRule> {
+        let idx = self.class(superclass)?.superclass?;
+        self.rules.get(idx as usize)
+    }
+
+    /// Standalone markers that `constant` (one constant string of the app) satisfies,
+    /// deduplicated, in taxonomy order. Allocates only when something matches.
+    /// Argument markers (`android_id`) are not returned: alone they prove nothing;
+    /// see [`AndroidRules::argument_marker`] and [`MethodScan`].
+    pub fn find_markers(&self, constant: &str) -> Vec<&MarkerRule> {
+        self.marker_indices(constant)
+            .iter()
+            .filter_map(|&i| self.markers.get(i as usize))
+            .collect()
+    }
+
+    fn marker_indices(&self, constant: &str) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        if let Some(&i) = self.exact_standalone.get(constant) {
+            found.push(i);
+        }
+        if let Some(searcher) = &self.searcher {
+            for m in searcher.find_overlapping_iter(constant) {
+                let Some(&marker_idx) = self.searched.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                let Some(rule) = self.markers.get(marker_idx as usize) else {
+                    continue;
+                };
+                let ok = match rule.match_kind {
+                    MarkerMatch::Prefix => m.start() == 0,
+                    MarkerMatch::Contains => true,
+                    MarkerMatch::Exact => m.start() == 0 && m.end() == constant.len(),
+                };
+                if ok {
+                    push_unique(&mut found, marker_idx);
+                }
+            }
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// The argument marker equal to `constant`, if any (`android_id`).
+    pub fn argument_marker(&self, constant: &str) -> Option<&MarkerRule> {
+        let idx = self.argument_markers.get(constant)?;
+        self.markers.get(*idx as usize)
+    }
+
+    /// All markers (standalone and argument).
+    pub fn markers(&self) -> &[MarkerRule] {
+        &self.markers
+    }
+
+    /// All API, field and superclass rules.
+    pub fn rules(&self) -> &[ApiRule] {
+        &self.rules
+    }
+
+    /// Classification of a requested permission; `None` for permissions not in the
+    /// catalogue (treat as [`Protection::Unknown`]).
+    pub fn permission(&self, name: &str) -> Option<&PermissionInfo> {
+        let idx = self.permission_index.get(name)?;
+        self.permissions.get(*idx as usize)
+    }
+
+    /// Protection level of a permission, [`Protection::Unknown`] when not catalogued.
+    pub fn protection(&self, name: &str) -> Protection {
+        self.permission(name)
+            .map_or(Protection::Unknown, |p| p.protection)
+    }
+
+    /// Names of a data type.
+    pub fn data_type(&self, id: DataTypeId) -> Option<&DataTypeMeta> {
+        self.types.get(id.index())
+    }
+
+    /// Id of a data type by its stable string id.
+    pub fn data_type_id(&self, id: &str) -> Option<DataTypeId> {
+        let pos = self.types.iter().position(|t| t.id == id)?;
+        u16::try_from(pos).ok().map(DataTypeId)
+    }
+
+    /// Number of data types.
+    pub fn data_type_count(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Whether `constant` equals the binary name of a class some rule names (a
+    /// reflection target such as `"android.telephony.TelephonyManager"`).
+    fn reflective_class(&self, constant: &str) -> Option<u32> {
+        self.by_binary.get(constant).copied()
+    }
+
+    fn reflective_member(&self, constant: &str) -> Option<&str> {
+        self.member_names.get(constant).map(|b| &**b)
+    }
+
+    fn rule_by_index(&self, idx: u32) -> Option<&ApiRule> {
+        self.rules.get(idx as usize)
+    }
+
+    fn marker_by_index(&self, idx: u32) -> Option<&MarkerRule> {
+        self.markers.get(idx as usize)
+    }
+
+    fn method_rule_index(&self, class_idx: u32, member: &str) -> Option<u32> {
+        self.classes
+            .get(class_idx as usize)?
+            .methods
+            .get(member)
+            .copied()
+    }
+}
+
+/// Per-method evidence gathering: feed it the invokes, static field reads and constant
+/// strings of ONE method (or one class, for more recall and less precision), then
+/// [`MethodScan::flush`] into a collector. It resolves the co-occurrence rules:
+///
+/// * a call whose data types depend on an argument (`Settings$Secure.getString`) counts
+///   only for the argument markers (`"android_id"`) seen in the same scope;
+/// * a reflective call counts when the scope holds both the class-name string
+///   (`"android.telephony.TelephonyManager"`) and a method-name string of a rule of that
+///   class (`"getDeviceId"`); each alone proves nothing.
+///
+/// Buffers are reused across methods; their size is bounded by the number of rules,
+/// whatever the method contains.
+#[derive(Debug)]
+pub struct MethodScan<'r> {
+    rules: &'r AndroidRules,
+    calls: Vec<u32>,
+    reflective_classes: Vec<u32>,
+    reflective_members: Vec<&'r str>,
+    arguments: Vec<&'r str>,
+    markers: Vec<u32>,
+}
+
+impl<'r> MethodScan<'r> {
+    /// An empty scan over `rules`.
+    pub fn new(rules: &'r AndroidRules) -> Self {
+        MethodScan {
+            rules,
+            calls: Vec::new(),
+            reflective_classes: Vec::new(),
+            reflective_members: Vec::new(),
+            arguments: Vec::new(),
+            markers: Vec::new(),
+        }
+    }
+
+    /// An invoke of `class`→`method` (any descriptor form). Returns whether it hit a rule.
+    pub fn invoke(&mut self, class: &str, method: &str) -> bool {
+        let Some(idx) = self.rules.class(class).and_then(|c| c.methods.get(method)) else {
+            return false;
+        };
+        push_unique(&mut self.calls, *idx);
+        true
+    }
+
+    /// A static field read. Returns whether it hit a rule.
+    pub fn field(&mut self, class: &str, field: &str) -> bool {
+        let Some(idx) = self.rules.class(class).and_then(|c| c.fields.get(field)) else {
+            return false;
+        };
+        push_unique(&mut self.calls, *idx);
+        true
+    }
+
+    /// A class the method references without calling a rule of it (`checkcast`,
+    /// `const-class`, an invoke of another method): it stands in for the class-name
+    /// string when the method reflects on an object of that class.
+    pub fn class_reference(&mut self, class: &str) -> bool {
+        let idx = match class_key(class) {
+            ClassKey::Internal(k) => self.rules.by_internal.get(k),
+            ClassKey::Binary(k) => self.rules.by_binary.get(k),
+        };
+        let Some(&idx) = idx else { return false };
+        push_unique(&mut self.reflective_classes, idx);
+        true
+    }
+
+    /// A constant string loaded by the method. Returns whether it was relevant.
+    pub fn string(&mut self, constant: &str) -> bool {
+        let rules = self.rules;
+        let mut relevant = false;
+        if let Some(m) = rules.argument_markers.get_key_value(constant) {
+            push_unique(&mut self.arguments, &**m.0);
+            relevant = true;
+        }
+        if let Some(c) = rules.reflective_class(constant) {
+            push_unique(&mut self.reflective_classes, c);
+            relevant = true;
+        }
+        if let Some(name) = rules.reflective_member(constant) {
+            push_unique(&mut self.reflective_members, name);
+            relevant = true;
+        }
+        for idx in rules.marker_indices(constant) {
+            push_unique(&mut self.markers, idx);
+            relevant = true;
+        }
+        relevant
+    }
+
+    /// Whether nothing relevant was fed since the last flush.
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+            && self.reflective_classes.is_empty()
+            && self.reflective_members.is_empty()
+            && self.arguments.is_empty()
+            && self.markers.is_empty()
+    }
+
+    /// Records the evidence of the scope into `out`, attributed to `accessor` (an SDK id,
+    /// `None` for the app) at call site `caller_class`→`caller_method`, and clears the scan.
+    pub fn flush(
+        &mut self,
+        out: &mut DataAccessCollector<'_>,
+        accessor: Option<&str>,
+        caller_class: &str,
+        caller_method: &str,
+    ) {
+        let rules = self.rules;
+        let site = (accessor, caller_class, caller_method);
+        for &idx in &self.calls {
+            if let Some(rule) = rules.rule_by_index(idx) {
+                out.record_call(site.0, site.1, site.2, rule);
+                for arg in &self.arguments {
+                    out.record_call_with_marker(site.0, site.1, site.2, rule, arg);
+                }
+            }
+        }
+        for &class_idx in &self.reflective_classes {
+            for member in &self.reflective_members {
+                let Some(idx) = rules.method_rule_index(class_idx, member) else {
+                    continue;
+                };
+                // A direct call of the same API in the scope already says it all.
+                if self.calls.contains(&idx) {
+                    continue;
+                }
+                if let Some(rule) = rules.rule_by_index(idx) {
+                    out.record_reflective_call(site.0, site.1, site.2, rule, None);
+                    for arg in &self.arguments {
+                        out.record_reflective_call(site.0, site.1, site.2, rule, Some(arg));
+                    }
+                }
+            }
+        }
+        for &idx in &self.markers {
+            if let Some(marker) = rules.marker_by_index(idx) {
+                out.record_marker(site.0, site.1, site.2, marker);
+            }
+        }
+        self.clear();
+    }
+
+    /// Drops the evidence gathered since the last flush.
+    pub fn clear(&mut self) {
+        self.calls.clear();
+        self.reflective_classes.clear();
+        self.reflective_members.clear();
+        self.arguments.clear();
+        self.markers.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> AndroidRules {
+        AndroidRules::new(&Taxonomy::builtin().expect("builtin taxonomy"))
+    }
+
+    fn ids(rules: &AndroidRules, types: &[DataTypeId]) -> Vec<String> {
+        let mut v: Vec<String> = types
+            .iter()
+            .filter_map(|t| rules.data_type(*t))
+            .map(|m| m.id.clone())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn api_lookup_accepts_every_class_name_form() {
+        let r = rules();
+        for class in [
+            "Landroid/telephony/TelephonyManager;",
+            "android/telephony/TelephonyManager",
+            "android.telephony.TelephonyManager",
+        ] {
+            let rule = r
+                .api(class, "getDeviceId")
+                .unwrap_or_else(|| panic!("{class}"));
+            assert_eq!(rule.display, "TelephonyManager.getDeviceId");
+            // getDeviceId returns the IMEI on GSM and the MEID on CDMA phones (API reference).
+            assert_eq!(ids(&r, &rule.data_types), ["imei", "meid"]);
+        }
+        let imsi = r
+            .api("Landroid/telephony/TelephonyManager;", "getSubscriberId")
+            .expect("imsi");
+        assert_eq!(ids(&r, &imsi.data_types), ["imsi"]);
+        assert!(
+            r.api("Landroid/telephony/TelephonyManager;", "getPhoneType")
+                .is_none()
+        );
+        assert!(
+            r.api("Lcom/example/TelephonyManager;", "getDeviceId")
+                .is_none()
+        );
+        assert!(r.api("", "").is_none());
+        assert!(r.api("L;", "getDeviceId").is_none());
+        assert!(r.api(";L", "getDeviceId").is_none());
+    }
+
+    #[test]
+    fn inner_class_and_conditional_rule() {
+        let r = rules();
+        let rule = r
+            .api("Landroid/provider/Settings$Secure;", "getString")
+            .expect("Settings$Secure");
+        assert!(
+            rule.data_types.is_empty(),
+            "getString alone reveals nothing"
+        );
+        assert_eq!(
+            ids(&r, rule.data_types_with_marker("android_id")),
+            ["android_id"]
+        );
+        assert_eq!(
+            ids(&r, rule.data_types_with_marker("bluetooth_address")),
+            ["bluetooth_mac"]
+        );
+        assert!(rule.data_types_with_marker("screen_brightness").is_empty());
+        // The outer class is a different class.
+        assert!(r.api("Landroid/provider/Settings;", "getString").is_none());
+        assert!(
+            r.api("android.provider.Settings$Secure", "getString")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn fields_superclasses_and_constructors() {
+        let r = rules();
+        let serial = r
+            .field("Landroid/os/Build;", "SERIAL")
+            .expect("Build.SERIAL");
+        assert_eq!(ids(&r, &serial.data_types), ["device_serial"]);
+        assert_eq!(serial.kind, RuleKind::Field);
+        assert!(r.field("Landroid/os/Build;", "SERIAL_X").is_none());
+        assert!(
+            r.api("Landroid/os/Build;", "SERIAL").is_none(),
+            "fields are not methods"
+        );
+        let sms = r
+            .field("Landroid/provider/Telephony$Sms;", "CONTENT_URI")
+            .expect("sms uri");
+        assert_eq!(ids(&r, &sms.data_types), ["sms"]);
+        let nls = r
+            .superclass("Landroid/service/notification/NotificationListenerService;")
+            .expect("listener");
+        assert_eq!(ids(&r, &nls.data_types), ["notifications"]);
+        assert!(r.superclass("Landroid/app/Activity;").is_none());
+        let rec = r
+            .api("Landroid/media/AudioRecord;", "<init>")
+            .expect("AudioRecord ctor");
+        assert_eq!(ids(&r, &rec.data_types), ["microphone"]);
+    }
+
+    #[test]
+    fn sdk_identifier_apis_stay_apart() {
+        let r = rules();
+        let gms = r
+            .api(
+                "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;",
+                "getAdvertisingIdInfo",
+            )
+            .expect("gms");
+        let hms = r
+            .api(
+                "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;",
+                "getAdvertisingIdInfo",
+            )
+            .expect("hms");
+        assert_eq!(ids(&r, &gms.data_types), ["gaid"]);
+        assert_eq!(ids(&r, &hms.data_types), ["oaid"]);
+        assert_ne!(gms.display, hms.display);
+        let msa = r
+            .api("Lcom/bun/miitmdid/core/MdidSdkHelper;", "InitSdk")
+            .expect("msa");
+        assert_eq!(ids(&r, &msa.data_types), ["oaid"]);
+        let supplier = r
+            .api("Lcom/bun/miitmdid/interfaces/IdSupplier;", "getOAID")
+            .expect("supplier");
+        assert_eq!(ids(&r, &supplier.data_types), ["oaid"]);
+    }
+
+    #[test]
+    fn markers_respect_their_match_mode() {
+        let r = rules();
+        let texts =
+            |s: &str| -> Vec<String> { r.find_markers(s).iter().map(|m| m.text.clone()).collect() };
+        assert_eq!(texts("content://sms/inbox"), ["content://sms"]);
+        assert!(
+            texts("see content://sms").is_empty(),
+            "prefix marker inside text"
+        );
+        assert_eq!(texts("cat /proc/net/arp"), ["/proc/net/arp"]);
+        assert_eq!(texts("ro.serialno"), ["ro.serialno"]);
+        assert!(
+            texts("ro.serialno.x").is_empty(),
+            "exact marker with a suffix"
+        );
+        assert!(
+            texts("android_id").is_empty(),
+            "argument markers are not standalone"
+        );
+        assert!(r.argument_marker("android_id").is_some());
+        assert!(r.argument_marker("android_idx").is_none());
+        assert!(texts("").is_empty());
+        assert_eq!(
+            texts("content://com.android.contacts/data/phones"),
+            ["content://com.android.contacts"]
+        );
+        assert_eq!(
+            texts("content://com.vivo.vms.IdProvider/IdentifierId/OAID"),
+            ["content://com.vivo.vms.IdProvider/IdentifierId"]
+        );
+        // Non-ASCII and long strings are fine.
+        assert!(texts(&"设备".repeat(10_000)).is_empty());
+    }
+
+    #[test]
+    fn permission_protection_levels_follow_the_android_reference() {
+        let r = rules();
+        // Levels from developer.android.com/reference/android/Manifest.permission and the
+        // special-access list of the permissions overview.
+        let cases = [
+            ("android.permission.READ_PHONE_STATE", Protection::Dangerous),
+            (
+                "android.permission.ACCESS_BACKGROUND_LOCATION",
+                Protection::Dangerous,
+            ),
+            (
+                "android.permission.ACCESS_FINE_LOCATION",
+                Protection::Dangerous,
+            ),
+            (
+                "android.permission.POST_NOTIFICATIONS",
+                Protection::Dangerous,
+            ),
+            ("android.permission.QUERY_ALL_PACKAGES", Protection::Special),
+            (
+                "android.permission.SYSTEM_ALERT_WINDOW",
+                Protection::Special,
+            ),
+            (
+                "android.permission.REQUEST_INSTALL_PACKAGES",
+                Protection::Special,
+            ),
+            (
+                "android.permission.MANAGE_EXTERNAL_STORAGE",
+                Protection::Special,
+            ),
+            (
+                "android.permission.PACKAGE_USAGE_STATS",
+                Protection::Special,
+            ),
+            (
+                "android.permission.BIND_ACCESSIBILITY_SERVICE",
+                Protection::Special,
+            ),
+            (
+                "android.permission.BIND_NOTIFICATION_LISTENER_SERVICE",
+                Protection::Special,
+            ),
+            (
+                "android.permission.SCHEDULE_EXACT_ALARM",
+                Protection::Special,
+            ),
+            ("android.permission.INTERNET", Protection::Normal),
+            (
+                "android.permission.ACCESS_NETWORK_STATE",
+                Protection::Normal,
+            ),
+            (
+                "android.permission.READ_PRIVILEGED_PHONE_STATE",
+                Protection::Signature,
+            ),
+            ("android.permission.READ_LOGS", Protection::Signature),
+            (
+                "com.huawei.android.launcher.permission.CHANGE_BADGE",
+                Protection::Unknown,
+            ),
+            ("READ_PHONE_STATE", Protection::Unknown),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(r.protection(name), expected, "{name}");
+        }
+        assert!(Protection::Special.is_flagged() && Protection::Dangerous.is_flagged());
+        assert!(!Protection::Normal.is_flagged() && !Protection::Unknown.is_flagged());
+        let phone = r
+            .permission("android.permission.READ_PHONE_STATE")
+            .expect("known");
+        let mut granted = ids(&r, &phone.data_types);
+        granted.retain(|t| ["imei", "imsi", "iccid", "phone_number"].contains(&t.as_str()));
+        assert_eq!(granted, ["iccid", "imei", "imsi", "phone_number"]);
+        let internet = r.permission("android.permission.INTERNET").expect("known");
+        assert!(
+            internet.data_types.is_empty(),
+            "INTERNET is not a data grant"
+        );
+    }
+
+    #[test]
+    fn method_scan_pairs_argument_markers_and_reflection() {
+        let r = rules();
+        let collect = |feed: &dyn Fn(&mut MethodScan<'_>)| -> Vec<(String, Vec<String>)> {
+            let mut scan = MethodScan::new(&r);
+            feed(&mut scan);
+            let mut c = DataAccessCollector::new(&r);
+            scan.flush(&mut c, None, "Lapp/A;", "m");
+            assert!(scan.is_empty(), "flush clears");
+            c.finish()
+                .into_iter()
+                .map(|d| {
+                    (
+                        d.data_type,
+                        d.accessors.into_iter().flat_map(|a| a.apis).collect(),
+                    )
+                })
+                .collect()
+        };
+        let got = collect(&|s| {
+            s.invoke("Landroid/provider/Settings$Secure;", "getString");
+            s.string("android_id");
+        });
+        assert_eq!(
+            got,
+            [(
+                "android_id".to_owned(),
+                vec!["Settings$Secure.getString(\"android_id\")".to_owned()]
+            )]
+        );
+        assert!(
+            collect(&|s| {
+                s.invoke("Landroid/provider/Settings$Secure;", "getString");
+                s.string("screen_brightness");
+            })
+            .is_empty()
+        );
+        assert!(
+            collect(&|s| {
+                s.string("android_id");
+            })
+            .is_empty()
+        );
+        // Reflection needs the class and the method name in the same scope.
+        let got = collect(&|s| {
+            s.string("android.telephony.TelephonyManager");
+            s.string("getSubscriberId");
+        });
+        assert_eq!(
+            got,
+            [(
+                "imsi".to_owned(),
+                vec!["TelephonyManager.getSubscriberId via reflection".to_owned()]
+            )]
+        );
+        assert!(
+            collect(&|s| {
+                s.string("getSubscriberId");
+            })
+            .is_empty()
+        );
+        assert!(
+            collect(&|s| {
+                s.string("android.telephony.TelephonyManager");
+                s.string("getString");
+            })
+            .is_empty(),
+            "a method name of another class does not pair"
+        );
+        let got = collect(&|s| {
+            s.class_reference("Landroid/telephony/TelephonyManager;");
+            s.string("getDeviceId");
+        });
+        assert_eq!(
+            got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(),
+            ["imei", "meid"]
+        );
+        let got = collect(&|s| {
+            s.string("content://sms/inbox");
+        });
+        assert_eq!(got, [("sms".to_owned(), vec![])]);
+    }
+}

@@ -1,0 +1,173 @@
+//! Command-line flags and the dispatch to the library. No analysis here.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+
+use crate::report::{self, ScanFormat};
+use crate::scan::{self, Engine, ScanOptions};
+
+/// Does what a mobile app collects match what its privacy policy says?
+#[derive(Debug, Parser)]
+#[command(name = "appaudit", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inventory an app or SDK file: permissions, SDKs, native libraries, data access.
+    Scan(ScanArgs),
+    /// Read a privacy policy: declared data types, SDKs, permissions, structure.
+    Policy(PolicyArgs),
+}
+
+/// Flags shared by every command that opens apps.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Extra SDK signature directory (same schema as `sdk-signatures/`); repeatable.
+    #[arg(long = "signatures", value_name = "DIR")]
+    pub signatures: Vec<PathBuf>,
+    /// Largest uncompressed size of one archive entry, in MiB.
+    #[arg(long, value_name = "MIB")]
+    pub max_entry_mib: Option<u64>,
+    /// Most uncompressed bytes read from one archive in total, in MiB.
+    #[arg(long, value_name = "MIB")]
+    pub max_total_mib: Option<u64>,
+    /// Most entries accepted in one archive.
+    #[arg(long, value_name = "N")]
+    pub max_entries: Option<usize>,
+    /// Largest DEX or class file parsed, in MiB.
+    #[arg(long, value_name = "MIB")]
+    pub max_dex_mib: Option<u64>,
+}
+
+impl LimitArgs {
+    fn options(&self) -> anyhow::Result<ScanOptions> {
+        let mut options = ScanOptions::default();
+        let mib = |v: u64, flag: &str| -> anyhow::Result<u64> {
+            anyhow::ensure!(v > 0, "--{flag} must be at least 1");
+            v.checked_mul(1 << 20).with_context(|| format!("--{flag} is too large"))
+        };
+        if let Some(v) = self.max_entry_mib {
+            options.limits.max_entry_size = mib(v, "max-entry-mib")?;
+        }
+        if let Some(v) = self.max_total_mib {
+            options.limits.max_total_size = mib(v, "max-total-mib")?;
+        }
+        if let Some(v) = self.max_entries {
+            anyhow::ensure!(v > 0, "--max-entries must be at least 1");
+            options.limits.max_entries = v;
+        }
+        if let Some(v) = self.max_dex_mib {
+            options.max_dex_size = Some(mib(v, "max-dex-mib")?);
+        }
+        options.extra_signature_dirs = self.signatures.clone();
+        Ok(options)
+    }
+}
+
+/// `appaudit scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// APK, XAPK/APKS/APKM, JAR, AAR, DEX, .so — or a folder of them.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+    pub format: ScanFormat,
+    /// Limits and signatures.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// `appaudit policy`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The privacy policy: text, Markdown, HTML or PDF, in any common encoding.
+    #[arg(value_name = "FILE")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Text)]
+    pub format: PolicyFormat,
+}
+
+/// Output formats of `policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PolicyFormat {
+    /// Human-readable, with quote, section and line for each item.
+    Text,
+    /// The documented JSON contract.
+    Json,
+}
+
+fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Runs a parsed command line; the exit code says how it went.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Policy(args) => run_policy(args),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(args.limits.options()?)?;
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            let found = scan::collect_inputs(path).with_context(|| format!("{}: cannot list folder", path.display()))?;
+            inputs.extend(found);
+        } else {
+            inputs.push(path.clone());
+        }
+    }
+    anyhow::ensure!(!inputs.is_empty(), "no app or SDK files found in {:?}", args.paths);
+    // Files in parallel; each scan parallelises inside too, rayon balances both.
+    let results: Vec<_> = inputs.par_iter().map(|p| engine.scan_path(p)).collect();
+    let mut inventories = Vec::new();
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(inv) => inventories.push(inv),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    report::scan_reporter(args.format, use_color()).inventories(&mut out, &inventories)?;
+    out.flush()?;
+    // Failures go to stderr so JSON on stdout stays parseable.
+    let mut err = std::io::stderr().lock();
+    for f in &failures {
+        writeln!(err, "appaudit: error: {f}")?;
+    }
+    if inputs.len() > 1 {
+        writeln!(err, "appaudit: scanned {} of {} files, {} failed", inventories.len(), inputs.len(), failures.len())?;
+    }
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn run_policy(args: PolicyArgs) -> anyhow::Result<ExitCode> {
+    let reading = crate::policy::read(&args.path)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        PolicyFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &reading)?;
+            out.write_all(b"\n")?;
+        }
+        PolicyFormat::Text => out.write_all(appaudit_policy::render_human(&reading).as_bytes())?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

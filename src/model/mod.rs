@@ -1,0 +1,270 @@
+//! The inventory: what one app (or SDK file) contains, as plain data.
+//!
+//! This is the `scan --format json` output contract; other tools read it.
+//! Fields are only ever added; `schema_version` changes when one is removed
+//! or changes meaning. `docs/json-schema.md` documents every field.
+
+use serde::Serialize;
+
+/// Version of the inventory JSON schema.
+pub const INVENTORY_SCHEMA_VERSION: u32 = 1;
+
+/// Everything appaudit found in one input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inventory {
+    /// Schema version of this object ([`INVENTORY_SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The file that was scanned.
+    pub source: Source,
+    /// Identity of the app (or of the SDK file).
+    pub app: AppInfo,
+    /// Permissions the app requests (Android) or usage descriptions it declares (iOS).
+    pub permissions: Vec<Permission>,
+    /// Third-party SDKs detected, with evidence.
+    pub sdks: Vec<DetectedSdk>,
+    /// Native libraries (ELF `.so`, Mach-O binaries).
+    pub native_libs: Vec<NativeLib>,
+    /// Manifest components (activities, services, receivers, providers).
+    pub components: Vec<Component>,
+    /// Manifest meta-data entries (SDK keys and settings).
+    pub meta_data: Vec<MetaData>,
+    /// Library markers (`META-INF/*.version`, `*.properties`).
+    pub library_markers: Vec<LibraryMarker>,
+    /// Personal data the code reads, by data type, with who reads it.
+    pub data_access: Vec<appaudit_taxonomy::DataAccess>,
+    /// Counts of what was read.
+    pub stats: Stats,
+    /// What could not be read, and why. The rest was still audited.
+    pub warnings: Vec<Warning>,
+}
+
+/// The scanned file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// Path as given on the command line.
+    pub path: String,
+    /// What kind of input it is.
+    pub kind: InputKind,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The kinds of input appaudit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// Android application package.
+    Apk,
+    /// A zip of split APKs (XAPK, APKS, APKM), audited as one app.
+    SplitApks,
+    /// Java archive (an SDK before integration, or a dependency).
+    Jar,
+    /// Android library archive.
+    Aar,
+    /// A bare DEX file.
+    Dex,
+    /// A bare ELF shared object.
+    So,
+    /// iOS app archive.
+    Ipa,
+    /// An unzipped iOS `.app` directory.
+    AppBundle,
+    /// An iOS framework, xcframework or static library.
+    IosLibrary,
+}
+
+/// Identity of the app.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AppInfo {
+    /// `android` or `ios`.
+    pub platform: &'static str,
+    /// Package name (Android) or bundle id (iOS); null for an SDK file without a manifest.
+    pub package: Option<String>,
+    /// Human version.
+    pub version_name: Option<String>,
+    /// Android versionCode / iOS CFBundleVersion.
+    pub version_code: Option<String>,
+    /// Minimum SDK level / minimum iOS version.
+    pub min_sdk: Option<String>,
+    /// Target SDK level.
+    pub target_sdk: Option<String>,
+    /// Application flags from the manifest (debuggable, allowBackup …), only those present.
+    pub flags: std::collections::BTreeMap<String, String>,
+}
+
+/// A requested permission.
+#[derive(Debug, Clone, Serialize)]
+pub struct Permission {
+    /// Full name (`android.permission.READ_PHONE_STATE`) or plist key (`NSCameraUsageDescription`).
+    pub name: String,
+    /// `dangerous`, `special`, `normal`, `signature` or `unknown`.
+    pub protection: String,
+    /// Data types the permission grants access to (taxonomy ids).
+    pub data_types: Vec<String>,
+    /// `maxSdkVersion`, when limited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_sdk_version: Option<String>,
+    /// Requested only on API 23+ (`uses-permission-sdk-23`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sdk_23_only: bool,
+    /// The stated purpose (iOS usage description text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Where it was declared (manifest path inside the archive).
+    pub declared_in: String,
+}
+
+/// An SDK found in the app.
+#[derive(Debug, Clone, Serialize)]
+pub struct DetectedSdk {
+    /// Stable id from `sdk-signatures/`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Chinese name, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    /// Vendor.
+    pub vendor: String,
+    /// Category (push, analytics, ads …).
+    pub category: String,
+    /// Java package prefixes that matched (dotted).
+    pub packages: Vec<String>,
+    /// Number of defined classes attributed to the SDK.
+    pub class_count: usize,
+    /// The rules that matched: kind, pattern and how many times.
+    pub matched_rules: Vec<RuleHit>,
+    /// Sample evidence with its location.
+    pub evidence: Vec<Evidence>,
+    /// Whether code outside the SDK calls into it.
+    pub usage: SdkUsage,
+    /// Data types the vendor documents the SDK collects.
+    pub documented_data_types: Vec<String>,
+}
+
+/// One matched rule of an SDK.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RuleHit {
+    /// Rule kind (`java_package`, `native_lib`, `component`, `meta_data` …).
+    pub kind: String,
+    /// The rule's pattern.
+    pub pattern: String,
+    /// How many things it matched.
+    pub count: usize,
+}
+
+/// A piece of evidence, with where it was found.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    /// What kind of thing (`class`, `native_lib`, `jni_export`, `component`, `meta_data`, `asset`, `library_marker`, `objc_class`, `framework`).
+    pub kind: String,
+    /// Where: archive entry (`classes3.dex`, `lib/arm64-v8a/libjcore.so`, `AndroidManifest.xml`).
+    pub location: String,
+    /// The value itself (class descriptor, symbol, key = value …).
+    pub value: String,
+}
+
+/// Whether an SDK is called by code outside its own packages.
+#[derive(Debug, Clone, Serialize)]
+pub struct SdkUsage {
+    /// `used` (called from the app or another SDK), `present` (bundled, never called from outside),
+    /// or `unknown` (no bytecode was read).
+    pub status: &'static str,
+    /// Sample calling sites: `Lcom/example/MainActivity;->onCreate -> Lcn/jpush/android/api/JPushInterface;->init`.
+    pub call_sites: Vec<String>,
+    /// Total number of calls from outside.
+    pub call_count: usize,
+}
+
+/// A native library.
+#[derive(Debug, Clone, Serialize)]
+pub struct NativeLib {
+    /// Path inside the archive.
+    pub path: String,
+    /// ABI directory (`arm64-v8a`), if under `lib/<abi>/`.
+    pub abi: Option<String>,
+    /// `DT_SONAME`.
+    pub soname: Option<String>,
+    /// `DT_NEEDED` libraries.
+    pub needed: Vec<String>,
+    /// Number of exported dynamic symbols.
+    pub exported_symbols: usize,
+    /// Java packages named by JNI exports (`Java_cn_jpush_...` → `cn.jpush`…), dotted.
+    pub jni_packages: Vec<String>,
+    /// SDK id matched by file name or JNI package.
+    pub sdk: Option<String>,
+}
+
+/// A manifest component.
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    /// activity, activity-alias, service, receiver, provider.
+    pub kind: String,
+    /// Fully-qualified class name.
+    pub name: String,
+    /// `android:exported`, when set.
+    pub exported: Option<bool>,
+    /// Intent-filter actions.
+    pub actions: Vec<String>,
+    /// SDK id the component belongs to, if any.
+    pub sdk: Option<String>,
+}
+
+/// A manifest meta-data entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaData {
+    /// Key.
+    pub name: String,
+    /// Value (or resource reference), rendered as text.
+    pub value: Option<String>,
+    /// Element it hangs off (`application` or a component name).
+    pub parent: String,
+    /// SDK id the key belongs to, if any.
+    pub sdk: Option<String>,
+}
+
+/// A library marker file.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryMarker {
+    /// Path inside the archive.
+    pub path: String,
+    /// Library name derived from the path.
+    pub library: String,
+    /// Version text, if the file holds one.
+    pub version: Option<String>,
+    /// SDK id, if a rule matched.
+    pub sdk: Option<String>,
+}
+
+/// Counts of what was read.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Archive entries.
+    pub entries: usize,
+    /// DEX files parsed.
+    pub dex_files: usize,
+    /// JVM class files parsed.
+    pub class_files: usize,
+    /// Defined classes seen.
+    pub classes: usize,
+    /// Native libraries read.
+    pub native_libs: usize,
+    /// Bytes inflated from the archive.
+    pub inflated_bytes: u64,
+}
+
+/// Something that could not be read.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Warning {
+    /// Where (archive entry, or the file itself).
+    pub location: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about `location`.
+    pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { location: location.into(), message: message.into() }
+    }
+}

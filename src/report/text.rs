@@ -1,0 +1,170 @@
+//! The human summary for a terminal: one screen for a typical app.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use super::Reporter;
+use crate::model::Inventory;
+
+/// Plain-text reporter; colours only when asked (a TTY without `NO_COLOR`).
+pub struct TextReporter {
+    /// Emit ANSI colours.
+    pub color: bool,
+}
+
+/// ANSI styling that disappears when colour is off.
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("31", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+}
+
+impl Reporter for TextReporter {
+    fn inventories(&self, out: &mut dyn Write, inventories: &[Inventory]) -> io::Result<()> {
+        let style = Style { color: self.color };
+        for (i, inv) in inventories.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write_inventory(out, inv, &style)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Result<()> {
+    let app = &inv.app;
+    let ident = app.package.as_deref().unwrap_or("(no manifest)");
+    let version = match (&app.version_name, &app.version_code) {
+        (Some(n), Some(c)) => format!(" {n} ({c})"),
+        (Some(n), None) => format!(" {n}"),
+        (None, Some(c)) => format!(" ({c})"),
+        (None, None) => String::new(),
+    };
+    writeln!(out, "{} {}{}", s.bold(&inv.source.path), s.bold(ident), version)?;
+    let mut facts = vec![format!("{} {:?}", app.platform, inv.source.kind).to_lowercase()];
+    if let Some(v) = &app.min_sdk {
+        facts.push(format!("min {v}"));
+    }
+    if let Some(v) = &app.target_sdk {
+        facts.push(format!("target {v}"));
+    }
+    let st = &inv.stats;
+    facts.push(format!("{} entries, {} dex, {} class files, {} classes, {} native libs", st.entries, st.dex_files, st.class_files, st.classes, st.native_libs));
+    writeln!(out, "  {}", s.dim(&facts.join(" · ")))?;
+    let flags: Vec<String> = app.flags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if !flags.is_empty() {
+        writeln!(out, "  flags: {}", flags.join(", "))?;
+    }
+
+    writeln!(out, "\n{} ({})", s.bold("Permissions"), inv.permissions.len())?;
+    let mut shown = 0;
+    for p in &inv.permissions {
+        let marker = match p.protection.as_str() {
+            "dangerous" => s.red("dangerous"),
+            "special" => s.yellow("special  "),
+            other => s.dim(&format!("{other:<9}")),
+        };
+        if matches!(p.protection.as_str(), "dangerous" | "special") || inv.permissions.len() <= 12 {
+            let types = if p.data_types.is_empty() { String::new() } else { format!("  → {}", p.data_types.join(", ")) };
+            writeln!(out, "  {marker} {}{}", short_permission(&p.name), s.dim(&types))?;
+            shown += 1;
+        }
+    }
+    if shown < inv.permissions.len() {
+        writeln!(out, "  {}", s.dim(&format!("… and {} normal/signature permissions (see --format json)", inv.permissions.len() - shown)))?;
+    }
+
+    writeln!(out, "\n{} ({})", s.bold("SDKs"), inv.sdks.len())?;
+    for sdk in &inv.sdks {
+        let name = match &sdk.name_zh {
+            Some(zh) => format!("{} {}", sdk.name, zh),
+            None => sdk.name.clone(),
+        };
+        let usage = match sdk.usage.status {
+            "used" => s.bold("used   "),
+            "present" => s.yellow("present"),
+            other => s.dim(&format!("{other:<7}")),
+        };
+        let kinds: BTreeSet<&str> = sdk.matched_rules.iter().map(|r| r.kind.as_str()).collect();
+        writeln!(
+            out,
+            "  {usage} {:<28} {:<16} {} classes; {}",
+            name,
+            sdk.category,
+            sdk.class_count,
+            kinds.into_iter().collect::<Vec<_>>().join(", ")
+        )?;
+        if let Some(ev) = sdk.evidence.first() {
+            writeln!(out, "          {}", s.dim(&format!("e.g. {} in {}", ev.value, ev.location)))?;
+        }
+    }
+
+    if !inv.data_access.is_empty() {
+        writeln!(out, "\n{}", s.bold("Who reads what"))?;
+        for access in &inv.data_access {
+            let who: Vec<String> = access
+                .accessors
+                .iter()
+                .map(|a| a.sdk.clone().unwrap_or_else(|| "app".to_owned()))
+                .collect();
+            let via: BTreeSet<&str> = access
+                .accessors
+                .iter()
+                .flat_map(|a| a.apis.iter().chain(a.markers.iter()).map(String::as_str))
+                .collect();
+            let who_text = if who.is_empty() { "(no code found)".to_owned() } else { who.join(", ") };
+            let mut line = format!("  {:<22} {}", access.data_type, who_text);
+            if !via.is_empty() {
+                let via: Vec<&str> = via.into_iter().take(3).collect();
+                line.push_str(&s.dim(&format!("  via {}", via.join(", "))));
+            }
+            if who.is_empty() && !access.permissions.is_empty() {
+                line.push_str(&s.dim(&format!("  permission: {}", access.permissions.join(", "))));
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+
+    if !inv.native_libs.is_empty() {
+        writeln!(out, "\n{} ({})", s.bold("Native libraries"), inv.native_libs.len())?;
+        for lib in inv.native_libs.iter().take(15) {
+            let sdk = lib.sdk.as_deref().map(|id| format!("  [{id}]")).unwrap_or_default();
+            writeln!(out, "  {}{}", lib.path, s.dim(&sdk))?;
+        }
+        if inv.native_libs.len() > 15 {
+            writeln!(out, "  {}", s.dim(&format!("… and {} more", inv.native_libs.len() - 15)))?;
+        }
+    }
+
+    if !inv.warnings.is_empty() {
+        writeln!(out, "\n{} ({})", s.yellow("Warnings"), inv.warnings.len())?;
+        for w in inv.warnings.iter().take(10) {
+            writeln!(out, "  {}: {}", w.location, w.message)?;
+        }
+        if inv.warnings.len() > 10 {
+            writeln!(out, "  {}", s.dim(&format!("… and {} more (see --format json)", inv.warnings.len() - 10)))?;
+        }
+    }
+    Ok(())
+}
+
+fn short_permission(name: &str) -> &str {
+    name.strip_prefix("android.permission.").unwrap_or(name)
+}

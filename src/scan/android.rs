@@ -1,0 +1,655 @@
+//! Android inputs: APK, split-APK sets (XAPK/APKS/APKM), JAR, AAR, bare DEX and `.so`.
+//!
+//! One walk over each archive decides what every entry is; the entries worth
+//! reading (manifest, DEX, class files, native libraries, library markers) are
+//! then inflated once each, in parallel, and parsed into partial facts that are
+//! merged into one [`Inventory`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use appaudit_archive::{Archive, Entry, Limits};
+use appaudit_dex::{ClassFile, CodeContainer, CodeRef, Dex};
+use appaudit_sdk::{Hit, RuleKind};
+use appaudit_taxonomy::{DataAccessCollector, MethodScan};
+use rayon::prelude::*;
+
+use super::{Engine, ScanError};
+use crate::model::{self, Evidence, InputKind, Inventory, Warning};
+use crate::native;
+
+/// How many evidence samples and call sites each SDK keeps.
+const EVIDENCE_SAMPLES: usize = 5;
+/// How deep archives may nest (split set → APK; AAR → classes.jar).
+const MAX_NESTING: usize = 2;
+/// Library marker files are tiny; anything bigger is not one.
+const MAX_MARKER_SIZE: u64 = 4096;
+
+/// Facts gathered about one SDK across the whole input.
+#[derive(Default)]
+struct SdkAcc {
+    classes: usize,
+    rules: BTreeMap<(RuleKind, String), usize>,
+    evidence: BTreeSet<Evidence>,
+    evidence_kinds: BTreeMap<&'static str, usize>,
+    call_sites: Vec<String>,
+    call_count: usize,
+}
+
+impl SdkAcc {
+    fn hit(&mut self, hit: &Hit<'_>, kind: &'static str, location: &str, value: impl FnOnce() -> String) {
+        *self.rules.entry((hit.kind, hit.pattern.to_owned())).or_insert(0) += 1;
+        // Keep a few samples of each evidence kind so a class flood does not
+        // hide the manifest and native evidence.
+        let seen = self.evidence_kinds.entry(kind).or_insert(0);
+        if *seen < EVIDENCE_SAMPLES {
+            *seen += 1;
+            self.evidence.insert(Evidence { kind: kind.to_owned(), location: location.to_owned(), value: value() });
+        }
+    }
+
+    fn merge(&mut self, other: SdkAcc) {
+        self.classes += other.classes;
+        for (k, n) in other.rules {
+            *self.rules.entry(k).or_insert(0) += n;
+        }
+        for ev in other.evidence {
+            let seen = self.evidence_kinds.entry(kind_key(&ev.kind)).or_insert(0);
+            if *seen < EVIDENCE_SAMPLES {
+                *seen += 1;
+                self.evidence.insert(ev);
+            }
+        }
+        for site in other.call_sites {
+            if self.call_sites.len() < EVIDENCE_SAMPLES {
+                self.call_sites.push(site);
+            }
+        }
+        self.call_count += other.call_count;
+    }
+}
+
+/// Evidence kinds as static strings (the set is closed).
+fn kind_key(kind: &str) -> &'static str {
+    match kind {
+        "class" => "class",
+        "native_lib" => "native_lib",
+        "jni_export" => "jni_export",
+        "component" => "component",
+        "meta_data" => "meta_data",
+        "asset" => "asset",
+        _ => "library_marker",
+    }
+}
+
+/// Partial facts from any part of the input; merged at the end.
+struct Facts<'e> {
+    sdks: BTreeMap<usize, SdkAcc>,
+    manifest: Option<(String, appaudit_axml::Manifest)>,
+    extra_manifests: Vec<(String, appaudit_axml::Manifest)>,
+    native_libs: Vec<model::NativeLib>,
+    markers: Vec<model::LibraryMarker>,
+    access: DataAccessCollector<'e>,
+    stats: model::Stats,
+    warnings: Vec<Warning>,
+}
+
+impl<'e> Facts<'e> {
+    fn new(engine: &'e Engine) -> Self {
+        Facts {
+            sdks: BTreeMap::new(),
+            manifest: None,
+            extra_manifests: Vec::new(),
+            native_libs: Vec::new(),
+            markers: Vec::new(),
+            access: DataAccessCollector::new(&engine.android),
+            stats: model::Stats::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn sdk(&mut self, index: usize) -> &mut SdkAcc {
+        self.sdks.entry(index).or_default()
+    }
+
+    fn merge(&mut self, other: Facts<'_>) {
+        for (i, acc) in other.sdks {
+            self.sdk(i).merge(acc);
+        }
+        match (&self.manifest, other.manifest) {
+            (None, Some(m)) => self.manifest = Some(m),
+            (Some(_), Some(m)) => self.extra_manifests.push(m),
+            _ => {}
+        }
+        self.extra_manifests.extend(other.extra_manifests);
+        self.native_libs.extend(other.native_libs);
+        self.markers.extend(other.markers);
+        self.access.merge(other.access);
+        let (a, b) = (&mut self.stats, other.stats);
+        a.entries += b.entries;
+        a.dex_files += b.dex_files;
+        a.class_files += b.class_files;
+        a.classes += b.classes;
+        a.native_libs += b.native_libs;
+        a.inflated_bytes += b.inflated_bytes;
+        self.warnings.extend(other.warnings);
+    }
+}
+
+/// What to do with one archive entry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Job {
+    Manifest,
+    Dex,
+    Class,
+    NativeLib,
+    Marker,
+    Nested,
+}
+
+fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
+    let lower = name.to_ascii_lowercase();
+    if name == "AndroidManifest.xml" {
+        return Some(Job::Manifest);
+    }
+    if lower.ends_with(".dex") {
+        return Some(Job::Dex);
+    }
+    if lower.ends_with(".class") && !lower.starts_with("meta-inf/versions/") {
+        return Some(Job::Class);
+    }
+    if lower.ends_with(".so") {
+        return Some(Job::NativeLib);
+    }
+    if name.starts_with("META-INF/") && (lower.ends_with(".version") || lower.ends_with(".properties")) {
+        return Some(Job::Marker);
+    }
+    if depth < MAX_NESTING {
+        let nested = match kind {
+            InputKind::SplitApks => lower.ends_with(".apk"),
+            InputKind::Aar => lower.ends_with(".jar"),
+            _ => false,
+        };
+        if nested {
+            return Some(Job::Nested);
+        }
+    }
+    None
+}
+
+/// Scans a whole Android archive.
+pub(super) fn scan_archive(
+    engine: &Engine,
+    name: &str,
+    size: u64,
+    archive: &Archive<'_>,
+    kind: InputKind,
+) -> Result<Inventory, ScanError> {
+    let facts = walk(engine, archive, kind, "", 0);
+    Ok(finish(engine, name, size, kind, facts))
+}
+
+/// Location prefix for entries of a nested archive: `split_config.arm64_v8a.apk!`.
+fn nested_prefix(prefix: &str, entry: &str) -> String {
+    format!("{prefix}{entry}!")
+}
+
+fn walk<'e>(engine: &'e Engine, archive: &Archive<'_>, kind: InputKind, prefix: &str, depth: usize) -> Facts<'e> {
+    let mut facts = Facts::new(engine);
+    facts.stats.entries = archive.entries().len();
+    for anomaly in archive.anomalies() {
+        facts.warnings.push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
+    }
+    // Cheap, name-only evidence first: assets and any path rule.
+    let mut jobs: Vec<(&Entry, Job)> = Vec::new();
+    for entry in archive.entries() {
+        if entry.is_dir() {
+            continue;
+        }
+        if let Some(hit) = engine.matcher.match_asset(&entry.name) {
+            facts.sdk(hit.sdk).hit(&hit, "asset", &format!("{prefix}{}", entry.name), || entry.name.clone());
+        }
+        if let Some(job) = job_for(&entry.name, kind, depth) {
+            // A split set's APKs are the app; an AAR's manifest is text.
+            jobs.push((entry, job));
+        }
+    }
+    let limit_dex = engine.max_dex_size();
+    let parts: Vec<Facts<'e>> = jobs
+        .par_iter()
+        .map(|&(entry, job)| {
+            let location = format!("{prefix}{}", entry.name);
+            let mut part = Facts::new(engine);
+            if matches!(job, Job::Dex | Job::Class) && entry.uncompressed_size > limit_dex {
+                part.warnings.push(Warning::new(
+                    &location,
+                    format!("{} bytes is over the DEX/class size limit of {limit_dex}; skipped", entry.uncompressed_size),
+                ));
+                return part;
+            }
+            if job == Job::Marker && entry.uncompressed_size > MAX_MARKER_SIZE {
+                return part;
+            }
+            let bytes = match archive.read(entry) {
+                Ok(b) => b,
+                Err(e) => {
+                    part.warnings.push(Warning::new(&location, e.to_string()));
+                    return part;
+                }
+            };
+            part.stats.inflated_bytes = bytes.len() as u64;
+            match job {
+                Job::Manifest => read_manifest(&mut part, &location, &bytes),
+                Job::Dex => read_dex(engine, &mut part, &location, &bytes),
+                Job::Class => read_class(engine, &mut part, &location, &bytes),
+                Job::NativeLib => read_native(engine, &mut part, &location, &entry.name, &bytes),
+                Job::Marker => read_marker(engine, &mut part, &location, &entry.name, &bytes),
+                Job::Nested => read_nested(engine, &mut part, &location, &entry.name, &bytes, kind, depth),
+            }
+            part
+        })
+        .collect();
+    for part in parts {
+        facts.merge(part);
+    }
+    for anomaly in archive.read_anomalies() {
+        facts.warnings.push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
+    }
+    facts
+}
+
+fn read_nested(
+    engine: &Engine,
+    part: &mut Facts<'_>,
+    location: &str,
+    name: &str,
+    bytes: &[u8],
+    outer: InputKind,
+    depth: usize,
+) {
+    // A nested archive gets the same per-entry limits; its total is bounded by
+    // the outer archive's, since its bytes came out of that budget.
+    let limits = Limits { ..engine.options.limits };
+    match Archive::open(bytes, limits) {
+        Ok(inner) => {
+            let kind = if outer == InputKind::SplitApks { InputKind::Apk } else { InputKind::Jar };
+            let _ = name;
+            let prefix = nested_prefix("", location);
+            part.merge(walk(engine, &inner, kind, &prefix, depth + 1));
+        }
+        Err(e) => part.warnings.push(Warning::new(location, format!("nested archive unreadable: {e}"))),
+    }
+}
+
+fn read_manifest(part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+    match appaudit_axml::parse_manifest(bytes) {
+        Ok((manifest, doc)) => {
+            for w in doc.warnings.iter().chain(manifest.warnings.iter()) {
+                part.warnings.push(Warning::new(location, w.clone()));
+            }
+            part.manifest = Some((location.to_owned(), manifest));
+        }
+        Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
+    }
+}
+
+fn read_dex(engine: &Engine, part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+    match Dex::parse(bytes) {
+        Ok(dex) => {
+            part.stats.dex_files += 1;
+            analyze_code(engine, part, location, &dex);
+        }
+        Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
+    }
+}
+
+fn read_class(engine: &Engine, part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+    match ClassFile::parse(bytes) {
+        Ok(class) => {
+            part.stats.class_files += 1;
+            analyze_code(engine, part, location, &class);
+        }
+        Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
+    }
+}
+
+/// The SDK a class belongs to, remembering answers: calls name the same few
+/// classes over and over.
+struct ClassSdkCache<'e, 'd> {
+    engine: &'e Engine,
+    memo: HashMap<&'d str, Option<usize>>,
+}
+
+impl<'d> ClassSdkCache<'_, 'd> {
+    fn get(&mut self, class: &'d str) -> Option<usize> {
+        if let Some(hit) = self.memo.get(class) {
+            return *hit;
+        }
+        let sdk = self.engine.matcher.match_class(class).map(|h| h.sdk);
+        self.memo.insert(class, sdk);
+        sdk
+    }
+}
+
+/// Class inventory, SDK usage and sensitive-API use of one DEX or class file.
+fn analyze_code<C: CodeContainer>(engine: &Engine, part: &mut Facts<'_>, location: &str, code: &C) {
+    for w in code.warnings() {
+        part.warnings.push(Warning::new(location, w.to_string()));
+    }
+    for class in code.classes() {
+        part.stats.classes += 1;
+        if let Some(hit) = engine.matcher.match_class(class.descriptor) {
+            let acc = part.sdk(hit.sdk);
+            acc.classes += 1;
+            acc.hit(&hit, "class", location, || class.descriptor.to_owned());
+        }
+    }
+    let mut cache = ClassSdkCache { engine, memo: HashMap::new() };
+    let mut calls: BTreeMap<usize, (usize, Vec<String>)> = BTreeMap::new();
+    let mut scan = MethodScan::new(&engine.android);
+    // The method whose references are being gathered: data types are decided
+    // per method (an `android_id` string counts only next to the call it feeds).
+    let mut current: Option<(&str, &str, &str, Option<usize>)> = None;
+    let access = &mut part.access;
+    let sdk_id = |sdk: Option<usize>| sdk.and_then(|i| engine.db.sdks().get(i)).map(|s| s.id.as_str());
+    let warnings = code.for_each_code_ref(|site, code_ref| {
+        let same = current.is_some_and(|(c, m, d, _)| {
+            std::ptr::eq(c, site.class) && std::ptr::eq(m, site.method) && std::ptr::eq(d, site.descriptor)
+        });
+        if !same {
+            if let Some((class, method, _, sdk)) = current
+                && !scan.is_empty()
+            {
+                scan.flush(access, sdk_id(sdk), class, method);
+            }
+            current = Some((site.class, site.method, site.descriptor, cache.get(site.class)));
+        }
+        let caller_sdk = current.and_then(|c| c.3);
+        match code_ref {
+            CodeRef::Invoke { method, .. } => {
+                if let Some(callee_sdk) = cache.get(method.class)
+                    && Some(callee_sdk) != caller_sdk
+                    && !caller_sdk.is_some_and(|c| engine.db.is_within(c, callee_sdk) || engine.db.is_within(callee_sdk, c))
+                {
+                    let entry = calls.entry(callee_sdk).or_default();
+                    entry.0 += 1;
+                    if entry.1.len() < EVIDENCE_SAMPLES {
+                        entry.1.push(format!("{}->{} calls {}->{}", site.class, site.method, method.class, method.name));
+                    }
+                }
+                if !scan.invoke(method.class, method.name) {
+                    scan.class_reference(method.class);
+                }
+            }
+            CodeRef::Field { field, .. } => {
+                scan.field(field.class, field.name);
+            }
+            CodeRef::String { value } => {
+                scan.string(value);
+            }
+        }
+    });
+    if let Some((class, method, _, sdk)) = current
+        && !scan.is_empty()
+    {
+        scan.flush(access, sdk_id(sdk), class, method);
+    }
+    // Subclassing a system service base class (an accessibility or
+    // notification-listener service) is itself the access.
+    for class in code.classes() {
+        if let Some(rule) = class.superclass.and_then(|sc| engine.android.superclass(sc)) {
+            let sdk = cache.get(class.descriptor);
+            part.access.record_call(sdk_id(sdk), class.descriptor, "<class>", rule);
+        }
+    }
+    for w in warnings {
+        part.warnings.push(Warning::new(location, w.to_string()));
+    }
+    for (sdk, (count, sites)) in calls {
+        let acc = part.sdk(sdk);
+        acc.call_count += count;
+        for s in sites {
+            if acc.call_sites.len() < EVIDENCE_SAMPLES {
+                acc.call_sites.push(s);
+            }
+        }
+    }
+}
+
+fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str, bytes: &[u8]) {
+    let file_name = name.rsplit('/').next().unwrap_or(name);
+    let abi = abi_of(name);
+    let mut lib = model::NativeLib {
+        path: location.to_owned(),
+        abi,
+        soname: None,
+        needed: Vec::new(),
+        exported_symbols: 0,
+        jni_packages: Vec::new(),
+        sdk: None,
+    };
+    if let Some(hit) = engine.matcher.match_native_lib(file_name) {
+        part.sdk(hit.sdk).hit(&hit, "native_lib", location, || file_name.to_owned());
+        lib.sdk = Some(engine.db.sdks()[hit.sdk].id.clone());
+    }
+    match native::parse_elf(bytes) {
+        Ok(elf) => {
+            part.stats.native_libs += 1;
+            for pkg in &elf.jni_packages {
+                // A JNI export names the Java class that declares the native
+                // method: the package is as good as a class in that package.
+                let probe = format!("L{}/X;", pkg.replace('.', "/"));
+                if let Some(hit) = engine.matcher.match_class(&probe) {
+                    let acc = part.sdk(hit.sdk);
+                    acc.hit(&hit, "jni_export", location, || format!("Java_{}_…", pkg.replace('.', "_")));
+                    if lib.sdk.is_none() {
+                        lib.sdk = Some(engine.db.sdks()[hit.sdk].id.clone());
+                    }
+                }
+            }
+            lib.soname = elf.soname;
+            lib.needed = elf.needed;
+            lib.exported_symbols = elf.exported_symbols;
+            lib.jni_packages = elf.jni_packages;
+        }
+        Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
+    }
+    part.native_libs.push(lib);
+}
+
+/// `lib/arm64-v8a/libx.so` and `jni/arm64-v8a/libx.so` → `arm64-v8a`.
+fn abi_of(name: &str) -> Option<String> {
+    let mut parts = name.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("lib" | "jni"), Some(abi), Some(_file), None) => Some(abi.to_owned()),
+        _ => None,
+    }
+}
+
+fn read_marker(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str, bytes: &[u8]) {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let library = file.trim_end_matches(".version").trim_end_matches(".properties").to_owned();
+    let text = String::from_utf8_lossy(bytes);
+    let version = if file.ends_with(".version") {
+        text.lines().next().map(str::trim).filter(|v| !v.is_empty() && v.len() < 64).map(str::to_owned)
+    } else {
+        // Gradle/Firebase `*.properties`: `version=1.2.3`.
+        text.lines()
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == "version")
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let mut marker = model::LibraryMarker { path: location.to_owned(), library, version, sdk: None };
+    if let Some(hit) = engine.matcher.match_library_marker(name) {
+        part.sdk(hit.sdk).hit(&hit, "library_marker", location, || name.to_owned());
+        marker.sdk = Some(engine.db.sdks()[hit.sdk].id.clone());
+    }
+    part.markers.push(marker);
+}
+
+/// A bare `classes.dex`.
+pub(super) fn scan_bare_dex(engine: &Engine, name: &str, bytes: &[u8]) -> Inventory {
+    let mut facts = Facts::new(engine);
+    facts.stats.inflated_bytes = bytes.len() as u64;
+    read_dex(engine, &mut facts, name, bytes);
+    finish(engine, name, bytes.len() as u64, InputKind::Dex, facts)
+}
+
+/// A bare `.class` file.
+pub(super) fn scan_bare_class(engine: &Engine, name: &str, bytes: &[u8]) -> Inventory {
+    let mut facts = Facts::new(engine);
+    read_class(engine, &mut facts, name, bytes);
+    finish(engine, name, bytes.len() as u64, InputKind::Jar, facts)
+}
+
+/// A bare `.so`.
+pub(super) fn scan_bare_so(engine: &Engine, name: &str, bytes: &[u8]) -> Inventory {
+    let mut facts = Facts::new(engine);
+    let file = std::path::Path::new(name).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    read_native(engine, &mut facts, name, &file, bytes);
+    finish(engine, name, bytes.len() as u64, InputKind::So, facts)
+}
+
+/// Merges manifest facts and SDK accumulators into the inventory.
+fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Facts<'_>) -> Inventory {
+    let mut app = model::AppInfo { platform: "android", ..Default::default() };
+    let mut permissions = Vec::new();
+    let mut components = Vec::new();
+    let mut meta_data = Vec::new();
+    let manifests: Vec<(String, appaudit_axml::Manifest)> =
+        facts.manifest.take().into_iter().chain(std::mem::take(&mut facts.extra_manifests)).collect();
+    let mut seen_permissions = BTreeSet::new();
+    for (i, (location, m)) in manifests.iter().enumerate() {
+        if i == 0 {
+            app.package = m.package.clone();
+            app.version_name = m.version_name.clone();
+            app.version_code = m.version_code.as_ref().map(render_number);
+            app.min_sdk = m.min_sdk.as_ref().map(render_number);
+            app.target_sdk = m.target_sdk.as_ref().map(render_number);
+            if let Some(a) = &m.application {
+                let mut flag = |k: &str, v: Option<String>| {
+                    if let Some(v) = v {
+                        app.flags.insert(k.to_owned(), v);
+                    }
+                };
+                flag("debuggable", a.debuggable.map(|b| b.to_string()));
+                flag("allowBackup", a.allow_backup.map(|b| b.to_string()));
+                flag("usesCleartextTraffic", a.uses_cleartext_traffic.map(|b| b.to_string()));
+                flag("networkSecurityConfig", a.network_security_config.clone());
+                flag("testOnly", a.test_only.map(|b| b.to_string()));
+            }
+        }
+        for p in &m.uses_permissions {
+            if !seen_permissions.insert(p.name.clone()) {
+                continue;
+            }
+            let info = facts.access.record_permission(&p.name);
+            permissions.push(model::Permission {
+                name: p.name.clone(),
+                protection: info.map(|i| crate::serde_name(&i.protection)).unwrap_or_else(|| "unknown".to_owned()),
+                data_types: info
+                    .map(|i| i.data_types.iter().filter_map(|t| engine.android.data_type(*t)).map(|m| m.id.clone()).collect())
+                    .unwrap_or_default(),
+                max_sdk_version: p.max_sdk_version.as_ref().map(render_number),
+                sdk_23_only: p.sdk_23_only,
+                purpose: None,
+                declared_in: location.clone(),
+            });
+        }
+        for c in &m.components {
+            let hit = engine.matcher.match_component(&c.name).or_else(|| {
+                let probe = format!("L{};", c.name.replace('.', "/"));
+                engine.matcher.match_class(&probe)
+            });
+            let sdk = hit.map(|h| {
+                facts.sdk(h.sdk).hit(&h, "component", location, || format!("{} {}", crate::serde_name(&c.kind), c.name));
+                engine.db.sdks()[h.sdk].id.clone()
+            });
+            components.push(model::Component {
+                kind: crate::serde_name(&c.kind).to_owned(),
+                name: c.name.clone(),
+                exported: c.exported,
+                actions: c.intent_filters.iter().flat_map(|f| f.actions.iter().cloned()).collect(),
+                sdk,
+            });
+        }
+        for md in &m.meta_data {
+            let sdk = engine.matcher.match_meta_data(&md.name).map(|h| {
+                facts.sdk(h.sdk).hit(&h, "meta_data", location, || {
+                    format!("{} = {}", md.name, md.value.as_deref().or(md.resource.as_deref()).unwrap_or(""))
+                });
+                engine.db.sdks()[h.sdk].id.clone()
+            });
+            meta_data.push(model::MetaData {
+                name: md.name.clone(),
+                value: md.value.clone().or_else(|| md.resource.clone()),
+                parent: md.parent.clone(),
+                sdk,
+            });
+        }
+    }
+    let has_code = facts.stats.dex_files + facts.stats.class_files > 0;
+    let mut sdks: Vec<model::DetectedSdk> = facts
+        .sdks
+        .into_iter()
+        .map(|(index, acc)| detected_sdk(engine, index, acc, has_code))
+        .collect();
+    sdks.sort_by(|a, b| a.id.cmp(&b.id));
+    facts.native_libs.sort_by(|a, b| a.path.cmp(&b.path));
+    facts.markers.sort_by(|a, b| a.path.cmp(&b.path));
+    let data_access = facts.access.finish();
+    Inventory {
+        schema_version: model::INVENTORY_SCHEMA_VERSION,
+        source: model::Source { path: name.to_owned(), kind, size },
+        app,
+        permissions,
+        sdks,
+        native_libs: facts.native_libs,
+        components,
+        meta_data,
+        library_markers: facts.markers,
+        data_access,
+        stats: facts.stats,
+        warnings: facts.warnings,
+    }
+}
+
+fn render_number(n: &appaudit_axml::NumberOrText) -> String {
+    match n {
+        appaudit_axml::NumberOrText::Number(n) => n.to_string(),
+        appaudit_axml::NumberOrText::Text(t) => t.clone(),
+    }
+}
+
+fn detected_sdk(engine: &Engine, index: usize, acc: SdkAcc, has_code: bool) -> model::DetectedSdk {
+    let sdk = &engine.db.sdks()[index];
+    let packages: BTreeSet<String> = acc
+        .rules
+        .keys()
+        .filter(|(kind, _)| *kind == RuleKind::JavaPackage)
+        .map(|(_, p)| p.clone())
+        .collect();
+    let status = if !has_code {
+        "unknown"
+    } else if acc.call_count > 0 {
+        "used"
+    } else {
+        "present"
+    };
+    model::DetectedSdk {
+        id: sdk.id.clone(),
+        name: sdk.name.clone(),
+        name_zh: sdk.name_zh.clone(),
+        vendor: sdk.vendor.clone(),
+        category: crate::serde_name(&sdk.category),
+        packages: packages.into_iter().collect(),
+        class_count: acc.classes,
+        matched_rules: acc
+            .rules
+            .into_iter()
+            .map(|((kind, pattern), count)| model::RuleHit { kind: kind.key().to_owned(), pattern, count })
+            .collect(),
+        evidence: acc.evidence.into_iter().collect(),
+        usage: model::SdkUsage { status, call_sites: acc.call_sites, call_count: acc.call_count },
+        documented_data_types: sdk.data_types.clone(),
+    }
+}

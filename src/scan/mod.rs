@@ -1,0 +1,198 @@
+//! The scan pipeline: input file → archive → extractors → inventory.
+//!
+//! [`Engine`] holds everything compiled once (the SDK matcher, the data-type
+//! rules) and scans any number of inputs, in parallel, without printing.
+
+mod android;
+pub mod mmap;
+
+use std::path::{Path, PathBuf};
+
+use appaudit_archive::{Archive, Limits};
+use appaudit_sdk::{Matcher, SignatureDb};
+use appaudit_taxonomy::{AndroidRules, Taxonomy};
+
+use crate::model::{InputKind, Inventory};
+
+/// How a scan is configured (validated before any work starts).
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Resource limits for every archive opened.
+    pub limits: Limits,
+    /// Largest DEX or class file parsed, in bytes.
+    pub max_dex_size: Option<u64>,
+    /// Extra `sdk-signatures/`-style directories merged over the built-in database.
+    pub extra_signature_dirs: Vec<PathBuf>,
+}
+
+/// Why a scan could not run at all (a corrupt part of an input is a warning instead).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The input.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not an input appaudit knows.
+    #[error("{path}: {reason}")]
+    Unsupported {
+        /// The input.
+        path: String,
+        /// What it is and why it is refused.
+        reason: String,
+    },
+    /// The archive itself is unreadable (not just one entry).
+    #[error("{path}: {source}")]
+    Archive {
+        /// The input.
+        path: String,
+        /// What the archive reader said.
+        source: appaudit_archive::ArchiveError,
+    },
+    /// The signature database or taxonomy failed to load.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Default largest DEX/class file: far above any real one (the largest DEX is
+/// limited to 64k methods, in practice under 20 MB).
+pub const DEFAULT_MAX_DEX_SIZE: u64 = 256 << 20;
+
+/// The compiled knowledge a scan needs, built once.
+pub struct Engine {
+    pub(crate) db: SignatureDb,
+    pub(crate) matcher: Matcher,
+    pub(crate) taxonomy: Taxonomy,
+    pub(crate) android: AndroidRules,
+    pub(crate) options: ScanOptions,
+}
+
+impl Engine {
+    /// Loads the built-in SDK database and taxonomy (plus any extra signature
+    /// directories) and compiles their matchers.
+    pub fn new(options: ScanOptions) -> Result<Self, ScanError> {
+        let mut db = SignatureDb::builtin().map_err(|e| ScanError::Setup(format!("built-in SDK signatures: {e}")))?;
+        for dir in &options.extra_signature_dirs {
+            let extra = SignatureDb::load_dir(dir)
+                .map_err(|e| ScanError::Setup(format!("signatures in {}: {e}", dir.display())))?;
+            db.merge(extra).map_err(|e| ScanError::Setup(format!("signatures in {}: {e}", dir.display())))?;
+        }
+        let taxonomy = Taxonomy::builtin().map_err(|e| ScanError::Setup(format!("built-in taxonomy: {e}")))?;
+        let matcher = Matcher::new(&db);
+        let android = AndroidRules::new(&taxonomy);
+        Ok(Self { db, matcher, taxonomy, android, options })
+    }
+
+    /// The SDK database in use.
+    pub fn signatures(&self) -> &SignatureDb {
+        &self.db
+    }
+
+    /// The taxonomy in use.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    fn max_dex_size(&self) -> u64 {
+        self.options.max_dex_size.unwrap_or(DEFAULT_MAX_DEX_SIZE)
+    }
+
+    /// Scans one input file (or an unzipped bundle directory).
+    pub fn scan_path(&self, path: &Path) -> Result<Inventory, ScanError> {
+        let shown = path.display().to_string();
+        let io = |source| ScanError::Io { path: shown.clone(), source };
+        let bytes = mmap::open(path).map_err(io)?;
+        self.scan_bytes(&shown, &bytes)
+    }
+
+    /// Scans one input given as bytes; `name` is used for its kind (extension) and in messages.
+    pub fn scan_bytes(&self, name: &str, bytes: &[u8]) -> Result<Inventory, ScanError> {
+        let lower = name.to_ascii_lowercase();
+        if bytes.starts_with(b"dex\n") {
+            return Ok(android::scan_bare_dex(self, name, bytes));
+        }
+        if bytes.starts_with(b"\x7fELF") {
+            return Ok(android::scan_bare_so(self, name, bytes));
+        }
+        if bytes.starts_with(b"\xca\xfe\xba\xbe") && lower.ends_with(".class") {
+            return Ok(android::scan_bare_class(self, name, bytes));
+        }
+        let archive = Archive::open(bytes, self.options.limits).map_err(|source| ScanError::Archive {
+            path: name.to_owned(),
+            source,
+        })?;
+        let kind = classify_zip(&archive, &lower).map_err(|reason| ScanError::Unsupported {
+            path: name.to_owned(),
+            reason,
+        })?;
+        match kind {
+            InputKind::Apk | InputKind::SplitApks | InputKind::Jar | InputKind::Aar => {
+                android::scan_archive(self, name, bytes.len() as u64, &archive, kind)
+            }
+            other => Err(ScanError::Unsupported {
+                path: name.to_owned(),
+                reason: format!("{other:?} inputs are not supported yet"),
+            }),
+        }
+    }
+}
+
+/// Decides what a zip is from its entries (names beat extensions: a renamed
+/// APK is still an APK).
+fn classify_zip(archive: &Archive<'_>, lower_name: &str) -> Result<InputKind, String> {
+    let has = |name: &str| archive.by_name(name).is_some();
+    let names = || archive.entries().iter().map(|e| e.name.as_str());
+    if has("base/manifest/AndroidManifest.xml") || has("BundleConfig.pb") {
+        return Err("an Android App Bundle (AAB): its protobuf manifest is not supported yet; \
+                    build an APK set with bundletool and scan that"
+            .to_owned());
+    }
+    if names().any(|n| n.starts_with("Payload/") && n.contains(".app/")) {
+        return Ok(InputKind::Ipa);
+    }
+    if has("AndroidManifest.xml") && (has("classes.jar") || lower_name.ends_with(".aar")) {
+        return Ok(InputKind::Aar);
+    }
+    if has("AndroidManifest.xml") {
+        return Ok(InputKind::Apk);
+    }
+    let apks = names().filter(|n| n.to_ascii_lowercase().ends_with(".apk")).count();
+    if apks > 0 && !names().any(|n| n.ends_with(".class")) {
+        return Ok(InputKind::SplitApks);
+    }
+    if names().any(|n| n.ends_with(".class") || n.ends_with(".dex")) || has("META-INF/MANIFEST.MF") {
+        return Ok(InputKind::Jar);
+    }
+    Err("a zip archive that is neither an APK, split-APK set, JAR, AAR nor IPA".to_owned())
+}
+
+/// File names `scan DIR` treats as inputs.
+pub fn is_scannable_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    const EXTENSIONS: &[&str] = &[".apk", ".xapk", ".apks", ".apkm", ".jar", ".aar", ".dex", ".so", ".ipa", ".aab"];
+    EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Every scannable file under `dir`, sorted, without following symlinked directories.
+pub fn collect_inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let ty = entry.file_type()?;
+            let path = entry.path();
+            if ty.is_dir() {
+                stack.push(path);
+            } else if ty.is_file() && is_scannable_name(&entry.file_name().to_string_lossy()) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
