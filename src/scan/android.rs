@@ -591,6 +591,9 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
     let mut sdks: Vec<model::DetectedSdk> = facts
         .sdks
         .into_iter()
+        // Calls into an SDK whose own classes are absent (a reflective probe, an
+        // optional dependency) are references, not presence: no rule, no SDK.
+        .filter(|(_, acc)| !acc.rules.is_empty())
         .map(|(index, acc)| detected_sdk(engine, index, acc, has_code))
         .collect();
     sdks.sort_by(|a, b| a.id.cmp(&b.id));

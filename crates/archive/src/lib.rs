@@ -127,7 +127,6 @@ impl Entry {
 
 /// A zip archive over a borrowed byte slice. `Send + Sync`: entries can be read from many
 /// threads at once through `&self`.
-#[derive(Debug)]
 pub struct Archive<'a> {
     data: &'a [u8],
     limits: Limits,
@@ -438,6 +437,20 @@ impl<'a> Archive<'a> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((entry.index, anomaly));
+    }
+}
+
+impl std::fmt::Debug for Archive<'_> {
+    /// Summarises instead of dumping the archive bytes and every entry.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive")
+            .field("len", &self.data.len())
+            .field("entries", &self.entries.len())
+            .field("anomalies", &self.anomalies.len())
+            .field("backend", &self.backend)
+            .field("bytes_read", &self.bytes_read())
+            .field("limits", &self.limits)
+            .finish()
     }
 }
 

@@ -4,11 +4,11 @@
 //! Where Android rejects a file the decoder still reads what it safely can and says in
 //! a warning that Android would refuse it: an auditor wants to see the content either way.
 
+use crate::AxmlError;
 use crate::attrs::android_attr_name;
 use crate::bytes::{u16_at, u32_at};
 use crate::document::{Attribute, AxmlDocument, Element, Namespace, SourceFormat, Value};
 use crate::strings::{NO_STRING, StringPool};
-use crate::AxmlError;
 
 const RES_XML_TYPE: u16 = 0x0003;
 const RES_STRING_POOL_TYPE: u16 = 0x0001;
@@ -179,9 +179,11 @@ fn scan_chunks(data: &[u8], start: usize, end: usize, warnings: &mut Vec<String>
     let mut chunks = Vec::new();
     let mut pos = start;
     while pos < end {
-        let (Some(kind), Some(header_size), Some(size)) =
-            (u16_at(data, pos), u16_at(data, pos + 2), u32_at(data, pos + 4))
-        else {
+        let (Some(kind), Some(header_size), Some(size)) = (
+            u16_at(data, pos),
+            u16_at(data, pos + 2),
+            u32_at(data, pos + 4),
+        ) else {
             warnings.push(format!("{} stray bytes at offset {pos} ignored", end - pos));
             break;
         };
@@ -543,5 +545,238 @@ pub(crate) fn typed_value(
             (data >> 4) & 0xf
         )),
         _ => Value::Other { data_type, data },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds AXML by hand from AOSP `ResourceTypes.h` layouts.
+    struct Builder {
+        strings: Vec<String>,
+        res_ids: Vec<u32>,
+        nodes: Vec<u8>,
+    }
+
+    fn chunk(kind: u16, header_size: u16, body_after_header: &[u8], header_rest: &[u8]) -> Vec<u8> {
+        let size = 8 + header_rest.len() + body_after_header.len();
+        let mut out = Vec::with_capacity(size);
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&header_size.to_le_bytes());
+        out.extend_from_slice(&(size as u32).to_le_bytes());
+        out.extend_from_slice(header_rest);
+        out.extend_from_slice(body_after_header);
+        out
+    }
+
+    impl Builder {
+        fn new(strings: &[&str], res_ids: &[u32]) -> Self {
+            Builder {
+                strings: strings.iter().map(|s| s.to_string()).collect(),
+                res_ids: res_ids.to_vec(),
+                nodes: Vec::new(),
+            }
+        }
+
+        fn node(&mut self, kind: u16, ext: &[u8]) {
+            let mut header_rest = Vec::new();
+            header_rest.extend_from_slice(&1u32.to_le_bytes()); // lineNumber
+            header_rest.extend_from_slice(&NO_STRING.to_le_bytes()); // comment
+            self.nodes.extend(chunk(kind, 16, ext, &header_rest));
+        }
+
+        /// `attrs`: (name string index, dataType, data, raw string index)
+        fn start(&mut self, name: u32, attrs: &[(u32, u8, u32, u32)]) {
+            let mut ext = Vec::new();
+            for w in [NO_STRING, name] {
+                ext.extend_from_slice(&w.to_le_bytes());
+            }
+            for h in [20u16, 20, attrs.len() as u16, 0, 0, 0] {
+                ext.extend_from_slice(&h.to_le_bytes());
+            }
+            for &(n, t, d, raw) in attrs {
+                for w in [NO_STRING, n, raw] {
+                    ext.extend_from_slice(&w.to_le_bytes());
+                }
+                ext.extend_from_slice(&8u16.to_le_bytes());
+                ext.push(0);
+                ext.push(t);
+                ext.extend_from_slice(&d.to_le_bytes());
+            }
+            self.node(RES_XML_START_ELEMENT_TYPE, &ext);
+        }
+
+        fn end(&mut self, name: u32) {
+            let mut ext = Vec::new();
+            for w in [NO_STRING, name] {
+                ext.extend_from_slice(&w.to_le_bytes());
+            }
+            self.node(RES_XML_END_ELEMENT_TYPE, &ext);
+        }
+
+        fn pool(&self, declared_count: u32) -> Vec<u8> {
+            let mut offsets = Vec::new();
+            let mut data = Vec::new();
+            for s in &self.strings {
+                offsets.extend_from_slice(&(data.len() as u32).to_le_bytes());
+                let units: Vec<u16> = s.encode_utf16().collect();
+                data.extend_from_slice(&(units.len() as u16).to_le_bytes());
+                for u in units {
+                    data.extend_from_slice(&u.to_le_bytes());
+                }
+                data.extend_from_slice(&[0, 0]);
+            }
+            while data.len() % 4 != 0 {
+                data.push(0);
+            }
+            let strings_start = 28 + offsets.len() as u32;
+            let mut header_rest = Vec::new();
+            for w in [declared_count, 0, 0, strings_start, 0] {
+                header_rest.extend_from_slice(&w.to_le_bytes());
+            }
+            let body = [offsets, data].concat();
+            chunk(RES_STRING_POOL_TYPE, 28, &body, &header_rest)
+        }
+
+        fn build_with_count(&self, declared_count: u32) -> Vec<u8> {
+            let ids: Vec<u8> = self.res_ids.iter().flat_map(|i| i.to_le_bytes()).collect();
+            let body = [
+                self.pool(declared_count),
+                chunk(RES_XML_RESOURCE_MAP_TYPE, 8, &ids, &[]),
+                self.nodes.clone(),
+            ]
+            .concat();
+            chunk(RES_XML_TYPE, 8, &body, &[])
+        }
+
+        fn build(&self) -> Vec<u8> {
+            self.build_with_count(self.strings.len() as u32)
+        }
+    }
+
+    /// `<manifest package="a.b"><uses-permission android:name="P"/></manifest>` where the
+    /// attribute name string is junk and only the resource id says `android:name`.
+    fn sample() -> Builder {
+        let mut b = Builder::new(
+            &["zz", "package", "manifest", "uses-permission", "a.b", "P"],
+            &[0x0101_0003],
+        );
+        b.start(2, &[(1, 0x03, 4, 4)]);
+        b.start(3, &[(0, 0x03, 5, 5)]);
+        b.end(3);
+        b.end(2);
+        b
+    }
+
+    #[test]
+    fn resource_id_wins_over_the_name_string() {
+        let doc = parse_axml(&sample().build()).unwrap();
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+        let perm = &doc.elements[1];
+        assert_eq!(perm.name, "uses-permission");
+        let attr = &perm.attributes[0];
+        assert_eq!(attr.name, "name");
+        assert_eq!(attr.pool_name.as_deref(), Some("zz"));
+        assert_eq!(attr.value, Value::String("P".into()));
+        let m = crate::Manifest::from_document(&doc);
+        assert_eq!(m.package.as_deref(), Some("a.b"));
+        assert_eq!(m.uses_permissions[0].name, "P");
+    }
+
+    #[test]
+    fn string_pool_claiming_2_pow_31_strings_is_capped() {
+        let data = sample().build_with_count(1 << 31);
+        let doc = parse_axml(&data).unwrap();
+        assert!(
+            doc.warnings
+                .iter()
+                .any(|w| w.contains("2147483648 strings")),
+            "{:?}",
+            doc.warnings
+        );
+    }
+
+    #[test]
+    fn attribute_count_65535_in_a_tiny_chunk_is_capped() {
+        let mut b = Builder::new(&["manifest"], &[]);
+        b.start(0, &[]);
+        let mut data = b.build();
+        // attributeCount sits at node + 16 (header) + 12.
+        let node = data.len() - (16 + 20);
+        data[node + 16 + 12..node + 16 + 14].copy_from_slice(&0xffffu16.to_le_bytes());
+        let doc = parse_axml(&data).unwrap();
+        assert_eq!(doc.elements[0].attributes.len(), 0);
+        assert!(doc.warnings.iter().any(|w| w.contains("65535 attributes")));
+        // And with a zero stride, Android's own check passes but nothing is multiplied.
+        data[node + 16 + 10..node + 16 + 12].copy_from_slice(&0u16.to_le_bytes());
+        let doc = parse_axml(&data).unwrap();
+        assert_eq!(doc.elements[0].attributes.len(), 0);
+    }
+
+    #[test]
+    fn deep_nesting_of_100k_start_tags_is_capped_iteratively() {
+        let mut b = Builder::new(&["a"], &[]);
+        for _ in 0..100_000 {
+            b.start(0, &[]);
+        }
+        let doc = parse_axml(&b.build()).unwrap();
+        assert_eq!(doc.elements.len(), MAX_DEPTH);
+        assert!(doc.warnings.iter().any(|w| w.contains("nests deeper")));
+        assert!(doc.warnings.iter().any(|w| w.contains("not closed")));
+    }
+
+    #[test]
+    fn unknown_chunks_are_skipped_and_header_size_honoured() {
+        let mut b = sample();
+        // An unknown chunk between the first two nodes (the first is 16 + 20 + 20 bytes).
+        b.nodes.splice(56..56, chunk(0x0777, 8, &[1, 2, 3, 4], &[]));
+        let doc = parse_axml(&b.build()).unwrap();
+        assert_eq!(doc.elements.len(), 2);
+        assert!(doc.warnings.iter().any(|w| w.contains("0x0777")));
+
+        // An element whose headerSize is 20 (4 extra bytes): the extension moves with it.
+        let mut b = Builder::new(&["manifest"], &[]);
+        let mut ext = Vec::new();
+        for w in [NO_STRING, 0] {
+            ext.extend_from_slice(&w.to_le_bytes());
+        }
+        for h in [20u16, 20, 0, 0, 0, 0] {
+            ext.extend_from_slice(&h.to_le_bytes());
+        }
+        let mut header_rest = vec![0u8; 12];
+        header_rest[..4].copy_from_slice(&7u32.to_le_bytes());
+        b.nodes
+            .extend(chunk(RES_XML_START_ELEMENT_TYPE, 20, &ext, &header_rest));
+        let doc = parse_axml(&b.build()).unwrap();
+        assert_eq!(doc.elements[0].name, "manifest");
+        assert_eq!(doc.elements[0].line, 7);
+    }
+
+    #[test]
+    fn non_axml_inputs_fail_cleanly() {
+        assert!(matches!(parse_axml(b""), Err(AxmlError::Truncated { .. })));
+        assert!(parse_axml(b"<?xml version=\"1.0\"?><manifest/>").is_err());
+        assert!(parse_axml(&[0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]).is_err());
+        let header_only = chunk(RES_XML_TYPE, 8, &[], &[]);
+        assert!(matches!(
+            parse_axml(&header_only),
+            Err(AxmlError::NoRootElement)
+        ));
+    }
+
+    #[test]
+    fn typed_values_render_like_aapt_sources() {
+        let none = |_| None;
+        assert_eq!(typed_value(0x10, 0xffff_ffff, none).render(), "-1");
+        assert_eq!(typed_value(0x11, 0x4a0, none).render(), "0x4a0");
+        assert_eq!(typed_value(0x12, 0xffff_ffff, none).render(), "true");
+        assert_eq!(typed_value(0x01, 0x7f04_0000, none).render(), "@0x7f040000");
+        assert_eq!(typed_value(0x1c, 0xffaa_bbcc, none).render(), "#ffaabbcc");
+        assert_eq!(typed_value(0x04, 0x3f80_0000, none).render(), "1.0");
+        // test1.xml / test.xml dimensions: 0x101 is 1dip, 0x4d00 is 77px.
+        assert_eq!(typed_value(0x05, 0x101, none).render(), "1.0dip");
+        assert_eq!(typed_value(0x05, 0x4d00, none).render(), "77.0px");
+        assert_eq!(typed_value(0x00, 1, none), Value::Null { empty: true });
     }
 }

@@ -232,9 +232,9 @@ impl Element {
     /// string in the file and requires the attribute to have no namespace at all; the
     /// resource id plays no part.
     pub fn plain_attr(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| {
-            a.namespace.is_none() && a.pool_name.as_deref().unwrap_or(&a.name) == name
-        })
+        self.attributes
+            .iter()
+            .find(|a| a.namespace.is_none() && a.pool_name.as_deref().unwrap_or(&a.name) == name)
     }
 }
 

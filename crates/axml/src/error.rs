@@ -8,7 +8,9 @@
 #[non_exhaustive]
 pub enum AxmlError {
     /// The input is shorter than the structure that must be there.
-    #[error("input too short: {what} needs {needed} bytes at offset {offset}, only {available} available")]
+    #[error(
+        "input too short: {what} needs {needed} bytes at offset {offset}, only {available} available"
+    )]
     Truncated {
         /// Which structure was being read.
         what: &'static str,

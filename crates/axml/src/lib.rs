@@ -20,9 +20,9 @@ pub use binary::{MAX_DEPTH, parse_axml};
 pub use document::{Attribute, AxmlDocument, Element, Namespace, SourceFormat, Value};
 pub use error::AxmlError;
 pub use manifest::{
-    Application, Component, ComponentKind, DeclaredPermission, IntentData, IntentFilter,
-    Manifest, MetaData, NumberOrText, Queries, UsesFeature, UsesPermission,
-    protection_level_name, resolve_class_name,
+    Application, Component, ComponentKind, DeclaredPermission, IntentData, IntentFilter, Manifest,
+    MetaData, NumberOrText, Queries, UsesFeature, UsesPermission, protection_level_name,
+    resolve_class_name,
 };
 pub use text::parse_text_xml;
 
@@ -47,7 +47,9 @@ pub fn parse_manifest_bytes(data: &[u8]) -> Result<AxmlDocument, AxmlError> {
     } else if first == Some(0x0a) {
         Err(AxmlError::ProtobufManifest)
     } else {
-        Err(AxmlError::UnknownFormat(data.iter().take(8).copied().collect()))
+        Err(AxmlError::UnknownFormat(
+            data.iter().take(8).copied().collect(),
+        ))
     }
 }
 

@@ -593,9 +593,9 @@ fn collect_meta_data(r: &Reader<'_>, m: &mut Manifest) {
         let parent = e.parent.and_then(|p| r.doc.elements.get(p));
         let label = match parent {
             Some(p) if p.name == "application" => "application".to_string(),
-            Some(p) if ComponentKind::from_tag(&p.name).is_some() => r
-                .class(p, "name")
-                .unwrap_or_else(|| p.name.clone()),
+            Some(p) if ComponentKind::from_tag(&p.name).is_some() => {
+                r.class(p, "name").unwrap_or_else(|| p.name.clone())
+            }
             Some(p) => p.name.clone(),
             None => String::new(),
         };

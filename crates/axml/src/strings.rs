@@ -129,7 +129,9 @@ impl<'a> StringPool<'a> {
                     Slot::Good(s)
                 }
                 Err(reason) => {
-                    warnings.push(format!("string #{idx}: {reason}; read as null, as Android does"));
+                    warnings.push(format!(
+                        "string #{idx}: {reason}; read as null, as Android does"
+                    ));
                     Slot::Bad
                 }
             };
@@ -196,7 +198,9 @@ impl<'a> StringPool<'a> {
         }
         let note = (char_at(end) != Some(0)).then(unterminated_note);
         let units = self.strings.get(start * 2..end * 2).ok_or("out of range")?;
-        let iter = units.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+        let iter = units
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]));
         let text = char::decode_utf16(iter)
             .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect();

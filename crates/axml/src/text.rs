@@ -89,7 +89,10 @@ pub fn parse_text_xml(data: &[u8]) -> Result<AxmlDocument, AxmlError> {
 fn decode_text<'a>(data: &'a [u8], warnings: &mut Vec<String>) -> Cow<'a, str> {
     let utf16 = |bytes: &[u8], big_endian: bool| -> Cow<'a, str> {
         let units = bytes.chunks_exact(2).map(|c| {
-            let pair = [c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)];
+            let pair = [
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ];
             if big_endian {
                 u16::from_be_bytes(pair)
             } else {
@@ -196,8 +199,9 @@ impl TextBuilder<'_, '_> {
                 Ok(a) => a,
                 Err(e) => {
                     let line = self.line_of(position);
-                    self.warnings
-                        .push(format!("<{local}> at line {line}: bad attribute skipped: {e}"));
+                    self.warnings.push(format!(
+                        "<{local}> at line {line}: bad attribute skipped: {e}"
+                    ));
                     continue;
                 }
             };

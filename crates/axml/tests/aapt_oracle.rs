@@ -46,7 +46,10 @@ fn parse_xmltree(text: &str) -> Vec<DumpElement> {
             let (name, line_part) = rest.rsplit_once(" (line=").expect("element line");
             out.push(DumpElement {
                 name: name.to_string(),
-                line: line_part.trim_end_matches(')').parse().expect("line number"),
+                line: line_part
+                    .trim_end_matches(')')
+                    .parse()
+                    .expect("line number"),
                 attributes: Vec::new(),
             });
         } else if let Some(rest) = t.strip_prefix("A: ") {
@@ -59,11 +62,14 @@ fn parse_xmltree(text: &str) -> Vec<DumpElement> {
                 ),
                 _ => (None, Some(head.to_string())),
             };
-            out.last_mut().expect("attribute before element").attributes.push(DumpAttr {
-                resource_id,
-                plain_name,
-                value: value.to_string(),
-            });
+            out.last_mut()
+                .expect("attribute before element")
+                .attributes
+                .push(DumpAttr {
+                    resource_id,
+                    plain_name,
+                    value: value.to_string(),
+                });
         }
     }
     out
@@ -107,7 +113,10 @@ fn aapt_value(value: &Value, raw: Option<&str>, data_type_data: (u8, u32)) -> St
 }
 
 fn prefix_of<'d>(doc: &'d AxmlDocument, uri: &str) -> Option<&'d str> {
-    doc.namespaces.iter().find(|n| n.uri == uri).map(|n| n.prefix.as_str())
+    doc.namespaces
+        .iter()
+        .find(|n| n.uri == uri)
+        .map(|n| n.prefix.as_str())
 }
 
 fn our_dump(doc: &AxmlDocument) -> Vec<DumpElement> {
@@ -132,7 +141,11 @@ fn our_dump(doc: &AxmlDocument) -> Vec<DumpElement> {
                             None => name,
                         }
                     }),
-                    value: aapt_value(&a.value, a.raw.as_deref(), a.res_value.expect("binary attribute")),
+                    value: aapt_value(
+                        &a.value,
+                        a.raw.as_deref(),
+                        a.res_value.expect("binary attribute"),
+                    ),
                 })
                 .collect(),
         })
@@ -172,7 +185,11 @@ fn every_element_and_attribute_matches_aapt_xmltree() {
         let ours = our_dump(&doc);
         assert!(!expected.is_empty(), "{name}: empty aapt dump");
         if ours.len() != expected.len() {
-            failures.push(format!("{name}: {} elements, aapt {}", ours.len(), expected.len()));
+            failures.push(format!(
+                "{name}: {} elements, aapt {}",
+                ours.len(),
+                expected.len()
+            ));
         }
         for (o, e) in ours.iter().zip(&expected) {
             if o != e {
@@ -198,16 +215,33 @@ fn string_not_terminated_matches_aapt_up_to_its_crash_and_keeps_the_rest() {
     let (last_ours, last_aapt) = (&ours[complete], &expected[complete]);
     assert_eq!(last_ours.name, last_aapt.name);
     let shared = last_aapt.attributes.len() - 1;
-    assert_eq!(last_ours.attributes[..shared], last_aapt.attributes[..shared]);
+    assert_eq!(
+        last_ours.attributes[..shared],
+        last_aapt.attributes[..shared]
+    );
     // aapt's stdout buffer was cut by the crash; the value is string #45 (read with python).
-    let meta = doc.elements.iter().find(|e| e.line == 63).expect("meta-data line 63");
-    let value = meta.attributes.iter().find(|a| a.resource_id == Some(0x0101_0024)).unwrap();
+    let meta = doc
+        .elements
+        .iter()
+        .find(|e| e.line == 63)
+        .expect("meta-data line 63");
+    let value = meta
+        .attributes
+        .iter()
+        .find(|a| a.resource_id == Some(0x0101_0024))
+        .unwrap();
     assert_eq!(value.raw.as_deref(), Some("a14b6eab86b5e40"));
     // Past that point strings are decoded by their length, with a warning each. Read with
     // python: string #49 is UTF-16 "receiver" followed by 0x0017 instead of 0.
-    assert!(doc.elements.iter().any(|e| e.name == "receiver" && e.line == 66));
     assert!(
-        doc.warnings.iter().any(|w| w.contains("string #49") && w.contains("0-terminated")),
+        doc.elements
+            .iter()
+            .any(|e| e.name == "receiver" && e.line == 66)
+    );
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.contains("string #49") && w.contains("0-terminated")),
         "{:?}",
         doc.warnings
     );
@@ -222,13 +256,20 @@ fn wrong_filesize_is_decoded_with_a_warning_that_android_rejects_it() {
     assert_eq!(wrong[8..], good[8..]);
     let doc = parse_axml(&wrong).expect("decoded leniently");
     assert!(
-        doc.warnings.iter().any(|w| w.contains("1111638594") && w.contains("rejects")),
+        doc.warnings
+            .iter()
+            .any(|w| w.contains("1111638594") && w.contains("rejects")),
         "{:?}",
         doc.warnings
     );
     let reference = parse_axml(&good).unwrap();
     assert_eq!(our_dump(&doc), our_dump(&reference));
 }
+
+/// (name, maxSdkVersion, from uses-permission-sdk-23)
+type UsesPerm = (String, Option<String>, bool);
+/// (kind or name, name or value) pairs.
+type Pairs = Vec<(String, String)>;
 
 /// What `aapt dump badging` says about the manifest.
 #[derive(Debug, Default, PartialEq)]
@@ -238,8 +279,7 @@ struct Badging {
     version_name: Option<String>,
     sdk: Option<String>,
     target_sdk: Option<String>,
-    /// (name, maxSdkVersion, sdk23)
-    uses_permissions: Vec<(String, Option<String>, bool)>,
+    uses_permissions: Vec<UsesPerm>,
     permissions: Vec<String>,
     debuggable: bool,
     launchable: Option<String>,
@@ -263,7 +303,8 @@ fn parse_badging(text: &str) -> Badging {
             b.sdk = Some(v.trim_end_matches('\'').to_string());
         } else if let Some(v) = line.strip_prefix("targetSdkVersion:'") {
             b.target_sdk = Some(v.trim_end_matches('\'').to_string());
-        } else if line.starts_with("uses-permission: ") || line.starts_with("uses-permission-sdk-23: ")
+        } else if line.starts_with("uses-permission: ")
+            || line.starts_with("uses-permission-sdk-23: ")
         {
             let name = quoted_field(line, "name").unwrap();
             // aapt adds permissions implied by others; they are not in the file.
@@ -273,7 +314,8 @@ fn parse_badging(text: &str) -> Badging {
             });
             if !implied {
                 let sdk23 = line.starts_with("uses-permission-sdk-23");
-                b.uses_permissions.push((name, quoted_field(line, "maxSdkVersion"), sdk23));
+                b.uses_permissions
+                    .push((name, quoted_field(line, "maxSdkVersion"), sdk23));
             }
         } else if line.starts_with("permission: ") {
             b.permissions.push(quoted_field(line, "name").unwrap());
@@ -298,7 +340,9 @@ fn our_badging(m: &Manifest) -> Badging {
         c.kind == appaudit_axml::ComponentKind::Activity
             && c.intent_filters.iter().any(|f| {
                 f.actions.iter().any(|a| a == "android.intent.action.MAIN")
-                    && f.categories.iter().any(|c| c == "android.intent.category.LAUNCHER")
+                    && f.categories
+                        .iter()
+                        .any(|c| c == "android.intent.category.LAUNCHER")
             })
     };
     Badging {
@@ -310,12 +354,22 @@ fn our_badging(m: &Manifest) -> Badging {
         uses_permissions: m
             .uses_permissions
             .iter()
-            .map(|p| (p.name.clone(), number_text(&p.max_sdk_version), p.sdk_23_only))
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    number_text(&p.max_sdk_version),
+                    p.sdk_23_only,
+                )
+            })
             .collect(),
         // badging does not list declared permissions (`dump permissions` does).
         permissions: Vec::new(),
         debuggable: m.application.as_ref().and_then(|a| a.debuggable) == Some(true),
-        launchable: m.components.iter().find(is_launcher).map(|c| c.name.clone()),
+        launchable: m
+            .components
+            .iter()
+            .find(is_launcher)
+            .map(|c| c.name.clone()),
     }
 }
 
@@ -347,13 +401,19 @@ fn manifest_model_matches_aapt_badging() {
         let doc = parse_axml(&corpus_file(name)).unwrap();
         let mut ours = our_badging(&Manifest::from_document(&doc));
         let expected = parse_badging(&aapt_output(name, "badging"));
-        assert!(expected.package.is_some(), "{name}: aapt badging has no package line");
-        let stderr = data_dir().join("aapt").join(format!("{name}.badging.stderr.txt"));
+        assert!(
+            expected.package.is_some(),
+            "{name}: aapt badging has no package line"
+        );
+        let stderr = data_dir()
+            .join("aapt")
+            .join(format!("{name}.badging.stderr.txt"));
         let aapt_failed = std::fs::read_to_string(stderr).is_ok_and(|e| e.contains("ERROR"));
         if aapt_failed {
             // Without resources.arsc aapt stops at the first unresolvable reference (the
             // icon); what it printed before that is complete and must match.
-            ours.uses_permissions.truncate(expected.uses_permissions.len());
+            ours.uses_permissions
+                .truncate(expected.uses_permissions.len());
             ours.permissions.truncate(expected.permissions.len());
             if expected.sdk.is_none() {
                 ours.sdk = None;
@@ -366,7 +426,9 @@ fn manifest_model_matches_aapt_badging() {
         }
         // aapt prints strings as C strings: AndroidManifestNullbytes' versionName is
         // "0.0\0\0" in the pool (length 5), aapt shows "0.0".
-        ours.version_name = ours.version_name.map(|v| v.split('\0').next().unwrap().to_string());
+        ours.version_name = ours
+            .version_name
+            .map(|v| v.split('\0').next().unwrap().to_string());
         if ours != expected {
             failures.push(format!("{name}:\n ours {ours:?}\n aapt {expected:?}"));
         }
@@ -375,7 +437,7 @@ fn manifest_model_matches_aapt_badging() {
 }
 
 /// `aapt dump permissions`: (declared permissions, uses-permissions) in file order.
-fn parse_permissions(text: &str) -> (Vec<String>, Vec<(String, Option<String>, bool)>) {
+fn parse_permissions(text: &str) -> (Vec<String>, Vec<UsesPerm>) {
     let mut declared = Vec::new();
     let mut uses = Vec::new();
     for line in text.lines() {
@@ -404,7 +466,13 @@ fn permissions_match_aapt_dump_permissions() {
         let ours_uses: Vec<_> = m
             .uses_permissions
             .iter()
-            .map(|p| (p.name.clone(), number_text(&p.max_sdk_version), p.sdk_23_only))
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    number_text(&p.max_sdk_version),
+                    p.sdk_23_only,
+                )
+            })
             .collect();
         if *name == "AndroidManifest_StringNotTerminated.xml" {
             // aapt stops at the first unterminated string; what it printed is a prefix.
@@ -446,7 +514,12 @@ fn xmltree_parents(text: &str) -> Vec<Option<usize>> {
 /// The string aapt shows for a value: the quoted string, `@0x...`, or a decimal/bool.
 fn aapt_plain_value(value: &str) -> String {
     if let Some(rest) = value.strip_prefix('"') {
-        return rest.split("\" (Raw:").next().unwrap().trim_end_matches('"').to_string();
+        return rest
+            .split("\" (Raw:")
+            .next()
+            .unwrap()
+            .trim_end_matches('"')
+            .to_string();
     }
     if let Some(rest) = value.strip_prefix("(type 0x10)0x") {
         let hex = rest.split(' ').next().unwrap();
@@ -470,7 +543,7 @@ fn class_name(package: &str, class: &str) -> String {
 }
 
 /// Components and meta-data as read off an aapt xmltree dump.
-fn components_and_meta_from_xmltree(text: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn components_and_meta_from_xmltree(text: &str) -> (Pairs, Pairs) {
     let elements = parse_xmltree(text);
     let parents = xmltree_parents(text);
     let attr = |e: &DumpElement, id: u32| {
@@ -488,7 +561,13 @@ fn components_and_meta_from_xmltree(text: &str) -> (Vec<(String, String)>, Vec<(
     let app = (0..elements.len())
         .find(|&i| elements[i].name == "application" && parents[i] == Some(0))
         .unwrap();
-    let kinds = ["activity", "activity-alias", "service", "receiver", "provider"];
+    let kinds = [
+        "activity",
+        "activity-alias",
+        "service",
+        "receiver",
+        "provider",
+    ];
     let components = (0..elements.len())
         .filter(|&i| parents[i] == Some(app) && kinds.contains(&elements[i].name.as_str()))
         .map(|i| {
@@ -500,26 +579,37 @@ fn components_and_meta_from_xmltree(text: &str) -> (Vec<(String, String)>, Vec<(
         .iter()
         .filter(|e| e.name == "meta-data")
         .map(|e| {
-            let value = attr(e, 0x0101_0024).or_else(|| attr(e, 0x0101_0025)).unwrap_or_default();
+            let value = attr(e, 0x0101_0024)
+                .or_else(|| attr(e, 0x0101_0025))
+                .unwrap_or_default();
             (attr(e, 0x0101_0003).unwrap(), value)
         })
         .collect();
     (components, meta)
 }
 
-fn our_components_and_meta(m: &Manifest) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn our_components_and_meta(m: &Manifest) -> (Pairs, Pairs) {
     let components = m
         .components
         .iter()
         .map(|c| {
-            let kind = serde_json::to_value(c.kind).unwrap().as_str().unwrap().to_string();
+            let kind = serde_json::to_value(c.kind)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string();
             (kind, c.name.clone())
         })
         .collect();
     let meta = m
         .meta_data
         .iter()
-        .map(|md| (md.name.clone(), md.value.clone().or(md.resource.clone()).unwrap_or_default()))
+        .map(|md| {
+            (
+                md.name.clone(),
+                md.value.clone().or(md.resource.clone()).unwrap_or_default(),
+            )
+        })
         .collect();
     (components, meta)
 }
@@ -551,8 +641,14 @@ fn declared_permission_protection_level_is_decoded() {
     let doc = parse_axml(&corpus_file("AndroidManifestExtraNamespace.xml")).unwrap();
     let m = Manifest::from_document(&doc);
     assert_eq!(m.permissions.len(), 1);
-    assert_eq!(m.permissions[0].name, "com.shopgate.android.main.permission.C2D_MESSAGE");
-    assert_eq!(m.permissions[0].protection_level.as_deref(), Some("signature"));
+    assert_eq!(
+        m.permissions[0].name,
+        "com.shopgate.android.main.permission.C2D_MESSAGE"
+    );
+    assert_eq!(
+        m.permissions[0].protection_level.as_deref(),
+        Some("signature")
+    );
 }
 
 #[test]
@@ -560,7 +656,11 @@ fn packer_manifest_with_fake_attribute_names_resolves_by_resource_id() {
     // aapt prints `:(0x0101021c)="1.0"`: the name string is useless, the id says versionName.
     let doc = parse_axml(&corpus_file("AndroidManifest_NamespaceInAttributeName.xml")).unwrap();
     let root = doc.root().unwrap();
-    let version = root.attributes.iter().find(|a| a.resource_id == Some(0x0101_021c)).unwrap();
+    let version = root
+        .attributes
+        .iter()
+        .find(|a| a.resource_id == Some(0x0101_021c))
+        .unwrap();
     assert_eq!(version.name, "versionName");
     assert_ne!(version.pool_name.as_deref(), Some("versionName"));
     let m = Manifest::from_document(&doc);
@@ -574,9 +674,11 @@ fn corpus_dir() -> Option<PathBuf> {
     if std::env::var_os("APPAUDIT_SKIP_CORPUS").is_some_and(|v| v == "1") {
         return None;
     }
-    let dir = std::env::var_os("APPAUDIT_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/appaudit-corpus")
-    });
+    let dir = std::env::var_os("APPAUDIT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/appaudit-corpus")
+        });
     assert!(
         dir.is_dir(),
         "corpus not found at {} (run shared/corpus/fetch.sh, set APPAUDIT_CORPUS, or set \
@@ -605,7 +707,10 @@ const APKS: &[(&str, &str)] = &[
         "appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-v10.6.6.apk",
         "apk-appium-uiautomator2-server-v10.6.6",
     ),
-    ("io.appium.settings@8.0.10/apks/settings_apk-debug.apk", "apk-settings_apk-debug"),
+    (
+        "io.appium.settings@8.0.10/apks/settings_apk-debug.apk",
+        "apk-settings_apk-debug",
+    ),
 ];
 
 #[test]
@@ -615,10 +720,18 @@ fn real_apk_manifests_match_aapt() {
         let data = apk_manifest(&dir, rel);
         let doc = parse_axml(&data).unwrap_or_else(|e| panic!("{rel}: {e}"));
         assert!(doc.warnings.is_empty(), "{rel}: {:?}", doc.warnings);
-        assert_eq!(our_dump(&doc), parse_xmltree(&aapt_output(oracle, "xmltree")), "{rel}");
+        assert_eq!(
+            our_dump(&doc),
+            parse_xmltree(&aapt_output(oracle, "xmltree")),
+            "{rel}"
+        );
         let m = Manifest::from_document(&doc);
         // These APKs carry resources.arsc, so aapt's badging is complete.
-        assert_eq!(our_badging(&m), parse_badging(&aapt_output(oracle, "badging")), "{rel}");
+        assert_eq!(
+            our_badging(&m),
+            parse_badging(&aapt_output(oracle, "badging")),
+            "{rel}"
+        );
         let (declared, uses) = parse_permissions(&aapt_output(oracle, "permissions"));
         let ours_declared: Vec<String> = m.permissions.iter().map(|p| p.name.clone()).collect();
         assert_eq!(ours_declared, declared, "{rel}");

@@ -12,9 +12,11 @@ fn corpus_dir() -> Option<PathBuf> {
     if std::env::var_os("APPAUDIT_SKIP_CORPUS").is_some_and(|v| v == "1") {
         return None;
     }
-    let dir = std::env::var_os("APPAUDIT_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/appaudit-corpus")
-    });
+    let dir = std::env::var_os("APPAUDIT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/appaudit-corpus")
+        });
     assert!(
         dir.is_dir(),
         "corpus not found at {} (run shared/corpus/fetch.sh, set APPAUDIT_CORPUS, or set \
@@ -35,7 +37,14 @@ fn corpus_manifest(dir: &std::path::Path, rel: &str) -> Manifest {
 fn vendor_text_manifests_from_the_corpus() {
     let Some(dir) = corpus_dir() else { return };
     // (path, package, #uses-permission, first, last, #components, meta-data (name, value))
-    type Case = (&'static str, Option<&'static str>, usize, &'static str, &'static str, usize);
+    type Case = (
+        &'static str,
+        Option<&'static str>,
+        usize,
+        &'static str,
+        &'static str,
+        usize,
+    );
     let cases: &[(Case, &[(&str, &str)])] = &[
         (
             (
@@ -46,10 +55,20 @@ fn vendor_text_manifests_from_the_corpus() {
                 "android.permission.GET_TASKS",
                 1,
             ),
-            &[("JPUSH_CHANNEL", "${JPUSH_CHANNEL}"), ("JPUSH_APPKEY", "${JPUSH_APPKEY}")],
+            &[
+                ("JPUSH_CHANNEL", "${JPUSH_CHANNEL}"),
+                ("JPUSH_APPKEY", "${JPUSH_APPKEY}"),
+            ],
         ),
         (
-            ("jcore-react-native@2.3.7/android/src/main/AndroidManifest.xml", None, 0, "", "", 4),
+            (
+                "jcore-react-native@2.3.7/android/src/main/AndroidManifest.xml",
+                None,
+                0,
+                "",
+                "",
+                4,
+            ),
             &[],
         ),
         (
@@ -83,7 +102,10 @@ fn vendor_text_manifests_from_the_corpus() {
                 "android.permission.WAKE_LOCK",
                 3,
             ),
-            &[("JPUSH_APPKEY", "${JPUSH_APPKEY}"), ("JPUSH_CHANNEL", "${JPUSH_CHANNEL}")],
+            &[
+                ("JPUSH_APPKEY", "${JPUSH_APPKEY}"),
+                ("JPUSH_CHANNEL", "${JPUSH_CHANNEL}"),
+            ],
         ),
         (
             (
@@ -129,29 +151,47 @@ fn vendor_text_manifests_from_the_corpus() {
 #[test]
 fn jpush_fragment_keeps_placeholders_and_relative_names() {
     let Some(dir) = corpus_dir() else { return };
-    let m = corpus_manifest(&dir, "jpush-react-native@3.2.8/android/src/main/AndroidManifest.xml");
+    let m = corpus_manifest(
+        &dir,
+        "jpush-react-native@3.2.8/android/src/main/AndroidManifest.xml",
+    );
     // Read from the file: <permission android:name="${applicationId}.permission.JPUSH_MESSAGE"
     // android:protectionLevel="signature" />, receivers with exported="false".
     assert_eq!(m.permissions.len(), 1);
-    assert_eq!(m.permissions[0].name, "${applicationId}.permission.JPUSH_MESSAGE");
-    assert_eq!(m.permissions[0].protection_level.as_deref(), Some("signature"));
+    assert_eq!(
+        m.permissions[0].name,
+        "${applicationId}.permission.JPUSH_MESSAGE"
+    );
+    assert_eq!(
+        m.permissions[0].protection_level.as_deref(),
+        Some("signature")
+    );
     let r = &m.components[0];
     assert_eq!(r.kind, ComponentKind::Receiver);
     // No package attribute in the fragment: ".receiver.X" cannot be resolved, kept as is.
     assert_eq!(r.name, ".receiver.JPushModuleReceiver");
     assert_eq!(r.exported, Some(false));
     assert_eq!(r.enabled, Some(true));
-    assert_eq!(r.intent_filters[0].actions, ["cn.jpush.android.intent.RECEIVER_MESSAGE"]);
+    assert_eq!(
+        r.intent_filters[0].actions,
+        ["cn.jpush.android.intent.RECEIVER_MESSAGE"]
+    );
     assert_eq!(r.intent_filters[0].categories, ["${applicationId}"]);
 }
 
 #[test]
 fn getui_fragment_queries() {
     let Some(dir) = corpus_dir() else { return };
-    let m = corpus_manifest(&dir, "react-native-getui@1.1.55/android/src/main/AndroidManifest.xml");
+    let m = corpus_manifest(
+        &dir,
+        "react-native-getui@1.1.55/android/src/main/AndroidManifest.xml",
+    );
     assert_eq!(m.queries.intents.len(), 1);
     assert_eq!(m.queries.intents[0].actions, ["com.getui.sdk.action"]);
-    assert_eq!(m.permissions[0].name, "getui.permission.GetuiService.${applicationId}");
+    assert_eq!(
+        m.permissions[0].name,
+        "getui.permission.GetuiService.${applicationId}"
+    );
 }
 
 const HAND_WRITTEN: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -211,18 +251,28 @@ fn hand_written_manifest_model() {
         perms,
         [
             ("android.permission.CAMERA", None, false),
-            ("android.permission.READ_CONTACTS", Some(NumberOrText::Number(28)), false),
+            (
+                "android.permission.READ_CONTACTS",
+                Some(NumberOrText::Number(28)),
+                false
+            ),
             ("android.permission.ACCESS_FINE_LOCATION", None, true),
             ("android.permission.RECORD_AUDIO", None, true),
         ]
     );
     assert_eq!(m.uses_permissions[0].line, 7);
-    assert_eq!(m.permissions[0].protection_level.as_deref(), Some("signature|privileged"));
+    assert_eq!(
+        m.permissions[0].protection_level.as_deref(),
+        Some("signature|privileged")
+    );
     assert_eq!(m.uses_features.len(), 2);
     assert!(!m.uses_features[0].required);
     assert!(m.uses_features[1].required && m.uses_features[1].name.is_none());
     assert_eq!(m.queries.packages, ["com.tencent.mm"]);
-    assert_eq!(m.queries.intents[0].data[0].scheme.as_deref(), Some("https"));
+    assert_eq!(
+        m.queries.intents[0].data[0].scheme.as_deref(),
+        Some("https")
+    );
     assert_eq!(m.queries.providers, ["com.other.provider"]);
 
     let app = m.application.as_ref().unwrap();
@@ -236,7 +286,11 @@ fn hand_written_manifest_model() {
         Some("androidx.core.app.CoreComponentFactory")
     );
 
-    let names: Vec<_> = m.components.iter().map(|c| (c.kind, c.name.as_str())).collect();
+    let names: Vec<_> = m
+        .components
+        .iter()
+        .map(|c| (c.kind, c.name.as_str()))
+        .collect();
     assert_eq!(
         names,
         [
@@ -251,40 +305,86 @@ fn hand_written_manifest_model() {
     assert_eq!(main.exported, Some(true));
     let data = &main.intent_filters[0].data[0];
     assert_eq!(
-        (data.scheme.as_deref(), data.host.as_deref(), data.path.as_deref()),
+        (
+            data.scheme.as_deref(),
+            data.host.as_deref(),
+            data.path.as_deref()
+        ),
         (Some("myapp"), Some("open"), Some("/x"))
     );
-    assert_eq!(m.components[1].target_activity.as_deref(), Some("com.example.app.Main"));
+    assert_eq!(
+        m.components[1].target_activity.as_deref(),
+        Some("com.example.app.Main")
+    );
     assert_eq!(m.components[2].process.as_deref(), Some(":push"));
     assert_eq!(m.components[3].authorities, ["a.one", "a.two"]);
     assert_eq!(m.components[4].enabled, Some(false));
 
-    let meta: Vec<_> =
-        m.meta_data.iter().map(|d| (d.name.as_str(), d.parent.as_str())).collect();
+    let meta: Vec<_> = m
+        .meta_data
+        .iter()
+        .map(|d| (d.name.as_str(), d.parent.as_str()))
+        .collect();
     assert_eq!(
         meta,
-        [("UMENG_APPKEY", "application"), ("com.amap.api.v2.apikey", "com.example.app.Main")]
+        [
+            ("UMENG_APPKEY", "application"),
+            ("com.amap.api.v2.apikey", "com.example.app.Main")
+        ]
     );
-    assert!(m.warnings.iter().any(|w| w.contains("<uses-permission> at line 35")), "{:?}", m.warnings);
-    assert!(m.warnings.iter().any(|w| w.contains("second <application>")));
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("<uses-permission> at line 35")),
+        "{:?}",
+        m.warnings
+    );
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("second <application>"))
+    );
 }
 
 #[test]
 fn sniffing_and_errors() {
-    assert!(matches!(parse_manifest_bytes(&[0x0a, 0x05, 0x01]), Err(AxmlError::ProtobufManifest)));
-    assert!(matches!(parse_manifest_bytes(b"PK\x03\x04rest"), Err(AxmlError::UnknownFormat(_))));
-    assert!(matches!(parse_manifest_bytes(b""), Err(AxmlError::UnknownFormat(_))));
+    assert!(matches!(
+        parse_manifest_bytes(&[0x0a, 0x05, 0x01]),
+        Err(AxmlError::ProtobufManifest)
+    ));
+    assert!(matches!(
+        parse_manifest_bytes(b"PK\x03\x04rest"),
+        Err(AxmlError::UnknownFormat(_))
+    ));
+    assert!(matches!(
+        parse_manifest_bytes(b""),
+        Err(AxmlError::UnknownFormat(_))
+    ));
     let with_bom = [&[0xef, 0xbb, 0xbf][..], b"  <manifest package=\"a.b\"/>"].concat();
     let doc = parse_manifest_bytes(&with_bom).unwrap();
     assert_eq!(doc.elements[0].name, "manifest");
     let utf16: Vec<u8> = [0xff, 0xfe]
         .into_iter()
-        .chain("<manifest package=\"x.y\"/>".encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .chain(
+            "<manifest package=\"x.y\"/>"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
         .collect();
     let (m, _) = parse_manifest(&utf16).unwrap();
     assert_eq!(m.package.as_deref(), Some("x.y"));
-    assert!(matches!(parse_text_xml(b"<a><b></a"), Err(AxmlError::TextXml { .. }) | Ok(_)));
-    assert!(matches!(parse_text_xml(b"no xml here"), Err(AxmlError::TextXml { .. })));
+    // Mismatched end names are paired by depth (as Android's parser does for binary XML).
+    let doc = parse_text_xml(b"<a><b></a>").unwrap();
+    assert_eq!(doc.elements.len(), 2);
+    assert!(
+        doc.warnings.iter().any(|w| w.contains("not closed")),
+        "{:?}",
+        doc.warnings
+    );
+    assert!(matches!(
+        parse_text_xml(b"no xml here"),
+        Err(AxmlError::TextXml { .. })
+    ));
 }
 
 #[test]

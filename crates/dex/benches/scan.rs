@@ -11,13 +11,17 @@ use appaudit_dex::{CodeContainer, CodeRef, Dex};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn corpus_dir() -> PathBuf {
-    std::env::var_os("APPAUDIT_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/appaudit-corpus")
-    })
+    std::env::var_os("APPAUDIT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/appaudit-corpus")
+        })
 }
 
 fn load_dex_files() -> Option<Vec<Vec<u8>>> {
-    let apk = corpus_dir().join("appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-v10.6.6.apk");
+    let apk = corpus_dir()
+        .join("appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-v10.6.6.apk");
     let file = std::fs::File::open(&apk).ok()?;
     let mut archive = zip::ZipArchive::new(file).ok()?;
     let mut dex_files = Vec::new();
@@ -35,7 +39,10 @@ fn load_dex_files() -> Option<Vec<Vec<u8>>> {
 
 fn bench_scan(c: &mut Criterion) {
     let Some(dex_files) = load_dex_files() else {
-        eprintln!("appium APK not found under {}: nothing to benchmark", corpus_dir().display());
+        eprintln!(
+            "appium APK not found under {}: nothing to benchmark",
+            corpus_dir().display()
+        );
         return;
     };
     let total: usize = dex_files.iter().map(Vec::len).sum();
@@ -43,14 +50,21 @@ fn bench_scan(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(total as u64));
     group.sample_size(10);
     group.bench_function("parse", |b| {
-        b.iter(|| dex_files.iter().map(|d| Dex::parse(d).map_or(0, |dex| dex.class_count())).sum::<usize>())
+        b.iter(|| {
+            dex_files
+                .iter()
+                .map(|d| Dex::parse(d).map_or(0, |dex| dex.class_count()))
+                .sum::<usize>()
+        })
     });
     group.bench_function("parse+scan", |b| {
         b.iter(|| {
             let mut invokes = 0usize;
             for bytes in &dex_files {
                 if let Ok(dex) = Dex::parse(bytes) {
-                    dex.for_each_code_ref(|_, r| invokes += usize::from(matches!(r, CodeRef::Invoke { .. })));
+                    dex.for_each_code_ref(|_, r| {
+                        invokes += usize::from(matches!(r, CodeRef::Invoke { .. }))
+                    });
                 }
             }
             invokes

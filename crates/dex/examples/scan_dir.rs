@@ -7,7 +7,9 @@ use std::time::Instant;
 use appaudit_dex::{CodeContainer, CodeRef, Dex};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::args().nth(1).ok_or("usage: scan_dir <directory of .dex files>")?;
+    let dir = std::env::args()
+        .nth(1)
+        .ok_or("usage: scan_dir <directory of .dex files>")?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -8,7 +8,9 @@
 use std::borrow::Cow;
 
 use crate::read::{WarningSink, be_u16, be_u32, mutf8};
-use crate::{CallSite, ClassDef, CodeContainer, CodeRef, FieldOp, FieldRef, InvokeKind, MethodRef, Warning};
+use crate::{
+    CallSite, ClassDef, CodeContainer, CodeRef, FieldOp, FieldRef, InvokeKind, MethodRef, Warning,
+};
 
 const MAGIC: u32 = 0xCAFE_BABE;
 
@@ -50,14 +52,35 @@ enum Constant<'a> {
     /// Index 0, the second slot of Long/Double, and kinds whose value is not needed.
     Unused,
     Utf8(Cow<'a, str>),
-    Class { name: u16 },
-    String { utf8: u16 },
-    Fieldref { class: u16, name_and_type: u16 },
-    Methodref { class: u16, name_and_type: u16 },
-    InterfaceMethodref { class: u16, name_and_type: u16 },
-    NameAndType { name: u16, descriptor: u16 },
-    MethodHandle { kind: u8, reference: u16 },
-    InvokeDynamic { bootstrap: u16 },
+    Class {
+        name: u16,
+    },
+    String {
+        utf8: u16,
+    },
+    Fieldref {
+        class: u16,
+        name_and_type: u16,
+    },
+    Methodref {
+        class: u16,
+        name_and_type: u16,
+    },
+    InterfaceMethodref {
+        class: u16,
+        name_and_type: u16,
+    },
+    NameAndType {
+        name: u16,
+        descriptor: u16,
+    },
+    MethodHandle {
+        kind: u8,
+        reference: u16,
+    },
+    InvokeDynamic {
+        bootstrap: u16,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +147,10 @@ impl<'a> Cursor<'a> {
         Ok(bytes)
     }
     fn truncated(&self, what: &'static str) -> ClassFileError {
-        ClassFileError::Truncated { what, offset: self.pos }
+        ClassFileError::Truncated {
+            what,
+            offset: self.pos,
+        }
     }
 }
 
@@ -176,10 +202,16 @@ impl<'a> ClassFile<'a> {
         };
         let mut sink = WarningSink::default();
         if class.class_descriptor(this_class).is_none() {
-            sink.push(cur.pos, format_args!("this_class #{this_class} is not a Class constant"));
+            sink.push(
+                cur.pos,
+                format_args!("this_class #{this_class} is not a Class constant"),
+            );
         }
         if let Err(err) = class.parse_members(&mut cur, &mut sink) {
-            sink.push(cur.pos, format_args!("{err}; the rest of the class was not read"));
+            sink.push(
+                cur.pos,
+                format_args!("{err}; the rest of the class was not read"),
+            );
         }
         class.warnings = sink.finish();
         Ok(class)
@@ -195,7 +227,11 @@ impl<'a> ClassFile<'a> {
         self.class_descriptor(self.this_class)
     }
 
-    fn parse_members(&mut self, cur: &mut Cursor<'a>, sink: &mut WarningSink) -> Result<(), ClassFileError> {
+    fn parse_members(
+        &mut self,
+        cur: &mut Cursor<'a>,
+        sink: &mut WarningSink,
+    ) -> Result<(), ClassFileError> {
         let field_count = cur.u16("fields_count")?;
         for _ in 0..field_count {
             cur.bytes(6, "field_info")?;
@@ -228,7 +264,11 @@ impl<'a> ClassFile<'a> {
                     }
                 }
             }
-            self.methods.push(Method { name, descriptor, code });
+            self.methods.push(Method {
+                name,
+                descriptor,
+                code,
+            });
         }
         let attribute_count = cur.u16("class attributes_count")?;
         for _ in 0..attribute_count {
@@ -243,7 +283,13 @@ impl<'a> ClassFile<'a> {
             }
         }
         if cur.pos != self.data.len() {
-            sink.push(cur.pos, format_args!("{} trailing bytes after the class file", self.data.len() - cur.pos));
+            sink.push(
+                cur.pos,
+                format_args!(
+                    "{} trailing bytes after the class file",
+                    self.data.len() - cur.pos
+                ),
+            );
         }
         Ok(())
     }
@@ -252,16 +298,27 @@ impl<'a> ClassFile<'a> {
         let count = be_u16(body, 0).unwrap_or(0);
         let mut pos = 2usize;
         for idx in 0..count {
-            let (Some(method_handle), Some(arg_count)) = (be_u16(body, pos), be_u16(body, pos + 2)) else {
-                sink.push(body_start + pos, format_args!("BootstrapMethods[{idx}] is truncated"));
+            let (Some(method_handle), Some(arg_count)) = (be_u16(body, pos), be_u16(body, pos + 2))
+            else {
+                sink.push(
+                    body_start + pos,
+                    format_args!("BootstrapMethods[{idx}] is truncated"),
+                );
                 return;
             };
             let args_end = pos + 4 + usize::from(arg_count) * 2;
             if args_end > body.len() {
-                sink.push(body_start + pos, format_args!("BootstrapMethods[{idx}] arguments run past the attribute"));
+                sink.push(
+                    body_start + pos,
+                    format_args!("BootstrapMethods[{idx}] arguments run past the attribute"),
+                );
                 return;
             }
-            self.bootstraps.push(Bootstrap { method_handle, args_offset: body_start + pos + 4, arg_count });
+            self.bootstraps.push(Bootstrap {
+                method_handle,
+                args_offset: body_start + pos + 4,
+                arg_count,
+            });
             pos = args_end;
         }
     }
@@ -283,27 +340,47 @@ impl<'a> ClassFile<'a> {
 
     fn name_and_type(&self, idx: u16) -> Option<(&str, &str)> {
         match self.constant(idx)? {
-            Constant::NameAndType { name, descriptor } => Some((self.utf8(*name)?, self.utf8(*descriptor)?)),
+            Constant::NameAndType { name, descriptor } => {
+                Some((self.utf8(*name)?, self.utf8(*descriptor)?))
+            }
             _ => None,
         }
     }
 
     fn method_ref(&self, idx: u16) -> Option<MethodRef<'_>> {
-        let (Constant::Methodref { class, name_and_type } | Constant::InterfaceMethodref { class, name_and_type }) =
-            self.constant(idx)?
+        let (Constant::Methodref {
+            class,
+            name_and_type,
+        }
+        | Constant::InterfaceMethodref {
+            class,
+            name_and_type,
+        }) = self.constant(idx)?
         else {
             return None;
         };
         let (name, descriptor) = self.name_and_type(*name_and_type)?;
-        Some(MethodRef { class: self.class_descriptor(*class)?, name, descriptor })
+        Some(MethodRef {
+            class: self.class_descriptor(*class)?,
+            name,
+            descriptor,
+        })
     }
 
     fn field_ref(&self, idx: u16) -> Option<FieldRef<'_>> {
-        let Constant::Fieldref { class, name_and_type } = self.constant(idx)? else {
+        let Constant::Fieldref {
+            class,
+            name_and_type,
+        } = self.constant(idx)?
+        else {
             return None;
         };
         let (name, field_type) = self.name_and_type(*name_and_type)?;
-        Some(FieldRef { class: self.class_descriptor(*class)?, name, field_type })
+        Some(FieldRef {
+            class: self.class_descriptor(*class)?,
+            name,
+            field_type,
+        })
     }
 
     /// Resolves a `MethodHandle` constant: reference kinds 1-4 name fields, 5-9 methods.
@@ -316,25 +393,48 @@ impl<'a> ClassFile<'a> {
             2 => FieldOp::StaticGet,   // REF_getStatic
             3 => FieldOp::InstancePut, // REF_putField
             4 => FieldOp::StaticPut,   // REF_putStatic
-            5..=9 => return Some(CodeRef::Invoke { invoke, method: self.method_ref(*reference)? }),
+            5..=9 => {
+                return Some(CodeRef::Invoke {
+                    invoke,
+                    method: self.method_ref(*reference)?,
+                });
+            }
             _ => return None,
         };
-        Some(CodeRef::Field { op, field: self.field_ref(*reference)? })
+        Some(CodeRef::Field {
+            op,
+            field: self.field_ref(*reference)?,
+        })
     }
 
     fn scan_method<'d, F>(&'d self, method: &Method, visit: &mut F, sink: &mut WarningSink)
     where
         F: FnMut(&CallSite<'d>, CodeRef<'d>),
     {
-        let Some((code_start, code_len)) = method.code else { return };
-        let (Some(class), Some(name), Some(descriptor)) =
-            (self.descriptor(), self.utf8(method.name), self.utf8(method.descriptor))
-        else {
-            sink.push(code_start, format_args!("method with code has an unresolvable class, name or descriptor"));
+        let Some((code_start, code_len)) = method.code else {
             return;
         };
-        let code = self.data.get(code_start..code_start + code_len).unwrap_or(&[]);
-        let mut site = CallSite { class, method: name, descriptor, offset: 0 };
+        let (Some(class), Some(name), Some(descriptor)) = (
+            self.descriptor(),
+            self.utf8(method.name),
+            self.utf8(method.descriptor),
+        ) else {
+            sink.push(
+                code_start,
+                format_args!("method with code has an unresolvable class, name or descriptor"),
+            );
+            return;
+        };
+        let code = self
+            .data
+            .get(code_start..code_start + code_len)
+            .unwrap_or(&[]);
+        let mut site = CallSite {
+            class,
+            method: name,
+            descriptor,
+            offset: 0,
+        };
         let mut pc = 0usize;
         while let Some(&opcode) = code.get(pc) {
             let Some(len) = instruction_len(code, pc) else {
@@ -357,13 +457,19 @@ impl<'a> ClassFile<'a> {
             let index = be_u16(code, pc + 1).unwrap_or(0);
             let resolved = match opcode {
                 0x12 | 0x13 => {
-                    let idx = if opcode == 0x12 { code.get(pc + 1).map_or(0, |&b| u16::from(b)) } else { index };
+                    let idx = if opcode == 0x12 {
+                        code.get(pc + 1).map_or(0, |&b| u16::from(b))
+                    } else {
+                        index
+                    };
                     // ldc also loads numbers, classes and method types; only strings and
                     // method handles are references we report.
                     match self.constant(idx) {
-                        Some(Constant::String { utf8 }) => {
-                            Some(self.utf8(*utf8).map(|value| visit(&site, CodeRef::String { value })).is_some())
-                        }
+                        Some(Constant::String { utf8 }) => Some(
+                            self.utf8(*utf8)
+                                .map(|value| visit(&site, CodeRef::String { value }))
+                                .is_some(),
+                        ),
                         Some(Constant::MethodHandle { .. }) => {
                             let handle = self.method_handle_ref(idx, InvokeKind::Handle);
                             Some(handle.map(|r| visit(&site, r)).is_some())
@@ -379,7 +485,11 @@ impl<'a> ClassFile<'a> {
                         0xb4 => FieldOp::InstanceGet,
                         _ => FieldOp::InstancePut,
                     };
-                    Some(self.field_ref(index).map(|field| visit(&site, CodeRef::Field { op, field })).is_some())
+                    Some(
+                        self.field_ref(index)
+                            .map(|field| visit(&site, CodeRef::Field { op, field }))
+                            .is_some(),
+                    )
                 }
                 0xb6..=0xb9 => {
                     let invoke = match opcode {
@@ -388,7 +498,11 @@ impl<'a> ClassFile<'a> {
                         0xb8 => InvokeKind::Static,
                         _ => InvokeKind::Interface,
                     };
-                    Some(self.method_ref(index).map(|method| visit(&site, CodeRef::Invoke { invoke, method })).is_some())
+                    Some(
+                        self.method_ref(index)
+                            .map(|method| visit(&site, CodeRef::Invoke { invoke, method }))
+                            .is_some(),
+                    )
                 }
                 0xba => Some(self.visit_invokedynamic(index, &site, visit)),
                 _ => None,
@@ -418,7 +532,8 @@ impl<'a> ClassFile<'a> {
         let Some(entry) = self.bootstraps.get(usize::from(*bootstrap)) else {
             return false;
         };
-        let Some(bootstrap_ref) = self.method_handle_ref(entry.method_handle, InvokeKind::Dynamic) else {
+        let Some(bootstrap_ref) = self.method_handle_ref(entry.method_handle, InvokeKind::Dynamic)
+        else {
             return false;
         };
         visit(site, bootstrap_ref);
@@ -458,15 +573,28 @@ fn parse_constant_pool<'a>(cur: &mut Cursor<'a>) -> Result<Vec<Constant<'a>>, Cl
                 slots = 2;
                 Constant::Unused
             }
-            7 => Constant::Class { name: cur.u16("Class constant")? },
-            8 => Constant::String { utf8: cur.u16("String constant")? },
-            9 | 10 | 11 => {
+            7 => Constant::Class {
+                name: cur.u16("Class constant")?,
+            },
+            8 => Constant::String {
+                utf8: cur.u16("String constant")?,
+            },
+            9..=11 => {
                 let class = cur.u16("member reference constant")?;
                 let name_and_type = cur.u16("member reference constant")?;
                 match tag {
-                    9 => Constant::Fieldref { class, name_and_type },
-                    10 => Constant::Methodref { class, name_and_type },
-                    _ => Constant::InterfaceMethodref { class, name_and_type },
+                    9 => Constant::Fieldref {
+                        class,
+                        name_and_type,
+                    },
+                    10 => Constant::Methodref {
+                        class,
+                        name_and_type,
+                    },
+                    _ => Constant::InterfaceMethodref {
+                        class,
+                        name_and_type,
+                    },
                 }
             }
             12 => Constant::NameAndType {
@@ -492,7 +620,13 @@ fn parse_constant_pool<'a>(cur: &mut Cursor<'a>) -> Result<Vec<Constant<'a>>, Cl
                 cur.u16("InvokeDynamic constant")?;
                 Constant::InvokeDynamic { bootstrap }
             }
-            _ => return Err(ClassFileError::BadConstantTag { index, tag, offset: tag_offset }),
+            _ => {
+                return Err(ClassFileError::BadConstantTag {
+                    index,
+                    tag,
+                    offset: tag_offset,
+                });
+            }
         };
         constants.push(constant);
         if slots == 2 {
@@ -603,10 +737,13 @@ fn instruction_len(code: &[u8], pc: usize) -> Option<usize> {
                 // default, npairs, then npairs (match, offset) pairs
                 2 + pairs * 2
             };
-            usize::try_from(entries).ok()?.checked_mul(4)?.checked_add(base - pc)
+            usize::try_from(entries)
+                .ok()?
+                .checked_mul(4)?
+                .checked_add(base - pc)
         }
         0xc4 => match *code.get(pc + 1)? {
-            0x84 => Some(6),                                   // wide iinc
+            0x84 => Some(6),                             // wide iinc
             0x15..=0x19 | 0x36..=0x3a | 0xa9 => Some(4), // wide load/store/ret
             _ => None,
         },
@@ -624,7 +761,11 @@ impl CodeContainer for ClassFile<'_> {
                 descriptor,
                 access_flags: u32::from(self.access_flags),
                 superclass: self.class_descriptor(self.super_class),
-                interfaces: self.interfaces.iter().filter_map(|&i| self.class_descriptor(i)).collect(),
+                interfaces: self
+                    .interfaces
+                    .iter()
+                    .filter_map(|&i| self.class_descriptor(i))
+                    .collect(),
                 source_file: self.source_file.and_then(|idx| self.utf8(idx)),
                 position: 0,
             })

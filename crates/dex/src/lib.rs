@@ -17,10 +17,11 @@
 //! # let bytes: Vec<u8> = Vec::new();
 //! let dex = Dex::parse(&bytes)?;
 //! let warnings = dex.for_each_code_ref(|site, code_ref| {
-//!     if let CodeRef::Invoke { method, .. } = code_ref {
-//!         if method.class == "Landroid/telephony/TelephonyManager;" && method.name == "getDeviceId" {
-//!             println!("{}->{}{} calls getDeviceId", site.class, site.method, site.descriptor);
-//!         }
+//!     if let CodeRef::Invoke { method, .. } = code_ref
+//!         && method.class == "Landroid/telephony/TelephonyManager;"
+//!         && method.name == "getDeviceId"
+//!     {
+//!         println!("{}->{}{} calls getDeviceId", site.class, site.method, site.descriptor);
 //!     }
 //! });
 //! # Ok::<(), appaudit_dex::DexError>(())

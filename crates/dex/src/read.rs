@@ -97,7 +97,9 @@ fn mutf8_slow(bytes: &[u8]) -> String {
         } else if lead & 0xf8 == 0xf0 {
             // Standard 4-byte UTF-8 is not legal modified UTF-8, but some obfuscators emit
             // it mixed with modified sequences; decode it rather than losing the text.
-            let rest = (1..4).map(|i| continuation(bytes, pos + i)).collect::<Option<Vec<_>>>();
+            let rest = (1..4)
+                .map(|i| continuation(bytes, pos + i))
+                .collect::<Option<Vec<_>>>();
             match rest.as_deref() {
                 Some([a, b, c]) => {
                     let scalar = (u32::from(lead & 0x07) << 18)
@@ -135,18 +137,48 @@ pub(crate) const MAX_WARNINGS: usize = 256;
 pub(crate) struct WarningSink {
     kept: Vec<Warning>,
     suppressed: usize,
+    /// Per table: how many bad entries followed the first one reported, and where it was.
+    repeated: Vec<(&'static str, usize, usize)>,
 }
 
 impl WarningSink {
     pub(crate) fn push(&mut self, offset: usize, message: fmt::Arguments<'_>) {
         if self.kept.len() < MAX_WARNINGS {
-            self.kept.push(Warning { offset, message: message.to_string() });
+            self.kept.push(Warning {
+                offset,
+                message: message.to_string(),
+            });
         } else {
             self.suppressed += 1;
         }
     }
 
+    /// Reports a bad entry of `table`: the first one in full, later ones only as a count
+    /// in [`WarningSink::finish`], so a table of garbage yields two warnings, not thousands,
+    /// and cannot crowd out other problems.
+    pub(crate) fn push_entry(
+        &mut self,
+        table: &'static str,
+        offset: usize,
+        message: fmt::Arguments<'_>,
+    ) {
+        if let Some(entry) = self.repeated.iter_mut().find(|(name, _, _)| *name == table) {
+            entry.1 += 1;
+            return;
+        }
+        self.repeated.push((table, 0, offset));
+        self.push(offset, message);
+    }
+
     pub(crate) fn finish(mut self) -> Vec<Warning> {
+        for (table, more, offset) in std::mem::take(&mut self.repeated) {
+            if more > 0 {
+                self.kept.push(Warning {
+                    offset,
+                    message: format!("{table}: {more} further invalid entries"),
+                });
+            }
+        }
         if self.suppressed > 0 {
             let offset = self.kept.last().map_or(0, |w| w.offset);
             self.kept.push(Warning {
@@ -182,7 +214,10 @@ mod tests {
     #[test]
     fn uleb128_runaway_and_truncated() {
         let mut pos = 0;
-        assert_eq!(uleb128(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00], &mut pos), None);
+        assert_eq!(
+            uleb128(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00], &mut pos),
+            None
+        );
         let mut pos = 0;
         assert_eq!(uleb128(&[0x80, 0x80], &mut pos), None);
         let mut pos = 5;
@@ -191,7 +226,10 @@ mod tests {
 
     #[test]
     fn mutf8_borrows_plain_text_and_decodes_modified_forms() {
-        assert!(matches!(mutf8(b"Landroid/os/Build;"), Cow::Borrowed("Landroid/os/Build;")));
+        assert!(matches!(
+            mutf8(b"Landroid/os/Build;"),
+            Cow::Borrowed("Landroid/os/Build;")
+        ));
         // U+0000 is C0 80 in modified UTF-8.
         assert_eq!(mutf8(&[b'a', 0xc0, 0x80, b'b']), "a\u{0}b");
         // U+1F600 as a CESU-style surrogate pair: D83D DE00.
@@ -220,6 +258,9 @@ mod tests {
         }
         let warnings = sink.finish();
         assert_eq!(warnings.len(), MAX_WARNINGS + 1);
-        assert_eq!(warnings.last().map(|w| w.message.as_str()), Some("10 further warnings suppressed"));
+        assert_eq!(
+            warnings.last().map(|w| w.message.as_str()),
+            Some("10 further warnings suppressed")
+        );
     }
 }

@@ -32,7 +32,11 @@ fn javap_escape(text: &str) -> String {
 }
 
 fn internal_to_descriptor(internal: &str) -> String {
-    if internal.starts_with('[') { internal.to_owned() } else { format!("L{internal};") }
+    if internal.starts_with('[') {
+        internal.to_owned()
+    } else {
+        format!("L{internal};")
+    }
 }
 
 /// Class descriptors and one record per reference instruction, from `javap -c -p -s`.
@@ -47,7 +51,10 @@ fn parse_javap(text: &str) -> (Vec<String>, Vec<String>) {
         if !line.starts_with(' ') && line.ends_with('{') {
             // "public final class com.foo.Bar extends ... {" / "interface com.foo.Baz {"
             let tokens: Vec<&str> = line.split_whitespace().collect();
-            let at = tokens.iter().position(|t| *t == "class" || *t == "interface").unwrap();
+            let at = tokens
+                .iter()
+                .position(|t| *t == "class" || *t == "interface")
+                .unwrap();
             let name = tokens[at + 1].split('<').next().unwrap();
             class_internal = name.replace('.', "/");
             classes.push(internal_to_descriptor(&class_internal));
@@ -57,23 +64,34 @@ fn parse_javap(text: &str) -> (Vec<String>, Vec<String>) {
                 "<clinit>".to_owned()
             } else if let Some((before, _)) = line.split_once('(') {
                 let last = before.split_whitespace().last().unwrap();
-                if last.replace('.', "/") == class_internal { "<init>".to_owned() } else { last.to_owned() }
+                if last.replace('.', "/") == class_internal {
+                    "<init>".to_owned()
+                } else {
+                    last.to_owned()
+                }
             } else {
                 String::new() // a field
             };
         } else if let Some(descriptor) = line.trim_start().strip_prefix("descriptor: ") {
             member_descriptor = descriptor.to_owned();
         } else if line.trim() == "Code:" {
-            method = format!("{}->{member_name}{member_descriptor}", internal_to_descriptor(&class_internal));
+            method = format!(
+                "{}->{member_name}{member_descriptor}",
+                internal_to_descriptor(&class_internal)
+            );
         } else if let Some((head, comment)) = line.split_once("// ") {
-            let Some((pc, insn)) = head.trim().split_once(": ") else { continue };
+            let Some((pc, insn)) = head.trim().split_once(": ") else {
+                continue;
+            };
             let Ok(pc) = pc.parse::<u32>() else { continue };
             let mnemonic = insn.split_whitespace().next().unwrap();
             // An empty string constant prints as "// String" with nothing after it.
             let (what, target) = comment.split_once(' ').unwrap_or((comment, ""));
             let at = format!("{method} {pc}");
             let record = match (mnemonic, what) {
-                ("ldc" | "ldc_w", "String") => format!("{at} string {target}").trim_end().to_owned(),
+                ("ldc" | "ldc_w", "String") => {
+                    format!("{at} string {target}").trim_end().to_owned()
+                }
                 (m, "Method" | "InterfaceMethod" | "Field") if !m.starts_with("ldc") => {
                     // "owner.name:desc", owner omitted for the current class, <init> quoted.
                     let target = target.replace('"', "");
@@ -90,7 +108,10 @@ fn parse_javap(text: &str) -> (Vec<String>, Vec<String>) {
                         "putfield" => "instance-put",
                         other => panic!("unexpected {other}"),
                     };
-                    format!("{at} {kind} {}.{name}:{descriptor}", internal_to_descriptor(owner))
+                    format!(
+                        "{at} {kind} {}.{name}:{descriptor}",
+                        internal_to_descriptor(owner)
+                    )
                 }
                 _ => continue,
             };
@@ -102,9 +123,14 @@ fn parse_javap(text: &str) -> (Vec<String>, Vec<String>) {
 
 fn our_records(class: &ClassFile<'_>, refs: &mut Vec<String>) {
     let warnings = class.for_each_code_ref(|site, code_ref| {
-        let at = format!("{}->{}{} {}", site.class, site.method, site.descriptor, site.offset);
+        let at = format!(
+            "{}->{}{} {}",
+            site.class, site.method, site.descriptor, site.offset
+        );
         let record = match code_ref {
-            CodeRef::String { value } => format!("{at} string {}", javap_escape(value)).trim_end().to_owned(),
+            CodeRef::String { value } => format!("{at} string {}", javap_escape(value))
+                .trim_end()
+                .to_owned(),
             CodeRef::Invoke { invoke, method } => {
                 let kind = match invoke {
                     InvokeKind::Virtual => "virtual",
@@ -113,7 +139,10 @@ fn our_records(class: &ClassFile<'_>, refs: &mut Vec<String>) {
                     InvokeKind::Interface => "interface",
                     other => panic!("unexpected {other:?}: these jars have no invokedynamic"),
                 };
-                format!("{at} {kind} {}.{}:{}", method.class, method.name, method.descriptor)
+                format!(
+                    "{at} {kind} {}.{}:{}",
+                    method.class, method.name, method.descriptor
+                )
             }
             CodeRef::Field { op, field } => {
                 let op = match op {
@@ -122,12 +151,19 @@ fn our_records(class: &ClassFile<'_>, refs: &mut Vec<String>) {
                     FieldOp::InstanceGet => "instance-get",
                     FieldOp::InstancePut => "instance-put",
                 };
-                format!("{at} {op} {}.{}:{}", field.class, field.name, field.field_type)
+                format!(
+                    "{at} {op} {}.{}:{}",
+                    field.class, field.name, field.field_type
+                )
             }
         };
         refs.push(record);
     });
-    assert!(warnings.is_empty(), "{:?}: scan warnings on a valid class: {warnings:?}", class.descriptor());
+    assert!(
+        warnings.is_empty(),
+        "{:?}: scan warnings on a valid class: {warnings:?}",
+        class.descriptor()
+    );
 }
 
 fn check_jar_against_javap(jar: &Path) -> (usize, usize) {
@@ -136,7 +172,11 @@ fn check_jar_against_javap(jar: &Path) -> (usize, usize) {
     let mut ours = Vec::new();
     for (name, bytes) in &entries {
         let class = ClassFile::parse(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(class.warnings().is_empty(), "{name}: {:?}", class.warnings());
+        assert!(
+            class.warnings().is_empty(),
+            "{name}: {:?}",
+            class.warnings()
+        );
         our_classes.push(class.descriptor().unwrap().to_owned());
         our_records(&class, &mut ours);
     }
@@ -151,7 +191,12 @@ fn check_jar_against_javap(jar: &Path) -> (usize, usize) {
 
     our_classes.sort();
     their_classes.sort();
-    assert_eq!(our_classes, their_classes, "{}: defined classes", jar.display());
+    assert_eq!(
+        our_classes,
+        their_classes,
+        "{}: defined classes",
+        jar.display()
+    );
     ours.sort();
     theirs.sort();
     assert!(!theirs.is_empty());
@@ -169,7 +214,9 @@ fn check_jar_against_javap(jar: &Path) -> (usize, usize) {
 
 #[test]
 fn bugly_jar_matches_javap() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     common::require_tool("javap");
     let (classes, refs) = check_jar_against_javap(&corpus.join(BUGLY_JAR));
     // `unzip -l bugly_crash_release.jar | grep -c '\.class$'` = 120
@@ -179,7 +226,9 @@ fn bugly_jar_matches_javap() {
 
 #[test]
 fn jcore_jar_matches_javap() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     common::require_tool("javap");
     let (classes, _) = check_jar_against_javap(&corpus.join(JCORE_JAR));
     // `unzip -l jcore-android-3.3.2.jar | grep -c '\.class$'` = 521
@@ -188,25 +237,39 @@ fn jcore_jar_matches_javap() {
 
 #[test]
 fn bugly_reads_device_id_and_subscriber_id() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let entries = common::zip_entries(&corpus.join(BUGLY_JAR), |n| {
         n == "com/tencent/bugly/crashreport/common/info/b.class"
     });
     let class = ClassFile::parse(&entries[0].1).unwrap();
     let mut calls = Vec::new();
     class.for_each_code_ref(|site, code_ref| {
-        if let CodeRef::Invoke { invoke, method } = code_ref {
-            if method.class == "Landroid/telephony/TelephonyManager;" {
-                calls.push((site.method, site.descriptor, site.offset, invoke, method.name));
-            }
+        if let CodeRef::Invoke { invoke, method } = code_ref
+            && method.class == "Landroid/telephony/TelephonyManager;"
+        {
+            calls.push((
+                site.method,
+                site.descriptor,
+                site.offset,
+                invoke,
+                method.name,
+            ));
         }
     });
     // `javap -c`: public static String a(Context): "40: invokevirtual #163 // Method
     // android/telephony/TelephonyManager.getDeviceId:()Ljava/lang/String;", and b(Context) calls
     // getSubscriberId at 40.
     let context = "(Landroid/content/Context;)Ljava/lang/String;";
-    assert!(calls.contains(&("a", context, 40, InvokeKind::Virtual, "getDeviceId")), "{calls:?}");
-    assert!(calls.contains(&("b", context, 40, InvokeKind::Virtual, "getSubscriberId")), "{calls:?}");
+    assert!(
+        calls.contains(&("a", context, 40, InvokeKind::Virtual, "getDeviceId")),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&("b", context, 40, InvokeKind::Virtual, "getSubscriberId")),
+        "{calls:?}"
+    );
 }
 
 /// First few records present more often in `a` than in `b` and vice versa (both sorted).

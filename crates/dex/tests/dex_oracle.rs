@@ -57,7 +57,8 @@ fn parse_dexdump(text: &str) -> Dump {
         }
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix("Class descriptor  : ") {
-            dump.classes.push((quoted(rest).unwrap(), 0, None, Vec::new()));
+            dump.classes
+                .push((quoted(rest).unwrap(), 0, None, Vec::new()));
             in_interfaces = false;
         } else if let Some(rest) = trimmed.strip_prefix("Access flags      : 0x") {
             let class = dump.classes.last_mut().unwrap();
@@ -80,7 +81,9 @@ fn parse_dexdump(text: &str) -> Dump {
                 method = format!("{}->{name}{descriptor}", dotted_to_descriptor(class));
                 continue;
             }
-            let Some((pc, insn)) = body.split_once(": ") else { continue };
+            let Some((pc, insn)) = body.split_once(": ") else {
+                continue;
+            };
             let mnemonic = insn.split_whitespace().next().unwrap_or("");
             let at = format!("{method} {pc}");
             if mnemonic.starts_with("const-string") {
@@ -89,19 +92,34 @@ fn parse_dexdump(text: &str) -> Dump {
                     None => pending_string = Some(at),
                 }
             } else if mnemonic.starts_with("invoke-") {
-                let kind = mnemonic.trim_start_matches("invoke-").trim_end_matches("/range");
+                let kind = mnemonic
+                    .trim_start_matches("invoke-")
+                    .trim_end_matches("/range");
                 let (_, target) = insn.split_once("}, ").unwrap();
                 let target = target.split(" // ").next().unwrap();
                 // invoke-polymorphic appends ", (proto)"; drop it.
-                let target = if kind == "polymorphic" { target.rsplit_once(", ").unwrap().0 } else { target };
+                let target = if kind == "polymorphic" {
+                    target.rsplit_once(", ").unwrap().0
+                } else {
+                    target
+                };
                 dump.refs.push(format!("{at} {kind} {target}"));
             } else if let Some(op) = field_op(mnemonic) {
-                let target = insn.rsplit_once(", ").unwrap().1.split(" // ").next().unwrap();
+                let target = insn
+                    .rsplit_once(", ")
+                    .unwrap()
+                    .1
+                    .split(" // ")
+                    .next()
+                    .unwrap();
                 dump.refs.push(format!("{at} {op} {target}"));
             }
         }
     }
-    assert!(pending_string.is_none(), "unterminated const-string in dexdump output");
+    assert!(
+        pending_string.is_none(),
+        "unterminated const-string in dexdump output"
+    );
     dump
 }
 
@@ -118,10 +136,14 @@ fn field_op(mnemonic: &str) -> Option<&'static str> {
 
 /// The same records, produced by this crate.
 fn our_refs(dex: &Dex<'_>) -> Vec<String> {
-    let string_index: HashMap<&str, usize> = dex.strings().enumerate().map(|(i, s)| (s, i)).collect();
+    let string_index: HashMap<&str, usize> =
+        dex.strings().enumerate().map(|(i, s)| (s, i)).collect();
     let mut refs = Vec::new();
     let warnings = dex.for_each_code_ref(|site, code_ref| {
-        let at = format!("{}->{}{} {:04x}", site.class, site.method, site.descriptor, site.offset);
+        let at = format!(
+            "{}->{}{} {:04x}",
+            site.class, site.method, site.descriptor, site.offset
+        );
         let record = match code_ref {
             CodeRef::String { value } => format!("{at} string@{}", string_index[value]),
             CodeRef::Invoke { invoke, method } => {
@@ -134,7 +156,10 @@ fn our_refs(dex: &Dex<'_>) -> Vec<String> {
                     InvokeKind::Polymorphic => "polymorphic",
                     other => panic!("unexpected {other:?} in corpus"),
                 };
-                format!("{at} {kind} {}.{}:{}", method.class, method.name, method.descriptor)
+                format!(
+                    "{at} {kind} {}.{}:{}",
+                    method.class, method.name, method.descriptor
+                )
             }
             CodeRef::Field { op, field } => {
                 let op = match op {
@@ -143,12 +168,18 @@ fn our_refs(dex: &Dex<'_>) -> Vec<String> {
                     FieldOp::StaticGet => "static-get",
                     FieldOp::StaticPut => "static-put",
                 };
-                format!("{at} {op} {}.{}:{}", field.class, field.name, field.field_type)
+                format!(
+                    "{at} {op} {}.{}:{}",
+                    field.class, field.name, field.field_type
+                )
             }
         };
         refs.push(record);
     });
-    assert!(warnings.is_empty(), "scan warnings on a valid file: {warnings:?}");
+    assert!(
+        warnings.is_empty(),
+        "scan warnings on a valid file: {warnings:?}"
+    );
     refs
 }
 
@@ -160,29 +191,53 @@ fn check_against_dexdump(label: &str, bytes: &[u8]) -> (usize, usize) {
     let expected = parse_dexdump(&text);
 
     let dex = Dex::parse(bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
-    assert!(dex.warnings().is_empty(), "{label}: parse warnings on a valid file: {:?}", dex.warnings());
+    assert!(
+        dex.warnings().is_empty(),
+        "{label}: parse warnings on a valid file: {:?}",
+        dex.warnings()
+    );
     assert!(dex.checksum_valid(), "{label}");
 
     let classes: Vec<_> = dex
         .classes()
         .map(|c| {
             let interfaces = c.interfaces.iter().map(|s| s.to_string()).collect();
-            (c.descriptor.to_owned(), c.access_flags, c.superclass.map(str::to_owned), interfaces)
+            (
+                c.descriptor.to_owned(),
+                c.access_flags,
+                c.superclass.map(str::to_owned),
+                interfaces,
+            )
         })
         .collect();
-    assert_eq!(classes.len(), expected.classes.len(), "{label}: class count");
+    assert_eq!(
+        classes.len(),
+        expected.classes.len(),
+        "{label}: class count"
+    );
     for (ours, theirs) in classes.iter().zip(&expected.classes) {
         assert_eq!(ours, theirs, "{label}: class definition");
     }
 
     let mut ours = our_refs(&dex);
     let mut theirs = expected.refs;
-    assert!(!theirs.is_empty(), "{label}: dexdump output parsed to nothing");
+    assert!(
+        !theirs.is_empty(),
+        "{label}: dexdump output parsed to nothing"
+    );
     ours.sort();
     theirs.sort();
     if ours != theirs {
-        let only_ours: Vec<_> = ours.iter().filter(|r| theirs.binary_search(r).is_err()).take(5).collect();
-        let only_theirs: Vec<_> = theirs.iter().filter(|r| ours.binary_search(r).is_err()).take(5).collect();
+        let only_ours: Vec<_> = ours
+            .iter()
+            .filter(|r| theirs.binary_search(r).is_err())
+            .take(5)
+            .collect();
+        let only_theirs: Vec<_> = theirs
+            .iter()
+            .filter(|r| ours.binary_search(r).is_err())
+            .take(5)
+            .collect();
         panic!(
             "{label}: {} refs from us, {} from dexdump\nonly ours: {only_ours:#?}\nonly dexdump: {only_theirs:#?}",
             ours.len(),
@@ -193,13 +248,17 @@ fn check_against_dexdump(label: &str, bytes: &[u8]) -> (usize, usize) {
 }
 
 const JVERIFICATION_DEX: &str = "jverification-react-native@2.8.8/android/build/.transforms/0f038a3935a9273cf6b8278ba7d7064c/transformed/classes/classes.dex";
-const APPIUM_APK: &str = "appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-v10.6.6.apk";
-const APPIUM_TEST_APK: &str = "appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-debug-androidTest.apk";
+const APPIUM_APK: &str =
+    "appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-v10.6.6.apk";
+const APPIUM_TEST_APK: &str =
+    "appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-debug-androidTest.apk";
 const SETTINGS_APK: &str = "io.appium.settings@8.0.10/apks/settings_apk-debug.apk";
 
 #[test]
 fn jverification_dex_matches_dexdump() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     common::require_tool("dexdump");
     let bytes = std::fs::read(corpus.join(JVERIFICATION_DEX)).unwrap();
     let (classes, refs) = check_against_dexdump("jverification classes.dex", &bytes);
@@ -210,7 +269,9 @@ fn jverification_dex_matches_dexdump() {
 
 #[test]
 fn small_appium_and_settings_dex_files_match_dexdump() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     common::require_tool("dexdump");
     let mut checked = 0;
     for apk in [APPIUM_TEST_APK, APPIUM_APK, SETTINGS_APK] {
@@ -233,7 +294,9 @@ fn small_appium_and_settings_dex_files_match_dexdump() {
 #[test]
 #[ignore]
 fn every_corpus_dex_matches_dexdump() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     common::require_tool("dexdump");
     for apk in [APPIUM_TEST_APK, APPIUM_APK, SETTINGS_APK] {
         for (name, bytes) in common::dex_entries(&corpus.join(apk)) {
@@ -245,7 +308,9 @@ fn every_corpus_dex_matches_dexdump() {
 
 #[test]
 fn appium_primary_dex_header_and_samples() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let entries = common::dex_entries(&corpus.join(APPIUM_APK));
     // `unzip -l`: classes.dex, classes2.dex .. classes16.dex.
     assert_eq!(entries.len(), 16);
@@ -265,7 +330,9 @@ fn appium_primary_dex_header_and_samples() {
 
 #[test]
 fn settings_dex_sees_telephony_get_device_id() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let entries = common::dex_entries(&corpus.join(SETTINGS_APK));
     let (_, bytes) = entries.iter().find(|(n, _)| n == "classes.dex").unwrap();
     let dex = Dex::parse(bytes).unwrap();
@@ -277,14 +344,29 @@ fn settings_dex_sees_telephony_get_device_id() {
         .expect("class present");
     let mut seen = Vec::new();
     let warnings = dex.for_each_code_ref_in(&class, |site, code_ref| {
-        if let CodeRef::Invoke { invoke, method } = code_ref {
-            if method.class == "Landroid/telephony/TelephonyManager;" {
-                seen.push((site.method, site.offset, invoke, method.name, method.descriptor));
-            }
+        if let CodeRef::Invoke { invoke, method } = code_ref
+            && method.class == "Landroid/telephony/TelephonyManager;"
+        {
+            seen.push((
+                site.method,
+                site.offset,
+                invoke,
+                method.name,
+                method.descriptor,
+            ));
         }
     });
     assert!(warnings.is_empty());
-    assert_eq!(seen, [("getDeviceId", 0, InvokeKind::Virtual, "getDeviceId", "(I)Ljava/lang/String;")]);
+    assert_eq!(
+        seen,
+        [(
+            "getDeviceId",
+            0,
+            InvokeKind::Virtual,
+            "getDeviceId",
+            "(I)Ljava/lang/String;"
+        )]
+    );
 }
 
 const EXPECTED_APPIUM_CLASSES: usize = 6949;

@@ -24,7 +24,10 @@ pub(crate) struct Member<'a> {
 impl Member<'_> {
     /// Symbol-table and long-name members, which are not object files.
     pub fn is_index(&self) -> bool {
-        self.name.starts_with("__.SYMDEF") || self.name.is_empty() || self.name == "/" || self.name == "//"
+        self.name.starts_with("__.SYMDEF")
+            || self.name.is_empty()
+            || self.name == "/"
+            || self.name == "//"
     }
 }
 
@@ -53,7 +56,9 @@ pub(crate) fn members(bytes: &[u8]) -> Result<Members<'_>, IosError> {
 
 fn field(header: &[u8], range: std::ops::Range<usize>) -> &str {
     let raw = header.get(range).unwrap_or_default();
-    std::str::from_utf8(raw).unwrap_or("").trim_end_matches([' ', '\0'])
+    std::str::from_utf8(raw)
+        .unwrap_or("")
+        .trim_end_matches([' ', '\0'])
 }
 
 impl<'a> Members<'a> {
@@ -104,10 +109,14 @@ impl<'a> Members<'a> {
                 offset: start as u64,
                 detail: format!("BSD long-name length {len_text:?} is not a number"),
             })?;
-            let (name_bytes, rest) = data.split_at_checked(name_len).ok_or_else(|| IosError::Archive {
-                offset: start as u64,
-                detail: format!("BSD long name of {name_len} bytes exceeds the member size {size}"),
-            })?;
+            let (name_bytes, rest) =
+                data.split_at_checked(name_len)
+                    .ok_or_else(|| IosError::Archive {
+                        offset: start as u64,
+                        detail: format!(
+                            "BSD long name of {name_len} bytes exceeds the member size {size}"
+                        ),
+                    })?;
             data = rest;
             String::from_utf8_lossy(name_bytes)
                 .trim_end_matches('\0')
@@ -198,7 +207,10 @@ pub(crate) mod tests {
         let mut huge = ar.clone();
         huge[8 + 48..8 + 58].copy_from_slice(b"9999999999");
         let err = members(&huge).unwrap().next().unwrap().unwrap_err();
-        assert!(err.to_string().contains("member claims 9999999999 bytes"), "{err}");
+        assert!(
+            err.to_string().contains("member claims 9999999999 bytes"),
+            "{err}"
+        );
         let mut not_number = ar.clone();
         not_number[8 + 48..8 + 58].copy_from_slice(b"-12       ");
         let err = members(&not_number).unwrap().next().unwrap().unwrap_err();

@@ -117,7 +117,11 @@ impl FileSource for DirSource {
 impl DirSource {
     /// Only paths that were listed can be read: no `..` escapes through a crafted path.
     fn resolve(&self, path: &str) -> std::io::Result<PathBuf> {
-        if self.files.binary_search_by(|f| f.as_str().cmp(path)).is_err() {
+        if self
+            .files
+            .binary_search_by(|f| f.as_str().cmp(path))
+            .is_err()
+        {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("{path} is not a listed file"),
@@ -279,11 +283,13 @@ fn is_bundle_info_plist(bundle: &str, path: &str) -> bool {
     let Some(rest) = path.strip_prefix(bundle).and_then(|r| r.strip_prefix('/')) else {
         return false;
     };
-    match rest.split('/').collect::<Vec<_>>().as_slice() {
-        ["Info.plist"] | ["Contents", "Info.plist"] | ["Resources", "Info.plist"] => true,
-        ["Versions", _, "Resources", "Info.plist"] => true,
-        _ => false,
-    }
+    matches!(
+        rest.split('/').collect::<Vec<_>>().as_slice(),
+        ["Info.plist"]
+            | ["Contents", "Info.plist"]
+            | ["Resources", "Info.plist"]
+            | ["Versions", _, "Resources", "Info.plist"]
+    )
 }
 
 const SNIFF_LEN: usize = 8;
@@ -330,8 +336,15 @@ impl IosBundleFacts {
         }
 
         let skipped_prefixes = skipped_xcframework_slices(&plists);
-        out.skipped_slices = skipped_prefixes.iter().map(|p| p.trim_end_matches('/').to_owned()).collect();
-        let skipped = |path: &str| skipped_prefixes.iter().any(|p| path.starts_with(p.as_str()));
+        out.skipped_slices = skipped_prefixes
+            .iter()
+            .map(|p| p.trim_end_matches('/').to_owned())
+            .collect();
+        let skipped = |path: &str| {
+            skipped_prefixes
+                .iter()
+                .any(|p| path.starts_with(p.as_str()))
+        };
         let paths: Vec<String> = paths.into_iter().filter(|p| !skipped(p)).collect();
 
         // Every bundle directory that appears in a path.
@@ -378,10 +391,12 @@ impl IosBundleFacts {
         {
             // An unzipped app whose directory lost its `.app` name.
             let dir = parent(path).to_owned();
-            if let Some(exe) = &info.executable {
-                if let Some(found) = find_executable(&paths, &dir, exe) {
-                    executables.insert(found, BinaryRole::MainExecutable);
-                }
+            if let Some(found) = info
+                .executable
+                .as_ref()
+                .and_then(|exe| find_executable(&paths, &dir, exe))
+            {
+                executables.insert(found, BinaryRole::MainExecutable);
             }
             out.app = Some(AppInfo {
                 path: dir,
@@ -404,10 +419,11 @@ impl IosBundleFacts {
                 .as_ref()
                 .and_then(|i| i.executable.clone())
                 .unwrap_or_else(|| stem(bundle).to_owned());
-            if kind != BundleKind::Xcframework {
-                if let Some(path) = find_executable(&paths, bundle, &exe_name) {
-                    executables.entry(path).or_insert(role);
-                }
+            if let Some(path) = (kind != BundleKind::Xcframework)
+                .then(|| find_executable(&paths, bundle, &exe_name))
+                .flatten()
+            {
+                executables.entry(path).or_insert(role);
             }
             out.frameworks.push(FrameworkInfo {
                 name: stem(bundle).to_owned(),
@@ -509,7 +525,11 @@ fn find_executable(paths: &[String], dir: &str, exe: &str) -> Option<String> {
     if exe.is_empty() || exe.contains('/') {
         return None;
     }
-    let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
     let direct = format!("{prefix}{exe}");
     let macos_app = format!("{prefix}Contents/MacOS/{exe}");
     let found = |wanted: &str| paths.binary_search_by(|p| p.as_str().cmp(wanted)).is_ok();
@@ -539,11 +559,18 @@ fn skipped_xcframework_slices(plists: &BTreeMap<String, (String, InfoPlist)>) ->
         if BundleKind::from_dir(bundle) != Some(BundleKind::Xcframework) {
             continue;
         }
-        let has_device = info.xcframework_libraries.iter().any(|l| l.variant.is_none());
+        let has_device = info
+            .xcframework_libraries
+            .iter()
+            .any(|l| l.variant.is_none());
         if !has_device {
             continue;
         }
-        for lib in info.xcframework_libraries.iter().filter(|l| l.variant.is_some()) {
+        for lib in info
+            .xcframework_libraries
+            .iter()
+            .filter(|l| l.variant.is_some())
+        {
             if lib.identifier.contains('/') || lib.identifier.contains("..") {
                 continue;
             }
@@ -563,15 +590,27 @@ mod tests {
             owning_bundle("Payload/Demo.app/Frameworks/A.framework/A"),
             Some("Payload/Demo.app/Frameworks/A.framework")
         );
-        assert_eq!(owning_bundle("Payload/Demo.app/Demo"), Some("Payload/Demo.app"));
+        assert_eq!(
+            owning_bundle("Payload/Demo.app/Demo"),
+            Some("Payload/Demo.app")
+        );
         assert_eq!(owning_bundle("Payload/Demo.app"), None);
         assert_eq!(owning_bundle("libWeChatSDK.a"), None);
     }
 
     #[test]
     fn info_plist_locations() {
-        assert!(is_bundle_info_plist("A.framework", "A.framework/Info.plist"));
-        assert!(is_bundle_info_plist("A.framework", "A.framework/Versions/A/Resources/Info.plist"));
-        assert!(!is_bundle_info_plist("A.framework", "A.framework/Sub/Info.plist"));
+        assert!(is_bundle_info_plist(
+            "A.framework",
+            "A.framework/Info.plist"
+        ));
+        assert!(is_bundle_info_plist(
+            "A.framework",
+            "A.framework/Versions/A/Resources/Info.plist"
+        ));
+        assert!(!is_bundle_info_plist(
+            "A.framework",
+            "A.framework/Sub/Info.plist"
+        ));
     }
 }

@@ -211,7 +211,11 @@ pub(crate) fn value_kind(value: &Value) -> &'static str {
     }
 }
 
-pub(crate) fn string_at(dict: &Dictionary, key: &str, warnings: &mut Vec<String>) -> Option<String> {
+pub(crate) fn string_at(
+    dict: &Dictionary,
+    key: &str,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     match dict.get(key)? {
         Value::String(s) => Some(s.clone()),
         // Some tools write numeric versions as numbers; keep them rather than drop them.
@@ -237,7 +241,9 @@ pub(crate) fn strings_of(value: &Value, key: &str, warnings: &mut Vec<String>) -
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 if out.len() >= MAX_LIST_ITEMS {
-                    warnings.push(format!("{key}: only the first {MAX_LIST_ITEMS} entries kept"));
+                    warnings.push(format!(
+                        "{key}: only the first {MAX_LIST_ITEMS} entries kept"
+                    ));
                     break;
                 }
                 match item.as_string() {
@@ -297,7 +303,10 @@ fn url_schemes(dict: &Dictionary, warnings: &mut Vec<String>) -> Vec<String> {
         return Vec::new();
     };
     let Some(types) = types.as_array() else {
-        warnings.push(format!("CFBundleURLTypes is {}, expected an array", value_kind(types)));
+        warnings.push(format!(
+            "CFBundleURLTypes is {}, expected an array",
+            value_kind(types)
+        ));
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -305,7 +314,9 @@ fn url_schemes(dict: &Dictionary, warnings: &mut Vec<String>) -> Vec<String> {
         out.extend(strings_at(entry, "CFBundleURLSchemes", warnings));
         if out.len() > MAX_LIST_ITEMS {
             out.truncate(MAX_LIST_ITEMS);
-            warnings.push(format!("CFBundleURLTypes: only the first {MAX_LIST_ITEMS} schemes kept"));
+            warnings.push(format!(
+                "CFBundleURLTypes: only the first {MAX_LIST_ITEMS} schemes kept"
+            ));
             break;
         }
     }
@@ -369,14 +380,19 @@ fn xcframework_libraries(dict: &Dictionary, warnings: &mut Vec<String>) -> Vec<X
     let mut out = Vec::new();
     for (i, lib) in libs.iter().take(MAX_LIST_ITEMS).enumerate() {
         let Some(lib) = lib.as_dictionary() else {
-            warnings.push(format!("AvailableLibraries[{i}] is {}, expected a dictionary", value_kind(lib)));
+            warnings.push(format!(
+                "AvailableLibraries[{i}] is {}, expected a dictionary",
+                value_kind(lib)
+            ));
             continue;
         };
         let (Some(identifier), Some(library_path)) = (
             string_at(lib, "LibraryIdentifier", warnings),
             string_at(lib, "LibraryPath", warnings),
         ) else {
-            warnings.push(format!("AvailableLibraries[{i}] lacks LibraryIdentifier or LibraryPath"));
+            warnings.push(format!(
+                "AvailableLibraries[{i}] lacks LibraryIdentifier or LibraryPath"
+            ));
             continue;
         };
         out.push(XcframeworkLibrary {
@@ -431,7 +447,11 @@ mod tests {
         assert_eq!(info.queried_url_schemes, ["weixin", "alipay"]);
         assert_eq!(info.background_modes, ["location", "fetch"]);
         assert_eq!(info.url_schemes, ["wx1234"]);
-        let keys: Vec<&str> = info.usage_descriptions.iter().map(|u| u.key.as_str()).collect();
+        let keys: Vec<&str> = info
+            .usage_descriptions
+            .iter()
+            .map(|u| u.key.as_str())
+            .collect();
         assert_eq!(
             keys,
             [
@@ -449,7 +469,11 @@ mod tests {
         assert_eq!(unknown.resource, None);
         let always = &info.usage_descriptions[2];
         assert_eq!(always.access.as_deref(), Some("always"));
-        assert!(always.data_types.contains(&"background_location".to_owned()));
+        assert!(
+            always
+                .data_types
+                .contains(&"background_location".to_owned())
+        );
         assert_eq!(info.usage_descriptions[3].text, "Nav: turn by turn");
         let add_only = &info.usage_descriptions[4];
         assert_eq!(add_only.access.as_deref(), Some("add-only"));
@@ -492,7 +516,12 @@ mod tests {
     fn malformed_plists_are_clear_errors() {
         let err = InfoPlist::from_bytes(b"<plist><array></array></plist>").unwrap_err();
         assert!(err.to_string().contains("root is an array"), "{err}");
-        for bad in [&b""[..], b"bplist00", b"bplist00\xff\xff\xff", b"<plist><dict><key>a</key>"] {
+        for bad in [
+            &b""[..],
+            b"bplist00",
+            b"bplist00\xff\xff\xff",
+            b"<plist><dict><key>a</key>",
+        ] {
             let err = InfoPlist::from_bytes(bad).unwrap_err();
             assert!(err.to_string().starts_with("Info.plist"), "{err}");
         }
@@ -525,7 +554,11 @@ mod tests {
         for row in table.values() {
             assert!(is_usage_key(&row.key), "{} is not a usage key", row.key);
             for id in &row.data_types {
-                assert!(ids.contains(&id.as_str()), "{}: unknown taxonomy id {id}", row.key);
+                assert!(
+                    ids.contains(&id.as_str()),
+                    "{}: unknown taxonomy id {id}",
+                    row.key
+                );
             }
         }
     }

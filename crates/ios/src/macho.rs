@@ -353,7 +353,12 @@ fn parse_thin_slice(
         size: bytes.len() as u64,
         images: 1,
         platforms: image.platforms.iter().map(|(p, _)| p.clone()).collect(),
-        min_os: image.platforms.iter().map(|(_, v)| *v).min().map(format_version),
+        min_os: image
+            .platforms
+            .iter()
+            .map(|(_, v)| *v)
+            .min()
+            .map(format_version),
         encrypted: image.encrypted,
     })
 }
@@ -443,11 +448,13 @@ fn parse_image(
             collector.insert(List::Libraries, lib);
         }
         if let Some(name) = macho.name {
-            collector.install_name.get_or_insert_with(|| name.to_owned());
+            collector
+                .install_name
+                .get_or_insert_with(|| name.to_owned());
         }
     }
     read_symbols(&macho, offset, collector);
-    read_sections(&macho, lc.encrypted, collector);
+    read_sections(&macho, bytes, lc.encrypted, collector);
     if macho.header.filetype != MH_OBJECT {
         read_imports(bytes, header.is_64, lc.chained_fixups, offset, collector);
     }
@@ -572,10 +579,16 @@ fn walk_load_commands(
         let body = bytes.get(at..at + cmdsize).unwrap_or_default();
         match cmd {
             LC_SEGMENT | LC_SEGMENT_64 => {
-                let (head, per_section) = if cmd == LC_SEGMENT_64 { (72, 80) } else { (56, 68) };
+                let (head, per_section) = if cmd == LC_SEGMENT_64 {
+                    (72, 80)
+                } else {
+                    (56, 68)
+                };
                 let nsects_at = if cmd == LC_SEGMENT_64 { 64 } else { 48 };
                 let nsects = read_u32(body, nsects_at, be).unwrap_or(u32::MAX) as usize;
-                let needed = nsects.checked_mul(per_section).and_then(|n| n.checked_add(head));
+                let needed = nsects
+                    .checked_mul(per_section)
+                    .and_then(|n| n.checked_add(head));
                 if needed.is_none_or(|n| n > cmdsize) {
                     return Err(IosError::MachO {
                         offset,
@@ -590,11 +603,15 @@ fn walk_load_commands(
                 facts.encrypted |= read_u32(body, 16, be).is_some_and(|id| id != 0);
             }
             LC_BUILD_VERSION => {
-                if let (Some(platform), Some(minos)) = (read_u32(body, 8, be), read_u32(body, 12, be)) {
+                if let (Some(platform), Some(minos)) =
+                    (read_u32(body, 8, be), read_u32(body, 12, be))
+                {
                     facts.platforms.push((platform_name(platform), minos));
                 }
             }
-            LC_VERSION_MIN_MACOSX | LC_VERSION_MIN_IPHONEOS | LC_VERSION_MIN_TVOS
+            LC_VERSION_MIN_MACOSX
+            | LC_VERSION_MIN_IPHONEOS
+            | LC_VERSION_MIN_TVOS
             | LC_VERSION_MIN_WATCHOS => {
                 if let Some(version) = read_u32(body, 8, be) {
                     let platform = match cmd {
@@ -670,7 +687,9 @@ fn trimmed(name: &[u8; 16]) -> &[u8] {
     name.get(..end).unwrap_or_default()
 }
 
-fn read_sections(macho: &MachO<'_>, encrypted: bool, collector: &mut Collector) {
+fn read_sections(macho: &MachO<'_>, bytes: &[u8], encrypted: bool, collector: &mut Collector) {
+    let mut methname_seen = false;
+    let mut selrefs: Option<&[u8]> = None;
     for segment in &macho.segments {
         for section in segment {
             let Ok((section, data)) = section else {
@@ -678,7 +697,14 @@ fn read_sections(macho: &MachO<'_>, encrypted: bool, collector: &mut Collector) 
             };
             let list = match trimmed(&section.sectname) {
                 b"__objc_classname" => List::ClassNames,
-                b"__objc_methname" => List::Selectors,
+                b"__objc_methname" => {
+                    methname_seen = true;
+                    List::Selectors
+                }
+                b"__objc_selrefs" => {
+                    selrefs = Some(data);
+                    continue;
+                }
                 _ => continue,
             };
             // FairPlay encrypts __TEXT: its strings would be noise.
@@ -695,12 +721,65 @@ fn read_sections(macho: &MachO<'_>, encrypted: bool, collector: &mut Collector) 
                     continue;
                 };
                 collector.insert(list, text);
-                if matches!(list, List::ClassNames) {
-                    if let Some(ty) = swift_type_from_objc_name(text) {
-                        collector.insert(List::Swift, &ty);
-                    }
+                if let (List::ClassNames, Some(ty)) = (list, swift_type_from_objc_name(text)) {
+                    collector.insert(List::Swift, &ty);
                 }
             }
+        }
+    }
+    if let Some(selrefs) = selrefs.filter(|_| !methname_seen && !encrypted) {
+        selectors_from_selrefs(macho, bytes, selrefs, collector);
+    }
+}
+
+/// Some linkers (LLVM's lld among them) merge `__objc_methname` into `__cstring`. The selector
+/// references then still point at the names: follow each pointer (plain, or a chained-fixup
+/// rebase whose low 36 bits are the target address or its offset from the image base).
+fn selectors_from_selrefs(
+    macho: &MachO<'_>,
+    bytes: &[u8],
+    selrefs: &[u8],
+    collector: &mut Collector,
+) {
+    let width = if macho.is_64 { 8 } else { 4 };
+    let segments: Vec<(u64, u64, u64)> = macho
+        .segments
+        .iter()
+        .map(|s| (s.vmaddr, s.filesize, s.fileoff))
+        .collect();
+    let base = macho
+        .segments
+        .iter()
+        .find(|s| trimmed(&s.segname) == b"__TEXT")
+        .map_or(0, |s| s.vmaddr);
+    let string_at = |addr: u64| -> Option<&str> {
+        let (vmaddr, _, fileoff) = segments
+            .iter()
+            .find(|(v, size, _)| addr >= *v && addr - *v < *size)?;
+        let start = usize::try_from(fileoff.checked_add(addr - vmaddr)?).ok()?;
+        let tail = bytes.get(start..)?;
+        let raw = tail.get(..tail.iter().take(MAX_STRING_LEN + 1).position(|b| *b == 0)?)?;
+        let printable = !raw.is_empty() && raw.iter().all(|b| b.is_ascii_graphic());
+        if printable {
+            std::str::from_utf8(raw).ok()
+        } else {
+            None
+        }
+    };
+    for chunk in selrefs.chunks_exact(width).take(MAX_ITEMS) {
+        let value = match chunk.try_into() {
+            Ok(eight) => u64::from_le_bytes(eight),
+            Err(_) => chunk
+                .try_into()
+                .map(|four| u64::from(u32::from_le_bytes(four)))
+                .unwrap_or_default(),
+        };
+        let low = value & 0xf_ffff_ffff;
+        let name = [value, low, base.wrapping_add(low)]
+            .into_iter()
+            .find_map(string_at);
+        if let Some(name) = name {
+            collector.insert(List::Selectors, name);
         }
     }
 }
@@ -722,10 +801,14 @@ fn read_imports(
     match result {
         Ok(Ok(())) => {}
         Ok(Err(e)) | Err(e) => {
-            let what = if chained_fixups { "chained fixups" } else { "dyld binds" };
-            collector
-                .warnings
-                .push(format!("Mach-O at offset {offset}: imports ({what}) unreadable: {e}"));
+            let what = if chained_fixups {
+                "chained fixups"
+            } else {
+                "dyld binds"
+            };
+            collector.warnings.push(format!(
+                "Mach-O at offset {offset}: imports ({what}) unreadable: {e}"
+            ));
         }
     }
     for name in names {
@@ -879,7 +962,11 @@ fn length_prefixed_idents(mut s: &str) -> Option<(Vec<&str>, &str)> {
         }
         let len: usize = s.get(..digits)?.parse().ok()?;
         let ident = s.get(digits..digits.checked_add(len)?)?;
-        if len == 0 || !ident.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        if len == 0
+            || !ident
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return None;
         }
         idents.push(ident);

@@ -197,7 +197,10 @@ mod tests {
         let err = PrivacyManifest::from_bytes(b"<plist><string>x</string></plist>").unwrap_err();
         assert!(err.to_string().contains("root is a string"), "{err}");
         let err = PrivacyManifest::from_bytes(b"not a plist").unwrap_err();
-        assert!(err.to_string().starts_with("PrivacyInfo.xcprivacy"), "{err}");
+        assert!(
+            err.to_string().starts_with("PrivacyInfo.xcprivacy"),
+            "{err}"
+        );
         let bytes = MANIFEST.as_bytes();
         for len in 0..bytes.len() {
             let _ = PrivacyManifest::from_bytes(&bytes[..len]);

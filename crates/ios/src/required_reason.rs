@@ -149,7 +149,9 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/taxonomy.json");
         let taxonomy: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let apis = taxonomy["apple"]["required_reason_apis"].as_object().unwrap();
+        let apis = taxonomy["apple"]["required_reason_apis"]
+            .as_object()
+            .unwrap();
         for row in table() {
             let theirs = apis[&row.id]["symbols"].as_array().unwrap();
             for name in theirs.iter().filter_map(|v| v.as_str()) {

@@ -34,7 +34,7 @@ fn parse(path: &Path) -> MachOFacts {
 }
 
 #[test]
-fn classes_and_symbols_match_llvm_nm() {
+fn classes_and_symbols_match_llvm_objdump() {
     let Some(corpus) = corpus() else { return };
     for rel in BINARIES {
         let path = corpus.join(rel);
@@ -43,14 +43,28 @@ fn classes_and_symbols_match_llvm_nm() {
         let (defined, undefined) = objdump_syms(&path);
         let defined_classes = objc_classes(&defined);
         let ours = set(facts.defined_classes.clone());
-        assert!(ours == defined_classes, "{rel}: defined classes: {}", diff(&ours, &defined_classes));
-        let imported_classes: BTreeSet<String> =
-            objc_classes(&undefined).difference(&defined_classes).cloned().collect();
+        assert!(
+            ours == defined_classes,
+            "{rel}: defined classes: {}",
+            diff(&ours, &defined_classes)
+        );
+        let imported_classes: BTreeSet<String> = objc_classes(&undefined)
+            .difference(&defined_classes)
+            .cloned()
+            .collect();
         let ours = set(facts.imported_classes.clone());
-        assert!(ours == imported_classes, "{rel}: imported classes: {}", diff(&ours, &imported_classes));
+        assert!(
+            ours == imported_classes,
+            "{rel}: imported classes: {}",
+            diff(&ours, &imported_classes)
+        );
         let imported: BTreeSet<String> = undefined.difference(&defined).cloned().collect();
         let ours = set(facts.imported_symbols.clone());
-        assert!(ours == imported, "{rel}: imported symbols: {}", diff(&ours, &imported));
+        assert!(
+            ours == imported,
+            "{rel}: imported symbols: {}",
+            diff(&ours, &imported)
+        );
     }
 }
 
@@ -72,13 +86,22 @@ fn architectures_match_lipo_and_object_kinds() {
             assert_eq!(facts.container, Container::Archive, "{rel}");
             assert_eq!(facts.archs, ["arm64"], "{rel}");
         }
-        assert!(facts.platforms.contains(&"ios".to_owned()), "{rel}: {:?}", facts.platforms);
+        assert!(
+            facts.platforms.contains(&"ios".to_owned()),
+            "{rel}: {:?}",
+            facts.platforms
+        );
         assert!(!facts.encrypted, "{rel}");
     }
     // AlipaySDK ships one relocatable object per architecture, not an archive (`file` says
     // "Mach-O armv7 object").
     let alipay = parse(&corpus.join(BINARIES[5]));
-    assert!(alipay.slices.iter().all(|s| s.kind == "object" && s.images == 1));
+    assert!(
+        alipay
+            .slices
+            .iter()
+            .all(|s| s.kind == "object" && s.images == 1)
+    );
 }
 
 #[test]
@@ -88,11 +111,20 @@ fn selectors_and_class_names_match_otool() {
     for rel in [BINARIES[8], BINARIES[9]] {
         let path = corpus.join(rel);
         let facts = parse(&path);
-        let (ours, theirs) = (set(facts.selectors.clone()), otool_strings("__objc_methname", &path));
+        let (ours, theirs) = (
+            set(facts.selectors.clone()),
+            otool_strings("__objc_methname", &path),
+        );
         assert!(ours == theirs, "{rel}: selectors: {}", diff(&ours, &theirs));
-        let (ours, theirs) =
-            (set(facts.objc_class_names.clone()), otool_strings("__objc_classname", &path));
-        assert!(ours == theirs, "{rel}: class names: {}", diff(&ours, &theirs));
+        let (ours, theirs) = (
+            set(facts.objc_class_names.clone()),
+            otool_strings("__objc_classname", &path),
+        );
+        assert!(
+            ours == theirs,
+            "{rel}: class names: {}",
+            diff(&ours, &theirs)
+        );
     }
 }
 
@@ -112,7 +144,10 @@ fn sdk_evidence_in_vendor_libraries() {
     for (rel, class) in expectations {
         let facts = parse(&corpus.join(rel));
         assert!(
-            facts.defined_classes.binary_search(&class.to_owned()).is_ok(),
+            facts
+                .defined_classes
+                .binary_search(&class.to_owned())
+                .is_ok(),
             "{rel}: {class} not among defined classes"
         );
     }
@@ -129,13 +164,29 @@ fn macos_bundle_linked_libraries_and_min_os() {
     assert_eq!(facts.archs, ["x86_64", "arm64"]);
     assert_eq!(set(facts.linked_libraries.clone()), dylibs_used(&path));
     assert!(facts.slices.iter().all(|s| s.kind == "bundle"));
-    let headers = run("llvm-objdump", &["--macho", "--private-headers", "--arch=all", path.to_str().unwrap()]);
+    let headers = run(
+        "llvm-objdump",
+        &[
+            "--macho",
+            "--private-headers",
+            "--arch=all",
+            path.to_str().unwrap(),
+        ],
+    );
     // `minos 10.15` (LC_BUILD_VERSION) or `version 10.15` (LC_VERSION_MIN_MACOSX).
     let oracle_min: Vec<&str> = headers
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("minos ").or_else(|| l.trim().strip_prefix("version ")))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("minos ")
+                .or_else(|| l.trim().strip_prefix("version "))
+        })
         .collect();
-    assert!(oracle_min.contains(&facts.min_os.as_deref().unwrap()), "{oracle_min:?} vs {:?}", facts.min_os);
+    assert!(
+        oracle_min.contains(&facts.min_os.as_deref().unwrap()),
+        "{oracle_min:?} vs {:?}",
+        facts.min_os
+    );
     assert_eq!(facts.platforms, ["macos"]);
 }
 
@@ -153,7 +204,11 @@ fn privacy_manifests_match_plistlib() {
         let path = corpus.join(rel);
         let ours = PrivacyManifest::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
         let theirs = plistlib(&path);
-        assert_eq!(ours.tracking, theirs["NSPrivacyTracking"].as_bool(), "{rel}");
+        assert_eq!(
+            ours.tracking,
+            theirs["NSPrivacyTracking"].as_bool(),
+            "{rel}"
+        );
         let their_apis: Vec<(String, Vec<String>)> = theirs["NSPrivacyAccessedAPITypes"]
             .as_array()
             .map(|a| {
@@ -162,7 +217,10 @@ fn privacy_manifests_match_plistlib() {
                         let reasons = e["NSPrivacyAccessedAPITypeReasons"].as_array().unwrap();
                         (
                             e["NSPrivacyAccessedAPIType"].as_str().unwrap().to_owned(),
-                            reasons.iter().map(|r| r.as_str().unwrap().to_owned()).collect(),
+                            reasons
+                                .iter()
+                                .map(|r| r.as_str().unwrap().to_owned())
+                                .collect(),
                         )
                     })
                     .collect()
@@ -176,10 +234,17 @@ fn privacy_manifests_match_plistlib() {
         assert_eq!(our_apis, their_apis, "{rel}");
         let their_collected: Vec<&str> = theirs["NSPrivacyCollectedDataTypes"]
             .as_array()
-            .map(|a| a.iter().map(|e| e["NSPrivacyCollectedDataType"].as_str().unwrap()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["NSPrivacyCollectedDataType"].as_str().unwrap())
+                    .collect()
+            })
             .unwrap_or_default();
-        let our_collected: Vec<&str> =
-            ours.collected_data_types.iter().map(|c| c.data_type.as_str()).collect();
+        let our_collected: Vec<&str> = ours
+            .collected_data_types
+            .iter()
+            .map(|c| c.data_type.as_str())
+            .collect();
         assert_eq!(our_collected, their_collected, "{rel}");
     }
 }
@@ -187,8 +252,15 @@ fn privacy_manifests_match_plistlib() {
 #[test]
 fn binary_framework_and_xcframework_plists_match_plistlib() {
     let Some(corpus) = corpus() else { return };
-    for sdk in ["EAccountApiSDK", "OAuth", "TYRZUISDK", "jverification-ios-3.4.7"] {
-        let xc = corpus.join(JVERIFY).join(format!("{sdk}.xcframework/Info.plist"));
+    for sdk in [
+        "EAccountApiSDK",
+        "OAuth",
+        "TYRZUISDK",
+        "jverification-ios-3.4.7",
+    ] {
+        let xc = corpus
+            .join(JVERIFY)
+            .join(format!("{sdk}.xcframework/Info.plist"));
         let ours = InfoPlist::from_bytes(&std::fs::read(&xc).unwrap()).unwrap();
         let theirs = plistlib(&xc);
         let their_ids: Vec<&str> = theirs["AvailableLibraries"]
@@ -197,18 +269,33 @@ fn binary_framework_and_xcframework_plists_match_plistlib() {
             .iter()
             .map(|l| l["LibraryIdentifier"].as_str().unwrap())
             .collect();
-        let our_ids: Vec<&str> = ours.xcframework_libraries.iter().map(|l| l.identifier.as_str()).collect();
+        let our_ids: Vec<&str> = ours
+            .xcframework_libraries
+            .iter()
+            .map(|l| l.identifier.as_str())
+            .collect();
         assert_eq!(our_ids, their_ids, "{sdk}");
         assert_eq!(ours.package_type.as_deref(), Some("XFWK"));
     }
     // Binary plists inside the framework slices.
-    let oauth = corpus.join(JVERIFY).join("OAuth.xcframework/ios-arm64/OAuth.framework/Info.plist");
+    let oauth = corpus
+        .join(JVERIFY)
+        .join("OAuth.xcframework/ios-arm64/OAuth.framework/Info.plist");
     assert!(std::fs::read(&oauth).unwrap().starts_with(b"bplist00"));
     let ours = InfoPlist::from_bytes(&std::fs::read(&oauth).unwrap()).unwrap();
     let theirs = plistlib(&oauth);
-    assert_eq!(ours.bundle_id.as_deref(), theirs["CFBundleIdentifier"].as_str());
-    assert_eq!(ours.version.as_deref(), theirs["CFBundleShortVersionString"].as_str());
-    assert_eq!(ours.executable.as_deref(), theirs["CFBundleExecutable"].as_str());
+    assert_eq!(
+        ours.bundle_id.as_deref(),
+        theirs["CFBundleIdentifier"].as_str()
+    );
+    assert_eq!(
+        ours.version.as_deref(),
+        theirs["CFBundleShortVersionString"].as_str()
+    );
+    assert_eq!(
+        ours.executable.as_deref(),
+        theirs["CFBundleExecutable"].as_str()
+    );
 }
 
 #[test]
@@ -226,11 +313,21 @@ fn scanning_the_jverification_sdk_directory() {
             if p.is_dir() {
                 stack.push(p);
             } else if p.file_name().unwrap() == "PrivacyInfo.xcprivacy" {
-                on_disk.insert(p.strip_prefix(dir.parent().unwrap()).unwrap().to_str().unwrap().to_owned());
+                on_disk.insert(
+                    p.strip_prefix(dir.parent().unwrap())
+                        .unwrap()
+                        .to_str()
+                        .unwrap()
+                        .to_owned(),
+                );
             }
         }
     }
-    let found: BTreeSet<String> = facts.privacy_manifests.iter().map(|m| m.path.clone()).collect();
+    let found: BTreeSet<String> = facts
+        .privacy_manifests
+        .iter()
+        .map(|m| m.path.clone())
+        .collect();
     assert_eq!(found, on_disk);
     let frameworks: BTreeSet<(String, Option<String>)> = facts
         .frameworks
@@ -242,9 +339,15 @@ fn scanning_the_jverification_sdk_directory() {
     assert_eq!(
         frameworks,
         BTreeSet::from([
-            ("EAccountApiSDK".to_owned(), Some("EAccount.EAccountApiNetwork".to_owned())),
+            (
+                "EAccountApiSDK".to_owned(),
+                Some("EAccount.EAccountApiNetwork".to_owned())
+            ),
             ("OAuth".to_owned(), Some("com.cu.ios.oauth".to_owned())),
-            ("TYRZUISDK".to_owned(), Some("com.cmcc.authentication.group".to_owned())),
+            (
+                "TYRZUISDK".to_owned(),
+                Some("com.cmcc.authentication.group".to_owned())
+            ),
         ])
     );
     let roles: BTreeSet<(String, BinaryRole)> = facts

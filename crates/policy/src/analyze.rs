@@ -703,6 +703,17 @@ fn best_hit<'h>(hits: impl Iterator<Item = &'h SdkHit>) -> Option<&'h SdkHit> {
         })
 }
 
+/// Same SDK or same product family by id (`facebook-core`/`facebook-login`).
+fn same_family(lex: &Lexicon, a: Option<usize>, b: Option<usize>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else { return false };
+    if a == b {
+        return true;
+    }
+    let (Some(x), Some(y)) = (lex.sdks.get(a), lex.sdks.get(b)) else { return false };
+    let family = |id: &str| id.split('-').next().unwrap_or(id).to_owned();
+    family(&x.id) == family(&y.id)
+}
+
 fn is_cell_like(text: &str) -> bool {
     let t = text.trim();
     let lower = t.to_lowercase();
@@ -797,7 +808,9 @@ fn build_sdk_items(
                 j += 1;
                 continue;
             }
-            let next_starts = is_cell_like(t) && best_hit(line_hits(j).iter().filter(|h| !h.kind.starts_with("package"))).is_some();
+            let next_name = best_hit(line_hits(j).iter().filter(|h| !h.kind.starts_with("package")));
+            let other_sdk = next_name.is_some_and(|h| !same_family(ctx.lex, h.sdks.first().copied(), start_hit.and_then(|s| s.sdks.first().copied())));
+            let next_starts = (is_cell_like(t) && next_name.is_some() && other_sdk) || (other_sdk && ends_with_sentence_punct(t));
             let new_section = ctx.section_of.get(j) != ctx.section_of.get(i) || NUMBERED_HEADING.is_match(t);
             if next_starts || new_section || t.len() > 400 || next.row.is_some() || owner[j].is_some() {
                 break;
@@ -853,13 +866,21 @@ fn build_sdk_items(
         }
         if let Some(m) = UNKNOWN_SDK_NAME.find(line.text.trim_start_matches(['#', ' ', '*', '-', '•'])) {
             let name = m.as_str().trim();
-            if !name.eq_ignore_ascii_case("sdk") && name.chars().count() > 4 {
+            if !name.eq_ignore_ascii_case("sdk") && name.chars().count() > 4 && !is_generic_sdk_phrase(&line.text) {
                 drafts.push(new_item(ctx, i, None, name, line.text.trim().to_owned(), true));
             }
         }
     }
 
     merge_items(drafts, owner)
+}
+
+/// "第三方SDK目录", "Third-party SDKs": a heading about SDKs, not the name of one.
+fn is_generic_sdk_phrase(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["第三方", "主要", "其他", "目录", "列表", "清单", "相关", "以下", "合作", "说明", "third-party", "third party", "list", "following"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn labelled_purpose(text: &str) -> Option<String> {
@@ -963,7 +984,8 @@ fn is_negated(ctx: &Ctx<'_>, text: &str, sentence: &Range<usize>, m: &Range<usiz
             // Chinese puts the object first: "通讯录信息我们不会收集".
             let between = s.get(rel_end..cs).unwrap_or_default();
             let cue = s.get(cs..ce).unwrap_or_default();
-            if !cue.is_ascii() && !between.contains(['，', ',', '、']) && between.chars().count() <= 12 {
+            let passive = !cue.is_ascii() || cue.ends_with("ed");
+            if passive && !between.contains(['，', ',', '、']) && between.chars().count() <= 12 {
                 return true;
             }
         }
@@ -1009,7 +1031,12 @@ fn find_data_types(
             .collect();
         let owned_by = owner.get(i).copied().flatten().and_then(|o| sdks.get(o));
         let tabular = line.row.is_some() || owned_by.is_some();
+        // In a table with a data column, only that column declares data.
+        let data_cell = roles_for(roles, line).and_then(|r| r.data).and_then(|c| line.row.as_ref()?.cells.get(c).cloned());
         for (range, pattern) in &matches {
+            if data_cell.as_ref().is_some_and(|c| !(c.start <= range.start && range.end <= c.end)) {
+                continue;
+            }
             let Some(phrase) = lex.data_phrases.get(*pattern) else { continue };
             let sentence = sentence_of(ctx, i, range.start);
             let sentence_text = text.get(sentence.clone()).unwrap_or_default();

@@ -36,9 +36,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let pairs = sample.len() / 2;
     let even_zero = sample.iter().step_by(2).filter(|b| **b == 0).count();
     let odd_zero = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-    if odd_zero * 10 >= pairs * 4 && even_zero * 10 < pairs {
+    // Text in UTF-8 or a legacy encoding has no NUL bytes; UTF-16 has them in the
+    // high byte of every ASCII character (newlines and spaces at least, even in Chinese).
+    let lopsided = |many: usize, few: usize| many * 100 >= pairs && few * 10 <= many;
+    if lopsided(odd_zero, even_zero) {
         Some(UTF_16LE)
-    } else if even_zero * 10 >= pairs * 4 && odd_zero * 10 < pairs {
+    } else if lopsided(even_zero, odd_zero) {
         Some(UTF_16BE)
     } else {
         None
@@ -66,6 +69,10 @@ mod tests {
         }
         assert_eq!(decode_text(&le), (text.to_owned(), "UTF-16LE"));
         assert_eq!(decode_text(&be), (text.to_owned(), "UTF-16BE"));
+
+        let chinese = "我们会收集您的位置信息。\r\n我们不会收集通讯录。\r\n";
+        let bomless_be: Vec<u8> = chinese.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode_text(&bomless_be), (chinese.to_owned(), "UTF-16BE"));
 
         let ascii = "We collect your IP address and device model.";
         let bomless: Vec<u8> = ascii.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();

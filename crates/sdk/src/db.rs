@@ -471,3 +471,123 @@ fn validate_rule(kind: RuleKind, rule: &Rule) -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[[sdk]]
+id = "alpha"
+name = "Alpha"
+vendor = "A"
+market = "global"
+category = "analytics"
+privacy_policy = "https://a.example/p"
+platforms = ["android"]
+source = "test"
+[sdk.rules]
+java_packages = ["com.alpha"]
+native_libs = ["libalpha*.so"]
+"#;
+
+    fn entry(id: &str, extra: &str, rules: &str) -> String {
+        format!(
+            "[[sdk]]\nid = \"{id}\"\nname = \"N\"\nvendor = \"V\"\nmarket = \"cn\"\ncategory = \"push\"\n\
+             privacy_policy = \"https://x\"\nplatforms = [\"android\"]\nsource = \"test\"\n{extra}\n[sdk.rules]\n{rules}\n"
+        )
+    }
+
+    fn err(text: &str) -> String {
+        SignatureDb::from_toml("f.toml", text).expect_err("must be rejected").to_string()
+    }
+
+    #[test]
+    fn valid_file_loads_and_exposes_fields() {
+        let db = SignatureDb::from_toml("f.toml", BASE).expect("valid");
+        let sdk = db.get("alpha").expect("alpha");
+        assert_eq!(sdk.java_packages().collect::<Vec<_>>(), ["com.alpha"]);
+        assert_eq!(db.origin(0), Some("f.toml"));
+        assert_eq!(sdk.rule_source(&sdk.rules.java_packages[0]), Some("test"));
+    }
+
+    #[test]
+    fn errors_name_file_entry_and_problem() {
+        let dup = format!("{BASE}{}", entry("alpha", "", "java_packages = [\"com.beta\"]"));
+        let e = err(&dup);
+        assert!(e.contains("f.toml") && e.contains("alpha") && e.contains("duplicate id"), "{e}");
+        let e = err(&entry("x", "colour = \"red\"", "java_packages = [\"com.x\"]"));
+        assert!(e.contains("entry `x`") && e.contains("colour"), "{e}");
+        let e = err(&entry("Bad_Id", "", "java_packages = [\"com.x\"]"));
+        assert!(e.contains("kebab"), "{e}");
+        let e = err(&entry("x", "", "java_packages = [\"com/x\"]"));
+        assert!(e.contains("com/x"), "{e}");
+        let e = err(&entry("x", "parent = \"nope\"", "java_packages = [\"com.x\"]"));
+        assert!(e.contains("parent `nope`"), "{e}");
+        let e = err(&entry("x", "", "java_packages = [\"com.x\"]\nios_frameworks = [\"XFramework\"]"));
+        assert!(e.contains("Ios"), "{e}");
+        let e = err(&entry("x", "", ""));
+        assert!(e.contains("no match rule"), "{e}");
+        let e = err("[[sdk]\nid=");
+        assert!(e.starts_with("f.toml"), "{e}");
+        let no_source = entry("x", "", "java_packages = [\"com.x\"]").replace("source = \"test\"\n", "");
+        assert!(err(&no_source).contains("no source"));
+    }
+
+    #[test]
+    fn shadowing_across_vendors_is_rejected_within_a_family_allowed() {
+        let same = format!("{BASE}{}", entry("beta", "", "java_packages = [\"com.alpha\"]"));
+        assert!(err(&same).contains("duplicates"), "{}", err(&same));
+        let nested = format!("{BASE}{}", entry("beta", "", "java_packages = [\"com.alpha.beta\"]"));
+        assert!(err(&nested).contains("lies inside"), "{}", err(&nested));
+        let glob = format!("{BASE}{}", entry("beta", "", "native_libs = [\"libalpha-x.so\"]"));
+        assert!(err(&glob).contains("also matched"), "{}", err(&glob));
+        let objc = format!(
+            "{}{}",
+            entry("a", "", "objc_class_prefixes = [\"ABC\"]").replace("[\"android\"]", "[\"ios\"]"),
+            entry("b", "", "objc_class_prefixes = [\"ABCD\"]").replace("[\"android\"]", "[\"ios\"]")
+        );
+        assert!(err(&objc).contains("lies inside"));
+        let family = format!("{BASE}{}", entry("beta", "parent = \"alpha\"", "java_packages = [\"com.alpha.beta\"]"));
+        SignatureDb::from_toml("f.toml", &family).expect("a module may nest inside its parent");
+        let cycle = format!(
+            "{}{}",
+            entry("a", "parent = \"b\"", "java_packages = [\"com.a\"]"),
+            entry("b", "parent = \"a\"", "java_packages = [\"com.b\"]")
+        );
+        assert!(err(&cycle).contains("cycle"));
+    }
+
+    #[test]
+    fn user_directory_overrides_by_id_and_adds() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let over = BASE.replace("com.alpha", "com.alphanew");
+        std::fs::write(dir.path().join("a.toml"), over).expect("write");
+        std::fs::write(dir.path().join("b.toml"), entry("gamma", "", "java_packages = [\"com.gamma\"]")).expect("write");
+        std::fs::write(dir.path().join("ignored.txt"), "not toml").expect("write");
+        let user = SignatureDb::load_dir(dir.path()).expect("user dir");
+        let mut db = SignatureDb::from_toml("base.toml", BASE).expect("base");
+        db.merge(user).expect("merge");
+        assert_eq!(db.sdks().len(), 2);
+        assert_eq!(db.get("alpha").expect("alpha").java_packages().collect::<Vec<_>>(), ["com.alphanew"]);
+        assert!(db.origin(0).is_some_and(|o| o.ends_with("a.toml")));
+        assert!(db.get("gamma").is_some());
+        let missing = SignatureDb::load_dir(&dir.path().join("nope")).expect_err("missing dir");
+        assert!(missing.to_string().contains("nope"));
+    }
+
+    #[test]
+    fn merge_rechecks_clashes_with_builtin_rules() {
+        let mut db = SignatureDb::from_toml("base.toml", BASE).expect("base");
+        let user = SignatureDb::from_toml("user.toml", &entry("beta", "", "java_packages = [\"com.alpha\"]")).expect("alone");
+        assert!(db.merge(user).is_err());
+    }
+
+    #[test]
+    fn truncated_files_never_panic() {
+        let text = format!("{BASE}{}", entry("beta", "parent = \"alpha\"", "java_packages = [\"com.alpha.b\"]"));
+        for cut in (0..=text.len()).filter(|&n| text.is_char_boundary(n)) {
+            let _ = SignatureDb::from_toml("t.toml", &text[..cut]);
+        }
+    }
+}

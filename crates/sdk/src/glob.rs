@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn literal_length_ignores_wildcards() {
-        assert_eq!(literal_len("libtnet-*.so"), 10);
+        assert_eq!(literal_len("libtnet-*.so"), 11); // "libtnet-" + ".so"
         assert!(is_glob("a*"));
         assert!(!is_glob("libmsc.so"));
     }

@@ -260,3 +260,155 @@ impl Matcher {
         self.ios_bundle_ids.best(bundle_id).and_then(|t| self.hit(t))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DB: &str = r#"
+[[sdk]]
+id = "umeng-common"
+name = "Umeng"
+vendor = "Umeng"
+market = "cn"
+category = "analytics"
+privacy_policy = "https://example.com/p"
+platforms = ["android", "ios"]
+source = "test"
+[sdk.rules]
+java_packages = ["com.umeng"]
+meta_data = ["UMENG_APPKEY", "UMENG_*_SECRET"]
+ios_frameworks = ["UMCommon", "umeng-ios-*"]
+objc_class_prefixes = ["UMConfigure", "UM_"]
+ios_bundle_ids = ["com.umeng.*"]
+
+[[sdk]]
+id = "umeng-analytics"
+name = "Umeng Analytics"
+vendor = "Umeng"
+market = "cn"
+category = "analytics"
+parent = "umeng-common"
+privacy_policy = "https://example.com/p"
+platforms = ["android", "ios"]
+source = "test"
+[sdk.rules]
+java_packages = ["com.umeng.analytics"]
+components = ["com.umeng.analytics.Svc", "com.other.analytics.*"]
+native_libs = ["libumeng-spy.so"]
+objc_class_prefixes = ["UMConfigureAnalytics"]
+
+[[sdk]]
+id = "jcore"
+name = "JCore"
+vendor = "Jiguang"
+market = "cn"
+category = "push"
+privacy_policy = "https://example.com/p"
+platforms = ["android"]
+source = "test"
+[sdk.rules]
+java_packages = ["cn.jiguang"]
+native_libs = ["libjcore*.so", "libtnet-*.so", "libtnet-2.1.20.1-agoo.so"]
+assets = ["assets/jiguang/*.dat", "assets/jcore/**"]
+library_markers = ["META-INF/jcore_*.version"]
+"#;
+
+    fn fixture() -> (SignatureDb, Matcher) {
+        let db = SignatureDb::from_toml("test.toml", DB).expect("valid test db");
+        let matcher = Matcher::new(&db);
+        (db, matcher)
+    }
+
+    fn id<'a>(db: &'a SignatureDb, hit: Option<Hit<'_>>) -> Option<&'a str> {
+        hit.map(|h| db.sdks()[h.sdk].id.as_str())
+    }
+
+    #[test]
+    fn class_names_in_every_spelling() {
+        let (db, m) = fixture();
+        for name in [
+            "Lcom/umeng/analytics/Foo;",
+            "com/umeng/analytics/Foo",
+            "com.umeng.analytics.Foo",
+            "[[Lcom/umeng/analytics/Foo;",
+            "Lcom/umeng/analytics/sub/Foo$1;",
+        ] {
+            assert_eq!(id(&db, m.match_class(name)), Some("umeng-analytics"), "{name}");
+        }
+        let hit = m.match_class("Lcom/umeng/analytics/Foo;").expect("hit");
+        assert_eq!((hit.kind, hit.rule, hit.pattern), (RuleKind::JavaPackage, 0, "com.umeng.analytics"));
+    }
+
+    #[test]
+    fn longest_prefix_wins_and_boundaries_hold() {
+        let (db, m) = fixture();
+        assert_eq!(id(&db, m.match_class("Lcom/umeng/commonsdk/A;")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_class("Lcom/umeng/analyticsx/A;")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_class("Lcom/umengx/A;")), None);
+        assert_eq!(id(&db, m.match_class("Lcom/umeng;")), None, "a class named like the package is not inside it");
+        assert_eq!(id(&db, m.match_class("Lcn/jiguangx/A;")), None);
+        assert_eq!(id(&db, m.match_class("Lcom/foo/cn/jiguang/A;")), None, "anchored at the start");
+        assert_eq!(id(&db, m.match_class("")), None);
+        assert_eq!(id(&db, m.match_class("L;")), None);
+    }
+
+    #[test]
+    fn native_library_globs() {
+        let (db, m) = fixture();
+        assert_eq!(id(&db, m.match_native_lib("libjcore332.so")), Some("jcore"));
+        assert_eq!(id(&db, m.match_native_lib("lib/arm64-v8a/libjcore.so")), Some("jcore"));
+        assert_eq!(id(&db, m.match_native_lib("libjcore332.so.bak")), None);
+        assert_eq!(id(&db, m.match_native_lib("libtnet-3.1.14.so")), Some("jcore"));
+        assert_eq!(id(&db, m.match_native_lib("libtnet.so")), None);
+        assert_eq!(id(&db, m.match_native_lib("libumeng-spy.so")), Some("umeng-analytics"));
+        // The exact rule beats the glob that also matches.
+        let exact = m.match_native_lib("libtnet-2.1.20.1-agoo.so").expect("hit");
+        assert_eq!(exact.pattern, "libtnet-2.1.20.1-agoo.so");
+    }
+
+    #[test]
+    fn components_meta_data_assets_markers() {
+        let (db, m) = fixture();
+        let exact = m.match_component("com.umeng.analytics.Svc").expect("exact");
+        assert_eq!((exact.kind, exact.pattern), (RuleKind::Component, "com.umeng.analytics.Svc"));
+        assert_eq!(id(&db, m.match_component("com.other.analytics.Receiver")), Some("umeng-analytics"));
+        assert_eq!(id(&db, m.match_component("com.other.analyticsX.Receiver")), None);
+        let fallback = m.match_component("cn.jiguang.Service").expect("java fallback");
+        assert_eq!((id(&db, Some(fallback)), fallback.kind), (Some("jcore"), RuleKind::JavaPackage));
+        assert_eq!(id(&db, m.match_meta_data("UMENG_APPKEY")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_meta_data("UMENG_MESSAGE_SECRET")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_meta_data("umeng_appkey")), None, "meta-data keys are case-sensitive");
+        assert_eq!(id(&db, m.match_asset("assets/jiguang/a.dat")), Some("jcore"));
+        assert_eq!(id(&db, m.match_asset("assets/jiguang/x/a.dat")), None, "* stays in one directory");
+        assert_eq!(id(&db, m.match_asset("/assets/jcore/x/y.bin")), Some("jcore"));
+        assert_eq!(id(&db, m.match_library_marker("META-INF/jcore_3.3.2.version")), Some("jcore"));
+    }
+
+    #[test]
+    fn ios_names() {
+        let (db, m) = fixture();
+        for name in ["UMCommon", "umcommon", "UMCommon.framework", "Frameworks/UMCommon.framework/UMCommon", "libUMCommon.a", "UMCommon.xcframework/"] {
+            assert_eq!(id(&db, m.match_ios_framework(name)), Some("umeng-common"), "{name}");
+        }
+        assert_eq!(id(&db, m.match_ios_framework("umeng-ios-1.2.a")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_ios_framework("UMCommonX")), None);
+        assert_eq!(id(&db, m.match_ios_framework("")), None);
+        assert_eq!(id(&db, m.match_objc_class("_OBJC_CLASS_$_UMConfigure")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_objc_class("OBJC_METACLASS_$_UMConfigureAnalyticsX")), Some("umeng-analytics"));
+        assert_eq!(id(&db, m.match_objc_class("UMX")), None);
+        assert_eq!(id(&db, m.match_ios_bundle_id("com.umeng.common")), Some("umeng-common"));
+        assert_eq!(id(&db, m.match_ios_bundle_id("com.umengx")), None);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let (_, m) = fixture();
+        let long = "a/".repeat(100_000);
+        for s in ["", "L", ";", "[", "[[[[", "L;", "\u{0}", "L\u{fffd};", long.as_str(), "lib", "/", "é/ü/ß", "_OBJC_CLASS_$_"] {
+            let _ = (m.match_class(s), m.match_native_lib(s), m.match_component(s), m.match_meta_data(s));
+            let _ = (m.match_asset(s), m.match_library_marker(s), m.match_ios_framework(s));
+            let _ = (m.match_objc_class(s), m.match_ios_bundle_id(s));
+        }
+    }
+}

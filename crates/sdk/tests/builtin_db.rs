@@ -16,3 +16,83 @@ fn builtin_loads_with_enough_sdks() {
     assert!(total >= 200, "only {total} SDKs");
     assert!(cn >= 80, "only {cn} Chinese-market SDKs");
 }
+
+#[test]
+fn ids_are_unique() {
+    let db = db();
+    let mut seen = HashSet::new();
+    for sdk in db.sdks() {
+        assert!(seen.insert(sdk.id.as_str()), "duplicate id {}", sdk.id);
+    }
+}
+
+#[test]
+fn every_data_type_is_in_the_taxonomy() {
+    let taxonomy = appaudit_taxonomy::Taxonomy::builtin().expect("taxonomy");
+    db().check_data_types(&taxonomy).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn every_rule_names_its_source() {
+    let db = db();
+    for sdk in db.sdks() {
+        for kind in RuleKind::ALL {
+            for rule in sdk.rules.of(kind) {
+                assert!(sdk.rule_source(rule).is_some(), "{}: {} `{}` has no source", sdk.id, kind.key(), rule.pattern);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_ios_sdk_has_ios_rules_and_chinese_vendors_have_legal_names() {
+    let db = db();
+    for sdk in db.sdks() {
+        if sdk.platforms.contains(&appaudit_sdk::Platform::Ios) {
+            assert!(
+                !sdk.rules.ios_frameworks.is_empty() || !sdk.rules.objc_class_prefixes.is_empty(),
+                "{} ships on iOS without iOS rules",
+                sdk.id
+            );
+        }
+        if sdk.market == Market::Cn && sdk.category.is_data_processing() {
+            assert!(sdk.vendor_zh.is_some(), "{} lacks the vendor's Chinese legal name", sdk.id);
+        }
+    }
+}
+
+/// Every rule of every SDK must find its own SDK (or a family member that legitimately owns a
+/// longer rule) when fed its own pattern: nothing is unreachable or stolen by another vendor.
+#[test]
+fn every_rule_matches_its_own_family() {
+    let db = db();
+    let matcher = Matcher::new(&db);
+    for (i, sdk) in db.sdks().iter().enumerate() {
+        for rule in &sdk.rules.java_packages {
+            let class = format!("L{}/SomeClass;", rule.pattern.replace('.', "/"));
+            let hit = matcher.match_class(&class).unwrap_or_else(|| panic!("{}: {class} unmatched", sdk.id));
+            assert_eq!(hit.sdk, i, "{}: {class} matched {}", sdk.id, db.sdks()[hit.sdk].id);
+        }
+        for rule in &sdk.rules.objc_class_prefixes {
+            let class = format!("_OBJC_CLASS_$_{}Xyz", rule.pattern);
+            let hit = matcher.match_objc_class(&class).unwrap_or_else(|| panic!("{}: {class} unmatched", sdk.id));
+            assert_eq!(db.family_root(hit.sdk), db.family_root(i), "{}: {class} matched {}", sdk.id, db.sdks()[hit.sdk].id);
+        }
+        for rule in sdk.rules.native_libs.iter().filter(|r| !r.pattern.contains(['*', '?'])) {
+            let hit = matcher.match_native_lib(&format!("lib/arm64-v8a/{}", rule.pattern)).expect("own lib");
+            assert_eq!(hit.sdk, i, "{}: {} matched {}", sdk.id, rule.pattern, db.sdks()[hit.sdk].id);
+        }
+    }
+}
+
+#[test]
+fn the_names_policies_use_are_present() {
+    let db = db();
+    let has_alias = |id: &str, alias: &str| db.get(id).is_some_and(|s| s.names().any(|n| n == alias));
+    assert!(has_alias("jpush", "极光推送"));
+    assert!(has_alias("jcore", "极光"));
+    assert!(has_alias("umeng-common", "友盟+"));
+    assert!(has_alias("jpush", "深圳市和讯华谷信息技术有限公司"));
+    assert!(has_alias("getui-core", "每日互动股份有限公司"));
+    assert!(db.get("jpush").is_some_and(|s| s.java_packages().any(|p| p == "cn.jpush.android")));
+}

@@ -133,7 +133,10 @@ impl<'a> Dex<'a> {
         if !checksum_valid {
             sink.push(
                 0x08,
-                format_args!("checksum {:#010x} does not match the file's adler32", field(0x08)),
+                format_args!(
+                    "checksum {:#010x} does not match the file's adler32",
+                    field(0x08)
+                ),
             );
         }
 
@@ -223,7 +226,7 @@ impl<'a> Dex<'a> {
         &self,
         (count, off): (u32, u32),
         item_size: usize,
-        name: &str,
+        name: &'static str,
         sink: &mut WarningSink,
     ) -> &'a [u8] {
         if count == 0 {
@@ -234,7 +237,10 @@ impl<'a> Dex<'a> {
         let Some(available) = data.get(start..) else {
             sink.push(
                 start,
-                format_args!("{name}: offset {off:#x} is past the end of the file ({:#x} bytes)", data.len()),
+                format_args!(
+                    "{name}: offset {off:#x} is past the end of the file ({:#x} bytes)",
+                    data.len()
+                ),
             );
             return &[];
         };
@@ -248,7 +254,9 @@ impl<'a> Dex<'a> {
                 ),
             );
         }
-        available.get(..wanted.min(fitting) * item_size).unwrap_or(&[])
+        available
+            .get(..wanted.min(fitting) * item_size)
+            .unwrap_or(&[])
     }
 
     fn parse_strings(&mut self, table: (u32, u32), sink: &mut WarningSink) {
@@ -261,7 +269,7 @@ impl<'a> Dex<'a> {
                 let off = le_u32(id, 0).unwrap_or(u32::MAX);
                 let decoded = string_data(data, off);
                 if decoded.is_none() {
-                    sink.push(
+                    sink.push_entry("string_ids",
                         usize::try_from(off).unwrap_or(usize::MAX),
                         format_args!("string_ids[{idx}]: string_data at {off:#x} is truncated or outside the file"),
                     );
@@ -280,8 +288,8 @@ impl<'a> Dex<'a> {
             .map(|(idx, id)| {
                 let string_idx = le_u32(id, 0).unwrap_or(NO_INDEX);
                 if usize::try_from(string_idx).map_or(true, |s| s >= string_count) {
-                    sink.push(
-                        table.1 as usize + idx * 4,
+                    sink.push_entry("type_ids",
+                        (table.1 as usize).saturating_add(idx * 4),
                         format_args!("type_ids[{idx}]: descriptor_idx {string_idx} out of range ({string_count} strings)"),
                     );
                 }
@@ -298,8 +306,8 @@ impl<'a> Dex<'a> {
             let parameters_off = le_u32(id, 8).unwrap_or(0);
             let descriptor = self.proto_descriptor(return_type, parameters_off);
             if descriptor.is_none() {
-                sink.push(
-                    table.1 as usize + idx * 12,
+                sink.push_entry("proto_ids",
+                    (table.1 as usize).saturating_add(idx * 12),
                     format_args!(
                         "proto_ids[{idx}]: return type {return_type} or parameter list at {parameters_off:#x} is invalid"
                     ),
@@ -340,7 +348,12 @@ impl<'a> Dex<'a> {
         Some((0..size).map(move |i| le_u16(data, start + 4 + i * 2)))
     }
 
-    fn parse_members(&self, table: (u32, u32), name: &str, sink: &mut WarningSink) -> Vec<MemberId> {
+    fn parse_members(
+        &self,
+        table: (u32, u32),
+        name: &'static str,
+        sink: &mut WarningSink,
+    ) -> Vec<MemberId> {
         let ids = self.table(table, 8, name, sink);
         let (type_limit, what) = if name == "field_ids" {
             (self.types.len(), "type")
@@ -361,8 +374,9 @@ impl<'a> Dex<'a> {
                 if bad_class || bad_type || bad_name {
                     // Kept in place so later indexes still line up; resolution of this entry
                     // returns None.
-                    sink.push(
-                        table.1 as usize + idx * 8,
+                    sink.push_entry(
+                        name,
+                        (table.1 as usize).saturating_add(idx * 8),
                         format_args!(
                             "{name}[{idx}]: class {} / {what} {} / name {} out of range",
                             member.class, member.type_or_proto, member.name
@@ -379,7 +393,7 @@ impl<'a> Dex<'a> {
         let mut kept = Vec::with_capacity(defs.len() / 32);
         for (idx, def) in defs.chunks_exact(32).enumerate() {
             let word = |at: usize| le_u32(def, at).unwrap_or(NO_INDEX);
-            let offset = table.1 as usize + idx * 32;
+            let offset = (table.1 as usize).saturating_add(idx * 32);
             let mut raw = RawClassDef {
                 class: word(0),
                 access_flags: word(4),
@@ -389,13 +403,24 @@ impl<'a> Dex<'a> {
                 class_data_off: word(24),
             };
             if self.type_descriptor(raw.class).is_none() {
-                sink.push(offset, format_args!("class_defs[{idx}]: class_idx {} is not a valid type", raw.class));
+                sink.push_entry(
+                    "class_defs",
+                    offset,
+                    format_args!(
+                        "class_defs[{idx}]: class_idx {} is not a valid type",
+                        raw.class
+                    ),
+                );
                 continue;
             }
             if self.type_list(raw.interfaces_off).is_none() {
-                sink.push(
+                sink.push_entry(
+                    "class_defs interfaces",
                     offset,
-                    format_args!("class_defs[{idx}]: interfaces list at {:#x} does not fit", raw.interfaces_off),
+                    format_args!(
+                        "class_defs[{idx}]: interfaces list at {:#x} does not fit",
+                        raw.interfaces_off
+                    ),
                 );
                 raw.interfaces_off = 0;
             }
@@ -412,7 +437,10 @@ impl<'a> Dex<'a> {
         }
         let start = usize::try_from(map_off).unwrap_or(usize::MAX);
         let Some(size) = le_u32(self.data, start) else {
-            sink.push(start, format_args!("map_list at {map_off:#x} is outside the file"));
+            sink.push(
+                start,
+                format_args!("map_list at {map_off:#x} is outside the file"),
+            );
             return;
         };
         let items = self.table((size, map_off.saturating_add(4)), 12, "map_list", sink);
@@ -423,7 +451,10 @@ impl<'a> Dex<'a> {
             match kind {
                 TYPE_CALL_SITE_ID_ITEM => {
                     let ids = self.table((count, off), 4, "call_site_ids", sink);
-                    self.call_sites = ids.chunks_exact(4).map(|c| le_u32(c, 0).unwrap_or(u32::MAX)).collect();
+                    self.call_sites = ids
+                        .chunks_exact(4)
+                        .map(|c| le_u32(c, 0).unwrap_or(u32::MAX))
+                        .collect();
                 }
                 TYPE_METHOD_HANDLE_ITEM => {
                     let handles = self.table((count, off), 8, "method_handles", sink);
@@ -450,9 +481,17 @@ impl<'a> Dex<'a> {
         Some(ClassDef {
             descriptor: self.type_descriptor(raw.class)?,
             access_flags: raw.access_flags,
-            superclass: if raw.superclass == NO_INDEX { None } else { self.type_descriptor(raw.superclass) },
+            superclass: if raw.superclass == NO_INDEX {
+                None
+            } else {
+                self.type_descriptor(raw.superclass)
+            },
             interfaces,
-            source_file: if raw.source_file == NO_INDEX { None } else { self.string(raw.source_file) },
+            source_file: if raw.source_file == NO_INDEX {
+                None
+            } else {
+                self.string(raw.source_file)
+            },
             position,
         })
     }
@@ -470,18 +509,35 @@ fn parse_magic(header: &[u8; HEADER_SIZE]) -> Result<u16, DexError> {
     Ok(u16::from(d0 - b'0') * 100 + u16::from(d1 - b'0') * 10 + u16::from(d2 - b'0'))
 }
 
-fn check_header(data: &[u8], version: u16, header: &Header, header_size: u32, sink: &mut WarningSink) {
+fn check_header(
+    data: &[u8],
+    version: u16,
+    header: &Header,
+    header_size: u32,
+    sink: &mut WarningSink,
+) {
     if !(35..=41).contains(&version) {
-        sink.push(4, format_args!("DEX version {version:03} is outside the known range 035..041; parsing as 041"));
+        sink.push(
+            4,
+            format_args!(
+                "DEX version {version:03} is outside the known range 035..041; parsing as 041"
+            ),
+        );
     }
     if (header_size as usize) < HEADER_SIZE {
-        sink.push(0x24, format_args!("header_size {header_size:#x} is smaller than 0x70"));
+        sink.push(
+            0x24,
+            format_args!("header_size {header_size:#x} is smaller than 0x70"),
+        );
     }
     let file_size = header.file_size as usize;
     if file_size > data.len() {
         sink.push(
             0x20,
-            format_args!("file_size {file_size:#x} is larger than the {:#x} bytes present: file truncated", data.len()),
+            format_args!(
+                "file_size {file_size:#x} is larger than the {:#x} bytes present: file truncated",
+                data.len()
+            ),
         );
     } else if version >= 41 && header_size >= 0x78 {
         // DEX 041 "containers" hold several DEX files back to back; only the first is read.
@@ -497,7 +553,10 @@ fn check_header(data: &[u8], version: u16, header: &Header, header_size: u32, si
     } else if file_size < data.len() {
         sink.push(
             0x20,
-            format_args!("file_size {file_size:#x} is smaller than the {:#x} bytes present", data.len()),
+            format_args!(
+                "file_size {file_size:#x} is smaller than the {:#x} bytes present",
+                data.len()
+            ),
         );
     }
 }
@@ -506,7 +565,8 @@ fn check_header(data: &[u8], version: u16, header: &Header, header_size: u32, si
 /// `expected`.
 fn checksum_matches(data: &[u8], file_size: u32, expected: u32) -> bool {
     let end = (file_size as usize).min(data.len());
-    data.get(12..end).is_some_and(|covered| adler32(covered) == expected)
+    data.get(12..end)
+        .is_some_and(|covered| adler32(covered) == expected)
 }
 
 fn adler32(bytes: &[u8]) -> u32 {
@@ -536,7 +596,10 @@ fn string_data(data: &[u8], off: u32) -> Option<Cow<'_, str>> {
 
 impl CodeContainer for Dex<'_> {
     fn classes(&self) -> impl Iterator<Item = ClassDef<'_>> {
-        self.class_defs.iter().enumerate().filter_map(|(position, raw)| self.class_def(raw, position))
+        self.class_defs
+            .iter()
+            .enumerate()
+            .filter_map(|(position, raw)| self.class_def(raw, position))
     }
 
     fn method_refs(&self) -> impl Iterator<Item = MethodRef<'_>> {
@@ -567,7 +630,10 @@ impl CodeContainer for Dex<'_> {
         F: FnMut(&crate::CallSite<'d>, CodeRef<'d>),
     {
         let mut sink = WarningSink::default();
-        if let Some(raw) = self.class_defs.get(class.position) {
+        // A ClassDef from another file would otherwise select an unrelated class.
+        if let Some(raw) = self.class_defs.get(class.position)
+            && self.type_descriptor(raw.class) == Some(class.descriptor)
+        {
             self.scan_class(raw, &mut visit, &mut sink);
         }
         sink.finish()

@@ -73,8 +73,12 @@ const HANDLE_INVOKE_LAST: u16 = 0x08;
 const VALUE_METHOD_HANDLE: u8 = 0x16;
 
 impl<'a> Dex<'a> {
-    pub(super) fn scan_class<'d, F>(&'d self, raw: &RawClassDef, visit: &mut F, sink: &mut WarningSink)
-    where
+    pub(super) fn scan_class<'d, F>(
+        &'d self,
+        raw: &RawClassDef,
+        visit: &mut F,
+        sink: &mut WarningSink,
+    ) where
         F: FnMut(&CallSite<'d>, CodeRef<'d>),
     {
         if raw.class_data_off == 0 {
@@ -87,7 +91,12 @@ impl<'a> Dex<'a> {
         let start = raw.class_data_off as usize;
         let mut pos = start;
         let truncated = |sink: &mut WarningSink, pos: usize| {
-            sink.push(pos, format_args!("class_data_item of {class} (at {start:#x}) is truncated or malformed"));
+            sink.push(
+                pos,
+                format_args!(
+                    "class_data_item of {class} (at {start:#x}) is truncated or malformed"
+                ),
+            );
         };
         let mut counts = [0u32; 4];
         for count in &mut counts {
@@ -96,7 +105,12 @@ impl<'a> Dex<'a> {
                 None => return truncated(sink, pos),
             }
         }
-        let [static_fields, instance_fields, direct_methods, virtual_methods] = counts;
+        let [
+            static_fields,
+            instance_fields,
+            direct_methods,
+            virtual_methods,
+        ] = counts;
         // Each loop iteration consumes at least one byte or stops, so a huge count only
         // costs as many iterations as the file has bytes.
         for _ in 0..u64::from(static_fields) + u64::from(instance_fields) {
@@ -107,13 +121,18 @@ impl<'a> Dex<'a> {
         for count in [direct_methods, virtual_methods] {
             let mut method_idx: u32 = 0;
             for _ in 0..count {
-                let (Some(diff), Some(_access), Some(code_off)) =
-                    (uleb128(data, &mut pos), uleb128(data, &mut pos), uleb128(data, &mut pos))
-                else {
+                let (Some(diff), Some(_access), Some(code_off)) = (
+                    uleb128(data, &mut pos),
+                    uleb128(data, &mut pos),
+                    uleb128(data, &mut pos),
+                ) else {
                     return truncated(sink, pos);
                 };
                 let Some(next) = method_idx.checked_add(diff) else {
-                    sink.push(pos, format_args!("class_data_item of {class}: method index overflows"));
+                    sink.push(
+                        pos,
+                        format_args!("class_data_item of {class}: method index overflows"),
+                    );
                     return;
                 };
                 method_idx = next;
@@ -123,23 +142,41 @@ impl<'a> Dex<'a> {
                 let Some(method) = self.method_ref(method_idx) else {
                     sink.push(
                         pos,
-                        format_args!("class_data_item of {class}: method_idx {method_idx} does not resolve"),
+                        format_args!(
+                            "class_data_item of {class}: method_idx {method_idx} does not resolve"
+                        ),
                     );
                     continue;
                 };
-                let mut site = CallSite { class, method: method.name, descriptor: method.descriptor, offset: 0 };
+                let mut site = CallSite {
+                    class,
+                    method: method.name,
+                    descriptor: method.descriptor,
+                    offset: 0,
+                };
                 self.scan_code(code_off as usize, &mut site, visit, sink);
             }
         }
     }
 
-    fn scan_code<'d, F>(&'d self, code_off: usize, site: &mut CallSite<'d>, visit: &mut F, sink: &mut WarningSink)
-    where
+    fn scan_code<'d, F>(
+        &'d self,
+        code_off: usize,
+        site: &mut CallSite<'d>,
+        visit: &mut F,
+        sink: &mut WarningSink,
+    ) where
         F: FnMut(&CallSite<'d>, CodeRef<'d>),
     {
         let data = self.data;
         let Some(insns_size) = le_u32(data, code_off.saturating_add(12)) else {
-            sink.push(code_off, format_args!("code_item of {}->{} is outside the file", site.class, site.method));
+            sink.push(
+                code_off,
+                format_args!(
+                    "code_item of {}->{} is outside the file",
+                    site.class, site.method
+                ),
+            );
             return;
         };
         let insns_start = code_off.saturating_add(16);
@@ -202,18 +239,44 @@ impl<'a> Dex<'a> {
             // The width check above guarantees the operand units exist.
             let index = unit(pc + 1).map_or(0, u32::from);
             let resolved: Option<bool> = match opcode {
-                0x1a => Some(emit(self.string(index).map(|value| CodeRef::String { value }), site, visit)),
+                0x1a => Some(emit(
+                    self.string(index).map(|value| CodeRef::String { value }),
+                    site,
+                    visit,
+                )),
                 0x1b => {
                     let value = word(pc + 1).and_then(|idx| self.string(idx));
-                    Some(emit(value.map(|value| CodeRef::String { value }), site, visit))
+                    Some(emit(
+                        value.map(|value| CodeRef::String { value }),
+                        site,
+                        visit,
+                    ))
                 }
                 0x52..=0x5f => {
-                    let op = if opcode < 0x59 { FieldOp::InstanceGet } else { FieldOp::InstancePut };
-                    Some(emit(self.field_ref(index).map(|field| CodeRef::Field { op, field }), site, visit))
+                    let op = if opcode < 0x59 {
+                        FieldOp::InstanceGet
+                    } else {
+                        FieldOp::InstancePut
+                    };
+                    Some(emit(
+                        self.field_ref(index)
+                            .map(|field| CodeRef::Field { op, field }),
+                        site,
+                        visit,
+                    ))
                 }
                 0x60..=0x6d => {
-                    let op = if opcode < 0x67 { FieldOp::StaticGet } else { FieldOp::StaticPut };
-                    Some(emit(self.field_ref(index).map(|field| CodeRef::Field { op, field }), site, visit))
+                    let op = if opcode < 0x67 {
+                        FieldOp::StaticGet
+                    } else {
+                        FieldOp::StaticPut
+                    };
+                    Some(emit(
+                        self.field_ref(index)
+                            .map(|field| CodeRef::Field { op, field }),
+                        site,
+                        visit,
+                    ))
                 }
                 0x6e..=0x72 | 0x74..=0x78 | 0xfa | 0xfb => {
                     let invoke = match opcode {
@@ -224,10 +287,19 @@ impl<'a> Dex<'a> {
                         0x72 | 0x78 => InvokeKind::Interface,
                         _ => InvokeKind::Polymorphic,
                     };
-                    Some(emit(self.method_ref(index).map(|method| CodeRef::Invoke { invoke, method }), site, visit))
+                    Some(emit(
+                        self.method_ref(index)
+                            .map(|method| CodeRef::Invoke { invoke, method }),
+                        site,
+                        visit,
+                    ))
                 }
                 0xfc | 0xfd => Some(self.visit_call_site(index, site, visit)),
-                0xfe => Some(emit(self.method_handle_ref(index, InvokeKind::Handle), site, visit)),
+                0xfe => Some(emit(
+                    self.method_handle_ref(index, InvokeKind::Handle),
+                    site,
+                    visit,
+                )),
                 _ => None,
             };
             if resolved == Some(false) {
@@ -254,11 +326,17 @@ impl<'a> Dex<'a> {
             HANDLE_INSTANCE_PUT => FieldOp::InstancePut,
             HANDLE_INSTANCE_GET => FieldOp::InstanceGet,
             kind if kind <= HANDLE_INVOKE_LAST => {
-                return Some(CodeRef::Invoke { invoke, method: self.method_ref(member)? });
+                return Some(CodeRef::Invoke {
+                    invoke,
+                    method: self.method_ref(member)?,
+                });
             }
             _ => return None,
         };
-        Some(CodeRef::Field { op, field: self.field_ref(member)? })
+        Some(CodeRef::Field {
+            op,
+            field: self.field_ref(member)?,
+        })
     }
 
     /// Reports the bootstrap method of call site `idx` (as [`InvokeKind::Dynamic`]) and every
@@ -268,7 +346,10 @@ impl<'a> Dex<'a> {
     where
         F: FnMut(&CallSite<'d>, CodeRef<'d>),
     {
-        let Some(&offset) = usize::try_from(idx).ok().and_then(|i| self.call_sites.get(i)) else {
+        let Some(&offset) = usize::try_from(idx)
+            .ok()
+            .and_then(|i| self.call_sites.get(i))
+        else {
             return false;
         };
         let data = self.data;
@@ -291,9 +372,18 @@ impl<'a> Dex<'a> {
                 _ => value_arg + 1,
             };
             if value_type == VALUE_METHOD_HANDLE {
-                let Some(bytes) = data.get(pos..pos + value_len) else { break };
-                let handle_idx = bytes.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-                let invoke = if position == 0 { InvokeKind::Dynamic } else { InvokeKind::Handle };
+                let Some(bytes) = data.get(pos..pos + value_len) else {
+                    break;
+                };
+                let handle_idx = bytes
+                    .iter()
+                    .rev()
+                    .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+                let invoke = if position == 0 {
+                    InvokeKind::Dynamic
+                } else {
+                    InvokeKind::Handle
+                };
                 let resolved = u32::try_from(handle_idx)
                     .ok()
                     .and_then(|handle_idx| self.method_handle_ref(handle_idx, invoke));

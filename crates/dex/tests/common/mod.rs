@@ -17,9 +17,12 @@ pub fn corpus() -> Option<PathBuf> {
         eprintln!("APPAUDIT_SKIP_CORPUS=1: skipping corpus test");
         return None;
     }
-    let dir = std::env::var_os("APPAUDIT_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/appaudit-corpus")
-    });
+    let dir = std::env::var_os("APPAUDIT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/appaudit-corpus")
+        });
     assert!(
         dir.join("appium-uiautomator2-server@10.6.6").is_dir(),
         "corpus not found at {} (fetch it with /work/shared/corpus/fetch.sh, point APPAUDIT_CORPUS at it, \
@@ -32,13 +35,17 @@ pub fn corpus() -> Option<PathBuf> {
 /// Checks that an oracle tool is installed; panics with a clear message if not.
 pub fn require_tool(tool: &str) {
     let found = Command::new(tool).arg("-h").output().is_ok();
-    assert!(found, "`{tool}` is needed as an independent oracle for this test (Debian: apt-get install dexdump / openjdk-17-jdk-headless), or set APPAUDIT_SKIP_CORPUS=1");
+    assert!(
+        found,
+        "`{tool}` is needed as an independent oracle for this test (Debian: apt-get install dexdump / openjdk-17-jdk-headless), or set APPAUDIT_SKIP_CORPUS=1"
+    );
 }
 
 /// Entries of a zip archive whose names satisfy `keep`, as (name, bytes), in archive order.
 pub fn zip_entries(path: &Path, keep: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
-    let mut archive = zip::ZipArchive::new(file).unwrap_or_else(|e| panic!("read zip {}: {e}", path.display()));
+    let mut archive =
+        zip::ZipArchive::new(file).unwrap_or_else(|e| panic!("read zip {}: {e}", path.display()));
     let mut out = Vec::new();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).expect("zip entry");
@@ -58,7 +65,14 @@ pub fn dex_entries(apk: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// Runs `tool args...` and returns stdout as (lossy) text.
 pub fn run(tool: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("run {tool}: {e}"));
-    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {tool}: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -12,13 +12,17 @@ pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("APPAUDIT_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/appaudit-corpus")
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/appaudit-corpus")
         });
     if dir.join("cordova-plugin-jcore@1.4.4").is_dir() {
         return Some(dir);
     }
     if std::env::var("APPAUDIT_SKIP_CORPUS").as_deref() == Ok("1") {
-        eprintln!("SKIPPED: corpus missing at {} and APPAUDIT_SKIP_CORPUS=1", dir.display());
+        eprintln!(
+            "SKIPPED: corpus missing at {} and APPAUDIT_SKIP_CORPUS=1",
+            dir.display()
+        );
         return None;
     }
     panic!(
@@ -66,26 +70,36 @@ pub fn objc_classes(symbols: &BTreeSet<String>) -> BTreeSet<String> {
 
 /// The C strings of a `__TEXT` section as `llvm-otool -v -s` prints them.
 pub fn otool_strings(section: &str, file: &Path) -> BTreeSet<String> {
-    run("llvm-otool-14", &["-v", "-s", "__TEXT", section, file.to_str().unwrap()])
-        .lines()
-        .filter_map(|l| {
-            let (addr, rest) = l.split_once("  ")?;
-            (!addr.is_empty() && addr.bytes().all(|b| b.is_ascii_hexdigit()))
-                .then(|| rest.replace("\\\"", "\"").replace("\\\\", "\\"))
-        })
-        .filter(|s| !s.is_empty())
-        // otool escapes control and non-ASCII bytes as octal (`\\001`): not names.
-        .filter(|s| !s.as_bytes().windows(2).any(|w| w[0] == b'\\' && w[1].is_ascii_digit()))
-        .collect()
+    run(
+        "llvm-otool-14",
+        &["-v", "-s", "__TEXT", section, file.to_str().unwrap()],
+    )
+    .lines()
+    .filter_map(|l| {
+        let (addr, rest) = l.split_once("  ")?;
+        (!addr.is_empty() && addr.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| rest.replace("\\\"", "\"").replace("\\\\", "\\"))
+    })
+    .filter(|s| !s.is_empty())
+    // otool escapes control and non-ASCII bytes as octal (`\\001`): not names.
+    .filter(|s| {
+        !s.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'\\' && w[1].is_ascii_digit())
+    })
+    .collect()
 }
 
 /// Libraries `llvm-objdump --macho --dylibs-used` lists (without the version suffix).
 pub fn dylibs_used(file: &Path) -> BTreeSet<String> {
-    run("llvm-objdump", &["--macho", "--dylibs-used", file.to_str().unwrap()])
-        .lines()
-        .filter_map(|l| l.strip_prefix('\t'))
-        .map(|l| l.split(" (compatibility").next().unwrap_or(l).to_owned())
-        .collect()
+    run(
+        "llvm-objdump",
+        &["--macho", "--dylibs-used", file.to_str().unwrap()],
+    )
+    .lines()
+    .filter_map(|l| l.strip_prefix('\t'))
+    .map(|l| l.split(" (compatibility").next().unwrap_or(l).to_owned())
+    .collect()
 }
 
 /// A plist decoded by python's plistlib, as JSON.
@@ -122,18 +136,26 @@ pub fn samples() -> Option<PathBuf> {
         .env("APPAUDIT_CORPUS", corpus)
         .status()
         .expect("cannot run scripts/build-ios-samples.sh");
-    assert!(status.success(), "scripts/build-ios-samples.sh failed (needs clang and lld)");
+    assert!(
+        status.success(),
+        "scripts/build-ios-samples.sh failed (needs clang and lld)"
+    );
     Some(out)
 }
 
 /// (defined, undefined) symbol names from `llvm-objdump --macho --syms --arch=all`.
 /// (`llvm-nm` 14 omits some undefined symbols of object files, e.g. ARC's `_objc_release`.)
 pub fn objdump_syms(file: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
-    let out = run("llvm-objdump", &["--macho", "--syms", "--arch=all", file.to_str().unwrap()]);
+    let out = run(
+        "llvm-objdump",
+        &["--macho", "--syms", "--arch=all", file.to_str().unwrap()],
+    );
     let mut defined = BTreeSet::new();
     let mut undefined = BTreeSet::new();
     for line in out.lines() {
-        let Some((addr, _)) = line.split_once(' ') else { continue };
+        let Some((addr, _)) = line.split_once(' ') else {
+            continue;
+        };
         if addr.is_empty() || !addr.bytes().all(|b| b.is_ascii_hexdigit()) {
             continue;
         }
@@ -154,4 +176,24 @@ pub fn diff(ours: &BTreeSet<String>, theirs: &BTreeSet<String>) -> String {
     let only_ours: Vec<_> = ours.difference(theirs).take(20).collect();
     let only_theirs: Vec<_> = theirs.difference(ours).take(20).collect();
     format!("only ours: {only_ours:?}; only the oracle's: {only_theirs:?}")
+}
+
+/// Selector names `llvm-otool -v` resolves from `__DATA,__objc_selrefs`.
+pub fn otool_selrefs(file: &Path) -> BTreeSet<String> {
+    run(
+        "llvm-otool-14",
+        &[
+            "-v",
+            "-s",
+            "__DATA",
+            "__objc_selrefs",
+            file.to_str().unwrap(),
+        ],
+    )
+    .lines()
+    .filter_map(|l| {
+        l.split_once("__TEXT:__cstring:")
+            .map(|(_, name)| name.to_owned())
+    })
+    .collect()
 }
