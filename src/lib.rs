@@ -8,7 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod cli;
-pub mod model;
+pub use appaudit_model as model;
 pub mod native;
 pub mod policy;
 pub mod report;

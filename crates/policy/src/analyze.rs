@@ -293,8 +293,8 @@ fn find_headings(lines: &[Line], lex: &Lexicon) -> (Vec<Section>, Vec<Option<usi
                 && NUMBERED_HEADING.is_match(&title)
                 && !title.trim_start_matches(|c: char| !c.is_alphabetic()).starts_with(|c: char| c.is_ascii_lowercase())
                 && !ends_with_sentence_punct(&title);
-            // A short line alone between blank lines, followed by a paragraph (not by
-            // more short lines, which is what a flattened table looks like).
+            // A short line after a blank line, between paragraphs (not among more short
+            // lines, which is what a table flattened to one cell per line looks like).
             let next_is_paragraph = lines
                 .iter()
                 .skip(i + 1)
@@ -305,14 +305,13 @@ fn find_headings(lines: &[Line], lex: &Lexicon) -> (Vec<Section>, Vec<Option<usi
                 .take(i)
                 .rev()
                 .find(|l| !l.text.trim().is_empty())
-                .is_none_or(|l| l.text.chars().count() > 80 || l.heading.is_some());
+                .is_none_or(|l| l.text.chars().count() > 80 || l.heading.is_some() || ends_with_sentence_punct(&l.text));
             let isolated_topic = chars <= 40
                 && !ends_with_sentence_punct(&title)
                 && !title.ends_with([':', '：'])
                 && !title.contains("http")
                 && !PACKAGE_TOKEN.find(&title).is_some_and(|m| m.as_str().matches('.').count() >= 1 && m.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '.' || c.is_ascii_digit()))
                 && is_blank(lines, i.checked_sub(1))
-                && is_blank(lines, Some(i + 1))
                 && next_is_paragraph
                 && previous_is_paragraph_or_heading
                 && !heading_kinds(lex, &title).is_empty();
@@ -1041,13 +1040,17 @@ fn find_data_types(
             let sentence = sentence_of(ctx, i, range.start);
             let sentence_text = text.get(sentence.clone()).unwrap_or_default();
             if phrase.ambiguous && !tabular {
-                let other_clear = matches.iter().any(|(r, p)| {
+                // A short or polysemous phrase counts after a collection verb, or next to
+                // a clear data type in the same list ("IMEI、MAC").
+                let listed_with_clear = matches.iter().any(|(r, p)| {
                     r != range
                         && sentence.start <= r.start
                         && r.end <= sentence.end
+                        && (r.end + 16 >= range.start && range.end + 16 >= r.start)
                         && lex.data_phrases.get(*p).is_some_and(|d| !d.ambiguous)
                 });
-                if !other_clear && !lex.verbs.any_in(sentence_text) {
+                let verb_before = text.get(sentence.start..range.start).is_some_and(|t| lex.verbs.any_in(t));
+                if !listed_with_clear && !verb_before {
                     continue;
                 }
             }

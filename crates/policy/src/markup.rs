@@ -272,8 +272,8 @@ pub(crate) fn to_doc(text: &str, flavor: Flavor) -> Doc {
         Flavor::Markdown => markup_to_doc(text, false),
         Flavor::Html => markup_to_doc(text, true),
     };
-    if flavor == Flavor::Markdown {
-        mark_markdown_structure(&mut doc);
+    if flavor != Flavor::Html {
+        mark_markdown_structure(&mut doc, flavor == Flavor::Markdown);
     }
     doc
 }
@@ -493,8 +493,9 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
-/// Marks Markdown headings (`# …`) and pipe tables (`| a | b |`) on plain lines.
-fn mark_markdown_structure(doc: &mut Doc) {
+/// Marks Markdown headings (`# …`, when `headings`) and pipe tables
+/// (`| a | b |`, also `a | b |` as text exported from web pages has them).
+fn mark_markdown_structure(doc: &mut Doc, headings: bool) {
     let mut table_id = 1_000_000usize;
     let mut previous_was_pipe_row = false;
     for line in &mut doc.lines {
@@ -504,12 +505,15 @@ fn mark_markdown_structure(doc: &mut Doc) {
         }
         let text = line.text.as_str();
         let hashes = text.bytes().take_while(|b| *b == b'#').count();
-        if (1..=6).contains(&hashes) && text.as_bytes().get(hashes).is_some_and(|b| *b == b' ') {
+        if headings && (1..=6).contains(&hashes) && text.as_bytes().get(hashes).is_some_and(|b| *b == b' ') {
             line.heading = Some(u8::try_from(hashes).unwrap_or(6));
             previous_was_pipe_row = false;
             continue;
         }
-        if text.starts_with('|') && text.matches('|').count() >= 3 {
+        let leading = text.starts_with('|');
+        let pipe_row = (leading && text.matches('|').count() >= 3)
+            || (text.trim_end().ends_with('|') && text.contains(" | ") && text.matches('|').count() >= 2);
+        if pipe_row {
             if !previous_was_pipe_row {
                 table_id += 1;
             }
@@ -519,8 +523,8 @@ fn mark_markdown_structure(doc: &mut Doc) {
                 continue;
             }
             let mut cells = Vec::new();
-            let mut start = 1usize;
-            for (i, _) in text.match_indices('|').skip(1) {
+            let mut start = usize::from(leading);
+            for (i, _) in text.match_indices('|').skip(usize::from(leading)) {
                 let cell = text.get(start..i).unwrap_or_default();
                 let lead = cell.len() - cell.trim_start().len();
                 let trail = cell.len() - cell.trim_end().len();

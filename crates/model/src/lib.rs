@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! The inventory: what one app (or SDK file) contains, as plain data.
 //!
 //! This is the `scan --format json` output contract; other tools read it.
