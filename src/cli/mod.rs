@@ -1,5 +1,7 @@
 //! Command-line flags and the dispatch to the library. No analysis here.
 
+pub mod audit;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,14 @@ pub enum Command {
     Scan(ScanArgs),
     /// Read a privacy policy: declared data types, SDKs, permissions, structure.
     Policy(PolicyArgs),
+    /// Audit an app against its privacy policy; exit 0 pass, 1 findings at or above --fail-on, 2 error.
+    Audit(audit::AuditArgs),
+    /// List every audit rule with its id, name and default severity.
+    Rules(audit::RulesArgs),
+    /// Explain one audit rule: what, why, an example and the regulations it serves.
+    Explain(audit::ExplainArgs),
+    /// List SDKs, permissions and data types that appeared or vanished between two builds.
+    Diff(audit::DiffArgs),
 }
 
 /// Flags shared by every command that opens apps.
@@ -47,6 +57,9 @@ pub struct LimitArgs {
     /// Largest DEX or class file parsed, in MiB.
     #[arg(long, value_name = "MIB")]
     pub max_dex_mib: Option<u64>,
+    /// Skip the bytecode pass: no data access or SDK usage, about twice as fast.
+    #[arg(long)]
+    pub skip_code_scan: bool,
 }
 
 impl LimitArgs {
@@ -54,7 +67,8 @@ impl LimitArgs {
         let mut options = ScanOptions::default();
         let mib = |v: u64, flag: &str| -> anyhow::Result<u64> {
             anyhow::ensure!(v > 0, "--{flag} must be at least 1");
-            v.checked_mul(1 << 20).with_context(|| format!("--{flag} is too large"))
+            v.checked_mul(1 << 20)
+                .with_context(|| format!("--{flag} is too large"))
         };
         if let Some(v) = self.max_entry_mib {
             options.limits.max_entry_size = mib(v, "max-entry-mib")?;
@@ -70,6 +84,7 @@ impl LimitArgs {
             options.max_dex_size = Some(mib(v, "max-dex-mib")?);
         }
         options.extra_signature_dirs = self.signatures.clone();
+        options.skip_code_scan = self.skip_code_scan;
         Ok(options)
     }
 }
@@ -117,6 +132,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Policy(args) => run_policy(args),
+        Command::Audit(args) => audit::run_audit(args),
+        Command::Rules(args) => audit::run_rules(args),
+        Command::Explain(args) => audit::run_explain(args),
+        Command::Diff(args) => audit::run_diff(args),
     }
 }
 
@@ -125,13 +144,18 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
-            let found = scan::collect_inputs(path).with_context(|| format!("{}: cannot list folder", path.display()))?;
+            let found = scan::collect_inputs(path)
+                .with_context(|| format!("{}: cannot list folder", path.display()))?;
             inputs.extend(found);
         } else {
             inputs.push(path.clone());
         }
     }
-    anyhow::ensure!(!inputs.is_empty(), "no app or SDK files found in {:?}", args.paths);
+    anyhow::ensure!(
+        !inputs.is_empty(),
+        "no app or SDK files found in {:?}",
+        args.paths
+    );
     // Files in parallel; each scan parallelises inside too, rayon balances both.
     let results: Vec<_> = inputs.par_iter().map(|p| engine.scan_path(p)).collect();
     let mut inventories = Vec::new();
@@ -152,9 +176,19 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         writeln!(err, "appaudit: error: {f}")?;
     }
     if inputs.len() > 1 {
-        writeln!(err, "appaudit: scanned {} of {} files, {} failed", inventories.len(), inputs.len(), failures.len())?;
+        writeln!(
+            err,
+            "appaudit: scanned {} of {} files, {} failed",
+            inventories.len(),
+            inputs.len(),
+            failures.len()
+        )?;
     }
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn run_policy(args: PolicyArgs) -> anyhow::Result<ExitCode> {

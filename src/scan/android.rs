@@ -5,12 +5,13 @@
 //! then inflated once each, in parallel, and parsed into partial facts that are
 //! merged into one [`Inventory`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use appaudit_archive::{Archive, Entry, Limits};
 use appaudit_dex::{ClassFile, CodeContainer, CodeRef, Dex};
 use appaudit_sdk::{Hit, RuleKind};
-use appaudit_taxonomy::{DataAccessCollector, MethodScan};
+use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
 use rayon::prelude::*;
 
 use super::{Engine, ScanError};
@@ -36,14 +37,27 @@ struct SdkAcc {
 }
 
 impl SdkAcc {
-    fn hit(&mut self, hit: &Hit<'_>, kind: &'static str, location: &str, value: impl FnOnce() -> String) {
-        *self.rules.entry((hit.kind, hit.pattern.to_owned())).or_insert(0) += 1;
+    fn hit(
+        &mut self,
+        hit: &Hit<'_>,
+        kind: &'static str,
+        location: &str,
+        value: impl FnOnce() -> String,
+    ) {
+        *self
+            .rules
+            .entry((hit.kind, hit.pattern.to_owned()))
+            .or_insert(0) += 1;
         // Keep a few samples of each evidence kind so a class flood does not
         // hide the manifest and native evidence.
         let seen = self.evidence_kinds.entry(kind).or_insert(0);
         if *seen < EVIDENCE_SAMPLES {
             *seen += 1;
-            self.evidence.insert(Evidence { kind: kind.to_owned(), location: location.to_owned(), value: value() });
+            self.evidence.insert(Evidence {
+                kind: kind.to_owned(),
+                location: location.to_owned(),
+                value: value(),
+            });
         }
     }
 
@@ -160,7 +174,9 @@ fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
     if lower.ends_with(".so") {
         return Some(Job::NativeLib);
     }
-    if name.starts_with("META-INF/") && (lower.ends_with(".version") || lower.ends_with(".properties")) {
+    if name.starts_with("META-INF/")
+        && (lower.ends_with(".version") || lower.ends_with(".properties"))
+    {
         return Some(Job::Marker);
     }
     if depth < MAX_NESTING {
@@ -193,11 +209,19 @@ fn nested_prefix(prefix: &str, entry: &str) -> String {
     format!("{prefix}{entry}!")
 }
 
-fn walk<'e>(engine: &'e Engine, archive: &Archive<'_>, kind: InputKind, prefix: &str, depth: usize) -> Facts<'e> {
+fn walk<'e>(
+    engine: &'e Engine,
+    archive: &Archive<'_>,
+    kind: InputKind,
+    prefix: &str,
+    depth: usize,
+) -> Facts<'e> {
     let mut facts = Facts::new(engine);
     facts.stats.entries = archive.entries().len();
     for anomaly in archive.anomalies() {
-        facts.warnings.push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
+        facts
+            .warnings
+            .push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
     }
     // Cheap, name-only evidence first: assets and any path rule.
     let mut jobs: Vec<(&Entry, Job)> = Vec::new();
@@ -206,7 +230,11 @@ fn walk<'e>(engine: &'e Engine, archive: &Archive<'_>, kind: InputKind, prefix: 
             continue;
         }
         if let Some(hit) = engine.matcher.match_asset(&entry.name) {
-            facts.sdk(hit.sdk).hit(&hit, "asset", &format!("{prefix}{}", entry.name), || entry.name.clone());
+            facts
+                .sdk(hit.sdk)
+                .hit(&hit, "asset", &format!("{prefix}{}", entry.name), || {
+                    entry.name.clone()
+                });
         }
         if let Some(job) = job_for(&entry.name, kind, depth) {
             // A split set's APKs are the app; an AAR's manifest is text.
@@ -222,7 +250,10 @@ fn walk<'e>(engine: &'e Engine, archive: &Archive<'_>, kind: InputKind, prefix: 
             if matches!(job, Job::Dex | Job::Class) && entry.uncompressed_size > limit_dex {
                 part.warnings.push(Warning::new(
                     &location,
-                    format!("{} bytes is over the DEX/class size limit of {limit_dex}; skipped", entry.uncompressed_size),
+                    format!(
+                        "{} bytes is over the DEX/class size limit of {limit_dex}; skipped",
+                        entry.uncompressed_size
+                    ),
                 ));
                 return part;
             }
@@ -243,7 +274,15 @@ fn walk<'e>(engine: &'e Engine, archive: &Archive<'_>, kind: InputKind, prefix: 
                 Job::Class => read_class(engine, &mut part, &location, &bytes),
                 Job::NativeLib => read_native(engine, &mut part, &location, &entry.name, &bytes),
                 Job::Marker => read_marker(engine, &mut part, &location, &entry.name, &bytes),
-                Job::Nested => read_nested(engine, &mut part, &location, &entry.name, &bytes, kind, depth),
+                Job::Nested => read_nested(
+                    engine,
+                    &mut part,
+                    &location,
+                    &entry.name,
+                    &bytes,
+                    kind,
+                    depth,
+                ),
             }
             part
         })
@@ -252,7 +291,9 @@ fn walk<'e>(engine: &'e Engine, archive: &Archive<'_>, kind: InputKind, prefix: 
         facts.merge(part);
     }
     for anomaly in archive.read_anomalies() {
-        facts.warnings.push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
+        facts
+            .warnings
+            .push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
     }
     facts
 }
@@ -268,15 +309,24 @@ fn read_nested(
 ) {
     // A nested archive gets the same per-entry limits; its total is bounded by
     // the outer archive's, since its bytes came out of that budget.
-    let limits = Limits { ..engine.options.limits };
+    let limits = Limits {
+        ..engine.options.limits
+    };
     match Archive::open(bytes, limits) {
         Ok(inner) => {
-            let kind = if outer == InputKind::SplitApks { InputKind::Apk } else { InputKind::Jar };
+            let kind = if outer == InputKind::SplitApks {
+                InputKind::Apk
+            } else {
+                InputKind::Jar
+            };
             let _ = name;
             let prefix = nested_prefix("", location);
             part.merge(walk(engine, &inner, kind, &prefix, depth + 1));
         }
-        Err(e) => part.warnings.push(Warning::new(location, format!("nested archive unreadable: {e}"))),
+        Err(e) => part.warnings.push(Warning::new(
+            location,
+            format!("nested archive unreadable: {e}"),
+        )),
     }
 }
 
@@ -312,30 +362,71 @@ fn read_class(engine: &Engine, part: &mut Facts<'_>, location: &str, bytes: &[u8
     }
 }
 
-/// The SDK a class belongs to, remembering answers: calls name the same few
-/// classes over and over.
-struct ClassSdkCache<'e, 'd> {
-    engine: &'e Engine,
-    memo: HashMap<&'d str, Option<usize>>,
+/// What a class name means to the scan: the SDK that owns it and the data-type
+/// rules that name it.
+#[derive(Clone, Copy)]
+struct ClassInfo {
+    sdk: Option<usize>,
+    rules: Option<ClassHandle>,
 }
 
-impl<'d> ClassSdkCache<'_, 'd> {
-    fn get(&mut self, class: &'d str) -> Option<usize> {
-        if let Some(hit) = self.memo.get(class) {
-            return *hit;
-        }
-        let sdk = self.engine.matcher.match_class(class).map(|h| h.sdk);
-        self.memo.insert(class, sdk);
-        sdk
+/// Remembers [`ClassInfo`] per class-name *address*: a DEX or class file names
+/// each class through one string of its pool, so every call to the same class
+/// hands us the same `&str`, and the address is a perfect, hash-cheap key. The
+/// same name at another address just costs one more lookup.
+struct ClassCache<'e> {
+    engine: &'e Engine,
+    memo: HashMap<usize, ClassInfo, BuildHasherDefault<AddressHasher>>,
+}
+
+impl ClassCache<'_> {
+    fn get(&mut self, class: &str) -> ClassInfo {
+        let engine = self.engine;
+        *self
+            .memo
+            .entry(class.as_ptr() as usize)
+            .or_insert_with(|| ClassInfo {
+                sdk: engine.matcher.match_class(class).map(|h| h.sdk),
+                rules: engine.android.class_handle(class),
+            })
     }
 }
 
+/// Hashes one address: the low bits of a pointer are alignment, the high bits
+/// rarely change, so mix with a multiplicative (Fibonacci) hash.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Classes per parallel task: big enough that per-task setup (caches, a
+/// collector) is noise, small enough that one 10 MB DEX spreads over all cores.
+const CLASSES_PER_TASK: usize = 512;
+
 /// Class inventory, SDK usage and sensitive-API use of one DEX or class file.
-fn analyze_code<C: CodeContainer>(engine: &Engine, part: &mut Facts<'_>, location: &str, code: &C) {
+fn analyze_code<C: CodeContainer + Sync>(
+    engine: &Engine,
+    part: &mut Facts<'_>,
+    location: &str,
+    code: &C,
+) {
     for w in code.warnings() {
         part.warnings.push(Warning::new(location, w.to_string()));
     }
-    for class in code.classes() {
+    let classes: Vec<_> = code.classes().collect();
+    for class in &classes {
         part.stats.classes += 1;
         if let Some(hit) = engine.matcher.match_class(class.descriptor) {
             let acc = part.sdk(hit.sdk);
@@ -343,75 +434,151 @@ fn analyze_code<C: CodeContainer>(engine: &Engine, part: &mut Facts<'_>, locatio
             acc.hit(&hit, "class", location, || class.descriptor.to_owned());
         }
     }
-    let mut cache = ClassSdkCache { engine, memo: HashMap::new() };
-    let mut calls: BTreeMap<usize, (usize, Vec<String>)> = BTreeMap::new();
-    let mut scan = MethodScan::new(&engine.android);
-    // The method whose references are being gathered: data types are decided
-    // per method (an `android_id` string counts only next to the call it feeds).
-    let mut current: Option<(&str, &str, &str, Option<usize>)> = None;
-    let access = &mut part.access;
-    let sdk_id = |sdk: Option<usize>| sdk.and_then(|i| engine.db.sdks().get(i)).map(|s| s.id.as_str());
-    let warnings = code.for_each_code_ref(|site, code_ref| {
-        let same = current.is_some_and(|(c, m, d, _)| {
-            std::ptr::eq(c, site.class) && std::ptr::eq(m, site.method) && std::ptr::eq(d, site.descriptor)
-        });
-        if !same {
-            if let Some((class, method, _, sdk)) = current
-                && !scan.is_empty()
-            {
-                scan.flush(access, sdk_id(sdk), class, method);
+    if engine.options.skip_code_scan {
+        return;
+    }
+    let chunks: Vec<CodeFacts<'_>> = classes
+        .par_chunks(CLASSES_PER_TASK)
+        .map(|chunk| {
+            let mut facts = CodeFacts::new(engine);
+            for class in chunk {
+                facts.scan_class(code, class);
             }
-            current = Some((site.class, site.method, site.descriptor, cache.get(site.class)));
+            facts
+        })
+        .collect();
+    for facts in chunks {
+        part.access.merge(facts.access);
+        for w in facts.warnings {
+            part.warnings.push(Warning::new(location, w.to_string()));
         }
-        let caller_sdk = current.and_then(|c| c.3);
-        match code_ref {
-            CodeRef::Invoke { method, .. } => {
-                if let Some(callee_sdk) = cache.get(method.class)
-                    && Some(callee_sdk) != caller_sdk
-                    && !caller_sdk.is_some_and(|c| engine.db.is_within(c, callee_sdk) || engine.db.is_within(callee_sdk, c))
+        for (sdk, (count, sites)) in facts.calls {
+            let acc = part.sdk(sdk);
+            acc.call_count += count;
+            for s in sites {
+                if acc.call_sites.len() < EVIDENCE_SAMPLES {
+                    acc.call_sites.push(s);
+                }
+            }
+        }
+    }
+}
+
+/// What the code of some classes reveals: calls into SDKs from outside them,
+/// and personal-data access.
+struct CodeFacts<'e> {
+    engine: &'e Engine,
+    cache: ClassCache<'e>,
+    /// Constant strings (by address) that no marker or reflection rule cares about.
+    inert_strings: HashSet<usize, BuildHasherDefault<AddressHasher>>,
+    scan: MethodScan<'e>,
+    access: DataAccessCollector<'e>,
+    calls: BTreeMap<usize, (usize, Vec<String>)>,
+    warnings: Vec<appaudit_dex::Warning>,
+}
+
+impl<'e> CodeFacts<'e> {
+    fn new(engine: &'e Engine) -> Self {
+        CodeFacts {
+            engine,
+            cache: ClassCache {
+                engine,
+                memo: HashMap::default(),
+            },
+            inert_strings: HashSet::default(),
+            scan: MethodScan::new(&engine.android),
+            access: DataAccessCollector::new(&engine.android),
+            calls: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn sdk_id(&self, sdk: Option<usize>) -> Option<&'e str> {
+        let engine: &'e Engine = self.engine;
+        sdk.and_then(|i| engine.db.sdks().get(i))
+            .map(|s| s.id.as_str())
+    }
+
+    fn scan_class<C: CodeContainer>(&mut self, code: &C, class: &appaudit_dex::ClassDef<'_>) {
+        let engine = self.engine;
+        let caller = self.cache.get(class.descriptor);
+        let caller_sdk = caller.sdk;
+        let accessor = self.sdk_id(caller_sdk);
+        // Subclassing a system service base class (an accessibility or
+        // notification-listener service) is itself the access.
+        if let Some(rule) = class
+            .superclass
+            .and_then(|sc| engine.android.superclass(sc))
+        {
+            self.access
+                .record_call(accessor, class.descriptor, "<class>", rule);
+        }
+        // The method whose references are being gathered: data types are decided
+        // per method (an `android_id` string counts only next to the call it feeds).
+        let mut current: Option<(&str, &str)> = None;
+        let CodeFacts {
+            cache,
+            inert_strings,
+            scan,
+            access,
+            calls,
+            ..
+        } = self;
+        let warnings = code.for_each_code_ref_in(class, |site, code_ref| {
+            let same = current.is_some_and(|(m, d)| {
+                std::ptr::eq(m, site.method) && std::ptr::eq(d, site.descriptor)
+            });
+            if !same {
+                if let Some((method, _)) = current
+                    && !scan.is_empty()
                 {
-                    let entry = calls.entry(callee_sdk).or_default();
-                    entry.0 += 1;
-                    if entry.1.len() < EVIDENCE_SAMPLES {
-                        entry.1.push(format!("{}->{} calls {}->{}", site.class, site.method, method.class, method.name));
+                    scan.flush(access, accessor, site.class, method);
+                }
+                current = Some((site.method, site.descriptor));
+            }
+            match code_ref {
+                CodeRef::Invoke { method, .. } => {
+                    let callee = cache.get(method.class);
+                    if let Some(callee_sdk) = callee.sdk
+                        && Some(callee_sdk) != caller_sdk
+                        && !caller_sdk.is_some_and(|c| {
+                            engine.db.is_within(c, callee_sdk) || engine.db.is_within(callee_sdk, c)
+                        })
+                    {
+                        let entry = calls.entry(callee_sdk).or_default();
+                        entry.0 += 1;
+                        if entry.1.len() < EVIDENCE_SAMPLES {
+                            entry.1.push(format!(
+                                "{}->{} calls {}->{}",
+                                site.class, site.method, method.class, method.name
+                            ));
+                        }
+                    }
+                    if let Some(rules) = callee.rules {
+                        scan.invoke_in(rules, method.name);
                     }
                 }
-                if !scan.invoke(method.class, method.name) {
-                    scan.class_reference(method.class);
+                CodeRef::Field { field, .. } => {
+                    if let Some(rules) = cache.get(field.class).rules {
+                        scan.field_in(rules, field.name);
+                    }
+                }
+                CodeRef::String { value } => {
+                    // Most constants are UI text and keys: remember the ones no
+                    // rule cares about instead of re-running the marker automaton.
+                    let key = value.as_ptr() as usize;
+                    if !inert_strings.contains(&key) && !scan.string(value) {
+                        inert_strings.insert(key);
+                    }
                 }
             }
-            CodeRef::Field { field, .. } => {
-                scan.field(field.class, field.name);
-            }
-            CodeRef::String { value } => {
-                scan.string(value);
-            }
+        });
+        if let Some((method, _)) = current
+            && !scan.is_empty()
+        {
+            scan.flush(access, accessor, class.descriptor, method);
         }
-    });
-    if let Some((class, method, _, sdk)) = current
-        && !scan.is_empty()
-    {
-        scan.flush(access, sdk_id(sdk), class, method);
-    }
-    // Subclassing a system service base class (an accessibility or
-    // notification-listener service) is itself the access.
-    for class in code.classes() {
-        if let Some(rule) = class.superclass.and_then(|sc| engine.android.superclass(sc)) {
-            let sdk = cache.get(class.descriptor);
-            part.access.record_call(sdk_id(sdk), class.descriptor, "<class>", rule);
-        }
-    }
-    for w in warnings {
-        part.warnings.push(Warning::new(location, w.to_string()));
-    }
-    for (sdk, (count, sites)) in calls {
-        let acc = part.sdk(sdk);
-        acc.call_count += count;
-        for s in sites {
-            if acc.call_sites.len() < EVIDENCE_SAMPLES {
-                acc.call_sites.push(s);
-            }
-        }
+        self.warnings.extend(warnings);
     }
 }
 
@@ -428,7 +595,8 @@ fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
         sdk: None,
     };
     if let Some(hit) = engine.matcher.match_native_lib(file_name) {
-        part.sdk(hit.sdk).hit(&hit, "native_lib", location, || file_name.to_owned());
+        part.sdk(hit.sdk)
+            .hit(&hit, "native_lib", location, || file_name.to_owned());
         lib.sdk = Some(engine.db.sdks()[hit.sdk].id.clone());
     }
     match native::parse_elf(bytes) {
@@ -440,7 +608,9 @@ fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
                 let probe = format!("L{}/X;", pkg.replace('.', "/"));
                 if let Some(hit) = engine.matcher.match_class(&probe) {
                     let acc = part.sdk(hit.sdk);
-                    acc.hit(&hit, "jni_export", location, || format!("Java_{}_…", pkg.replace('.', "_")));
+                    acc.hit(&hit, "jni_export", location, || {
+                        format!("Java_{}_…", pkg.replace('.', "_"))
+                    });
                     if lib.sdk.is_none() {
                         lib.sdk = Some(engine.db.sdks()[hit.sdk].id.clone());
                     }
@@ -467,10 +637,17 @@ fn abi_of(name: &str) -> Option<String> {
 
 fn read_marker(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str, bytes: &[u8]) {
     let file = name.rsplit('/').next().unwrap_or(name);
-    let library = file.trim_end_matches(".version").trim_end_matches(".properties").to_owned();
+    let library = file
+        .trim_end_matches(".version")
+        .trim_end_matches(".properties")
+        .to_owned();
     let text = String::from_utf8_lossy(bytes);
     let version = if file.ends_with(".version") {
-        text.lines().next().map(str::trim).filter(|v| !v.is_empty() && v.len() < 64).map(str::to_owned)
+        text.lines()
+            .next()
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() < 64)
+            .map(str::to_owned)
     } else {
         // Gradle/Firebase `*.properties`: `version=1.2.3`.
         text.lines()
@@ -478,9 +655,15 @@ fn read_marker(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
             .find(|(k, _)| k.trim() == "version")
             .map(|(_, v)| v.trim().to_owned())
     };
-    let mut marker = model::LibraryMarker { path: location.to_owned(), library, version, sdk: None };
+    let mut marker = model::LibraryMarker {
+        path: location.to_owned(),
+        library,
+        version,
+        sdk: None,
+    };
     if let Some(hit) = engine.matcher.match_library_marker(name) {
-        part.sdk(hit.sdk).hit(&hit, "library_marker", location, || name.to_owned());
+        part.sdk(hit.sdk)
+            .hit(&hit, "library_marker", location, || name.to_owned());
         marker.sdk = Some(engine.db.sdks()[hit.sdk].id.clone());
     }
     part.markers.push(marker);
@@ -504,19 +687,35 @@ pub(super) fn scan_bare_class(engine: &Engine, name: &str, bytes: &[u8]) -> Inve
 /// A bare `.so`.
 pub(super) fn scan_bare_so(engine: &Engine, name: &str, bytes: &[u8]) -> Inventory {
     let mut facts = Facts::new(engine);
-    let file = std::path::Path::new(name).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = std::path::Path::new(name)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     read_native(engine, &mut facts, name, &file, bytes);
     finish(engine, name, bytes.len() as u64, InputKind::So, facts)
 }
 
 /// Merges manifest facts and SDK accumulators into the inventory.
-fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Facts<'_>) -> Inventory {
-    let mut app = model::AppInfo { platform: "android", ..Default::default() };
+fn finish(
+    engine: &Engine,
+    name: &str,
+    size: u64,
+    kind: InputKind,
+    mut facts: Facts<'_>,
+) -> Inventory {
+    let mut app = model::AppInfo {
+        platform: "android",
+        ..Default::default()
+    };
     let mut permissions = Vec::new();
     let mut components = Vec::new();
     let mut meta_data = Vec::new();
-    let manifests: Vec<(String, appaudit_axml::Manifest)> =
-        facts.manifest.take().into_iter().chain(std::mem::take(&mut facts.extra_manifests)).collect();
+    let manifests: Vec<(String, appaudit_axml::Manifest)> = facts
+        .manifest
+        .take()
+        .into_iter()
+        .chain(std::mem::take(&mut facts.extra_manifests))
+        .collect();
     let mut seen_permissions = BTreeSet::new();
     for (i, (location, m)) in manifests.iter().enumerate() {
         if i == 0 {
@@ -533,7 +732,10 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
                 };
                 flag("debuggable", a.debuggable.map(|b| b.to_string()));
                 flag("allowBackup", a.allow_backup.map(|b| b.to_string()));
-                flag("usesCleartextTraffic", a.uses_cleartext_traffic.map(|b| b.to_string()));
+                flag(
+                    "usesCleartextTraffic",
+                    a.uses_cleartext_traffic.map(|b| b.to_string()),
+                );
                 flag("networkSecurityConfig", a.network_security_config.clone());
                 flag("testOnly", a.test_only.map(|b| b.to_string()));
             }
@@ -545,9 +747,17 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
             let info = facts.access.record_permission(&p.name);
             permissions.push(model::Permission {
                 name: p.name.clone(),
-                protection: info.map(|i| crate::serde_name(&i.protection)).unwrap_or_else(|| "unknown".to_owned()),
+                protection: info
+                    .map(|i| crate::serde_name(&i.protection))
+                    .unwrap_or_else(|| "unknown".to_owned()),
                 data_types: info
-                    .map(|i| i.data_types.iter().filter_map(|t| engine.android.data_type(*t)).map(|m| m.id.clone()).collect())
+                    .map(|i| {
+                        i.data_types
+                            .iter()
+                            .filter_map(|t| engine.android.data_type(*t))
+                            .map(|m| m.id.clone())
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 max_sdk_version: p.max_sdk_version.as_ref().map(render_number),
                 sdk_23_only: p.sdk_23_only,
@@ -561,21 +771,31 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
                 engine.matcher.match_class(&probe)
             });
             let sdk = hit.map(|h| {
-                facts.sdk(h.sdk).hit(&h, "component", location, || format!("{} {}", crate::serde_name(&c.kind), c.name));
+                facts.sdk(h.sdk).hit(&h, "component", location, || {
+                    format!("{} {}", crate::serde_name(&c.kind), c.name)
+                });
                 engine.db.sdks()[h.sdk].id.clone()
             });
             components.push(model::Component {
                 kind: crate::serde_name(&c.kind).to_owned(),
                 name: c.name.clone(),
                 exported: c.exported,
-                actions: c.intent_filters.iter().flat_map(|f| f.actions.iter().cloned()).collect(),
+                actions: c
+                    .intent_filters
+                    .iter()
+                    .flat_map(|f| f.actions.iter().cloned())
+                    .collect(),
                 sdk,
             });
         }
         for md in &m.meta_data {
             let sdk = engine.matcher.match_meta_data(&md.name).map(|h| {
                 facts.sdk(h.sdk).hit(&h, "meta_data", location, || {
-                    format!("{} = {}", md.name, md.value.as_deref().or(md.resource.as_deref()).unwrap_or(""))
+                    format!(
+                        "{} = {}",
+                        md.name,
+                        md.value.as_deref().or(md.resource.as_deref()).unwrap_or("")
+                    )
                 });
                 engine.db.sdks()[h.sdk].id.clone()
             });
@@ -587,7 +807,8 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
             });
         }
     }
-    let has_code = facts.stats.dex_files + facts.stats.class_files > 0;
+    let has_code =
+        facts.stats.dex_files + facts.stats.class_files > 0 && !engine.options.skip_code_scan;
     let mut sdks: Vec<model::DetectedSdk> = facts
         .sdks
         .into_iter()
@@ -602,7 +823,11 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
     let data_access = facts.access.finish();
     Inventory {
         schema_version: model::INVENTORY_SCHEMA_VERSION,
-        source: model::Source { path: name.to_owned(), kind, size },
+        source: model::Source {
+            path: name.to_owned(),
+            kind,
+            size,
+        },
         app,
         permissions,
         sdks,
@@ -611,6 +836,8 @@ fn finish(engine: &Engine, name: &str, size: u64, kind: InputKind, mut facts: Fa
         meta_data,
         library_markers: facts.markers,
         data_access,
+        privacy_manifests: Vec::new(),
+        required_reason_gaps: Vec::new(),
         stats: facts.stats,
         warnings: facts.warnings,
     }
@@ -649,10 +876,18 @@ fn detected_sdk(engine: &Engine, index: usize, acc: SdkAcc, has_code: bool) -> m
         matched_rules: acc
             .rules
             .into_iter()
-            .map(|((kind, pattern), count)| model::RuleHit { kind: kind.key().to_owned(), pattern, count })
+            .map(|((kind, pattern), count)| model::RuleHit {
+                kind: kind.key().to_owned(),
+                pattern,
+                count,
+            })
             .collect(),
         evidence: acc.evidence.into_iter().collect(),
-        usage: model::SdkUsage { status, call_sites: acc.call_sites, call_count: acc.call_count },
+        usage: model::SdkUsage {
+            status,
+            call_sites: acc.call_sites,
+            call_count: acc.call_count,
+        },
         documented_data_types: sdk.data_types.clone(),
     }
 }

@@ -4,6 +4,7 @@
 //! rules) and scans any number of inputs, in parallel, without printing.
 
 mod android;
+mod ios;
 pub mod mmap;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use appaudit_archive::{Archive, Limits};
 use appaudit_sdk::{Matcher, SignatureDb};
 use appaudit_taxonomy::{AndroidRules, Taxonomy};
 
-use crate::model::{InputKind, Inventory};
+use crate::model::{InputKind, Inventory, Warning};
 
 /// How a scan is configured (validated before any work starts).
 #[derive(Debug, Clone, Default)]
@@ -23,6 +24,9 @@ pub struct ScanOptions {
     pub max_dex_size: Option<u64>,
     /// Extra `sdk-signatures/`-style directories merged over the built-in database.
     pub extra_signature_dirs: Vec<PathBuf>,
+    /// Skip the bytecode pass (sensitive-API use, SDK usage): SDKs, permissions and
+    /// native libraries only, in about half the time.
+    pub skip_code_scan: bool,
 }
 
 /// Why a scan could not run at all (a corrupt part of an input is a warning instead).
@@ -75,16 +79,25 @@ impl Engine {
     /// Loads the built-in SDK database and taxonomy (plus any extra signature
     /// directories) and compiles their matchers.
     pub fn new(options: ScanOptions) -> Result<Self, ScanError> {
-        let mut db = SignatureDb::builtin().map_err(|e| ScanError::Setup(format!("built-in SDK signatures: {e}")))?;
+        let mut db = SignatureDb::builtin()
+            .map_err(|e| ScanError::Setup(format!("built-in SDK signatures: {e}")))?;
         for dir in &options.extra_signature_dirs {
             let extra = SignatureDb::load_dir(dir)
                 .map_err(|e| ScanError::Setup(format!("signatures in {}: {e}", dir.display())))?;
-            db.merge(extra).map_err(|e| ScanError::Setup(format!("signatures in {}: {e}", dir.display())))?;
+            db.merge(extra)
+                .map_err(|e| ScanError::Setup(format!("signatures in {}: {e}", dir.display())))?;
         }
-        let taxonomy = Taxonomy::builtin().map_err(|e| ScanError::Setup(format!("built-in taxonomy: {e}")))?;
+        let taxonomy =
+            Taxonomy::builtin().map_err(|e| ScanError::Setup(format!("built-in taxonomy: {e}")))?;
         let matcher = Matcher::new(&db);
         let android = AndroidRules::new(&taxonomy);
-        Ok(Self { db, matcher, taxonomy, android, options })
+        Ok(Self {
+            db,
+            matcher,
+            taxonomy,
+            android,
+            options,
+        })
     }
 
     /// The SDK database in use.
@@ -104,7 +117,29 @@ impl Engine {
     /// Scans one input file (or an unzipped bundle directory).
     pub fn scan_path(&self, path: &Path) -> Result<Inventory, ScanError> {
         let shown = path.display().to_string();
-        let io = |source| ScanError::Io { path: shown.clone(), source };
+        let io = |source| ScanError::Io {
+            path: shown.clone(),
+            source,
+        };
+        if path.is_dir() {
+            let kind = ios_bundle_kind(path).ok_or_else(|| ScanError::Unsupported {
+                path: shown.clone(),
+                reason: "a directory that is not an iOS .app, .framework or .xcframework bundle"
+                    .to_owned(),
+            })?;
+            let source = appaudit_ios::DirSource::new(path).map_err(|e| ScanError::Io {
+                path: shown.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+            // A bundle's size is the sum of its files (what an IPA would hold, uncompressed).
+            let base = path.parent().unwrap_or(Path::new("."));
+            let size = appaudit_ios::FileSource::list(&source)
+                .iter()
+                .filter_map(|rel| std::fs::symlink_metadata(base.join(rel)).ok())
+                .map(|m| m.len())
+                .sum();
+            return Ok(ios::scan_ios(self, &shown, size, &source, kind));
+        }
         let bytes = mmap::open(path).map_err(io)?;
         self.scan_bytes(&shown, &bytes)
     }
@@ -121,10 +156,22 @@ impl Engine {
         if bytes.starts_with(b"\xca\xfe\xba\xbe") && lower.ends_with(".class") {
             return Ok(android::scan_bare_class(self, name, bytes));
         }
-        let archive = Archive::open(bytes, self.options.limits).map_err(|source| ScanError::Archive {
-            path: name.to_owned(),
-            source,
-        })?;
+        // Fat Mach-O shares Java's 0xcafebabe; a `.class` name was handled just above.
+        if appaudit_ios::looks_like_macho(bytes) {
+            let source = ios::MemSource::new(name, bytes);
+            return Ok(ios::scan_ios(
+                self,
+                name,
+                bytes.len() as u64,
+                &source,
+                InputKind::IosLibrary,
+            ));
+        }
+        let archive =
+            Archive::open(bytes, self.options.limits).map_err(|source| ScanError::Archive {
+                path: name.to_owned(),
+                source,
+            })?;
         let kind = classify_zip(&archive, &lower).map_err(|reason| ScanError::Unsupported {
             path: name.to_owned(),
             reason,
@@ -132,6 +179,20 @@ impl Engine {
         match kind {
             InputKind::Apk | InputKind::SplitApks | InputKind::Jar | InputKind::Aar => {
                 android::scan_archive(self, name, bytes.len() as u64, &archive, kind)
+            }
+            InputKind::Ipa => {
+                let source = ios::ZipSource::new(&archive);
+                let mut inventory = ios::scan_ios(self, name, bytes.len() as u64, &source, kind);
+                // Zip-level problems first: they explain any entry that could not be read.
+                let zip_warnings = archive
+                    .anomalies()
+                    .iter()
+                    .chain(archive.read_anomalies().iter())
+                    .map(|a| Warning::new("(zip)", a.to_string()))
+                    .collect::<Vec<_>>();
+                inventory.warnings.splice(0..0, zip_warnings);
+                inventory.stats.inflated_bytes = archive.bytes_read();
+                Ok(inventory)
             }
             other => Err(ScanError::Unsupported {
                 path: name.to_owned(),
@@ -147,9 +208,11 @@ fn classify_zip(archive: &Archive<'_>, lower_name: &str) -> Result<InputKind, St
     let has = |name: &str| archive.by_name(name).is_some();
     let names = || archive.entries().iter().map(|e| e.name.as_str());
     if has("base/manifest/AndroidManifest.xml") || has("BundleConfig.pb") {
-        return Err("an Android App Bundle (AAB): its protobuf manifest is not supported yet; \
+        return Err(
+            "an Android App Bundle (AAB): its protobuf manifest is not supported yet; \
                     build an APK set with bundletool and scan that"
-            .to_owned());
+                .to_owned(),
+        );
     }
     if names().any(|n| n.starts_with("Payload/") && n.contains(".app/")) {
         return Ok(InputKind::Ipa);
@@ -160,25 +223,47 @@ fn classify_zip(archive: &Archive<'_>, lower_name: &str) -> Result<InputKind, St
     if has("AndroidManifest.xml") {
         return Ok(InputKind::Apk);
     }
-    let apks = names().filter(|n| n.to_ascii_lowercase().ends_with(".apk")).count();
+    let apks = names()
+        .filter(|n| n.to_ascii_lowercase().ends_with(".apk"))
+        .count();
     if apks > 0 && !names().any(|n| n.ends_with(".class")) {
         return Ok(InputKind::SplitApks);
     }
-    if names().any(|n| n.ends_with(".class") || n.ends_with(".dex")) || has("META-INF/MANIFEST.MF") {
+    if names().any(|n| n.ends_with(".class") || n.ends_with(".dex")) || has("META-INF/MANIFEST.MF")
+    {
         return Ok(InputKind::Jar);
     }
     Err("a zip archive that is neither an APK, split-APK set, JAR, AAR nor IPA".to_owned())
 }
 
+/// What an iOS bundle directory is, from its name (`Demo.app`, `X.framework`, `X.xcframework`).
+fn ios_bundle_kind(path: &Path) -> Option<InputKind> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".app") {
+        Some(InputKind::AppBundle)
+    } else if name.ends_with(".framework") || name.ends_with(".xcframework") {
+        Some(InputKind::IosLibrary)
+    } else {
+        None
+    }
+}
+
 /// File names `scan DIR` treats as inputs.
 pub fn is_scannable_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    const EXTENSIONS: &[&str] = &[".apk", ".xapk", ".apks", ".apkm", ".jar", ".aar", ".dex", ".so", ".ipa", ".aab"];
+    const EXTENSIONS: &[&str] = &[
+        ".apk", ".xapk", ".apks", ".apkm", ".jar", ".aar", ".dex", ".so", ".ipa", ".aab", ".a",
+    ];
     EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }
 
-/// Every scannable file under `dir`, sorted, without following symlinked directories.
+/// Every scannable file under `dir`, sorted, without following symlinked directories. iOS
+/// bundle directories (`.app`, `.framework`, `.xcframework`) are inputs themselves and are not
+/// descended into; `dir` itself being one is the only input.
 pub fn collect_inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if ios_bundle_kind(dir).is_some() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -186,7 +271,9 @@ pub fn collect_inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let entry = entry?;
             let ty = entry.file_type()?;
             let path = entry.path();
-            if ty.is_dir() {
+            if ty.is_dir() && ios_bundle_kind(&path).is_some() {
+                out.push(path);
+            } else if ty.is_dir() {
                 stack.push(path);
             } else if ty.is_file() && is_scannable_name(&entry.file_name().to_string_lossy()) {
                 out.push(path);

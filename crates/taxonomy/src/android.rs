@@ -142,6 +142,10 @@ struct ClassRules {
     superclass: Option<u32>,
 }
 
+/// A class that some rule names, resolved by [`AndroidRules::class_handle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClassHandle(u32);
+
 /// Compiled Android rules. Build once per run with [`AndroidRules::new`]; every lookup
 /// is a hash probe on borrowed `&str` keys and allocates nothing.
 #[derive(Debug)]
@@ -366,6 +370,17 @@ impl AndroidRules {
         self.classes.get(*idx as usize)
     }
 
+    /// A handle on the rules of `class` (any name form), or `None` when no rule names
+    /// the class. Scanners that see the same class many times resolve it once and then
+    /// use the `*_in` methods of [`MethodScan`], skipping the name hash on every call.
+    pub fn class_handle(&self, class: &str) -> Option<ClassHandle> {
+        let idx = match class_key(class) {
+            ClassKey::Internal(k) => self.by_internal.get(k),
+            ClassKey::Binary(k) => self.by_binary.get(k),
+        }?;
+        Some(ClassHandle(*idx))
+    }
+
     /// The rule for a method invocation. `class` may be a descriptor
     /// (`Landroid/provider/Settings$Secure;`), an internal name
     /// (`android/provider/Settings$Secure`, as javap prints) or a binary name
@@ -537,6 +552,32 @@ impl<'r> MethodScan<'r> {
     /// An invoke of `class`→`method` (any descriptor form). Returns whether it hit a rule.
     pub fn invoke(&mut self, class: &str, method: &str) -> bool {
         let Some(idx) = self.rules.class(class).and_then(|c| c.methods.get(method)) else {
+            return false;
+        };
+        push_unique(&mut self.calls, *idx);
+        true
+    }
+
+    /// [`MethodScan::invoke`] for a class already resolved with [`AndroidRules::class_handle`];
+    /// a method of the class that no rule names still counts as a reference to the class
+    /// (for reflection pairing), exactly as `invoke` + `class_reference` would.
+    pub fn invoke_in(&mut self, class: ClassHandle, method: &str) -> bool {
+        let Some(rules) = self.rules.classes.get(class.0 as usize) else { return false };
+        match rules.methods.get(method) {
+            Some(idx) => {
+                push_unique(&mut self.calls, *idx);
+                true
+            }
+            None => {
+                push_unique(&mut self.reflective_classes, class.0);
+                false
+            }
+        }
+    }
+
+    /// [`MethodScan::field`] for a class already resolved with [`AndroidRules::class_handle`].
+    pub fn field_in(&mut self, class: ClassHandle, field: &str) -> bool {
+        let Some(idx) = self.rules.classes.get(class.0 as usize).and_then(|c| c.fields.get(field)) else {
             return false;
         };
         push_unique(&mut self.calls, *idx);

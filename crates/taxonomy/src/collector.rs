@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::MarkerKind;
 use crate::android::{AndroidRules, ApiRule, DataTypeId, MarkerRule, PermissionInfo};
+use crate::ios::{IosApiRule, IosRule};
 
 /// How many call sites each accessor lists (the full count is reported beside them).
 pub const SAMPLE_CALL_SITES: usize = 5;
@@ -243,6 +244,51 @@ impl<'r> DataAccessCollector<'r> {
         Some(info)
     }
 
+    /// An iOS binary at `binary_path` imports a symbol or class matching `rule`
+    /// (`_OBJC_CLASS_$_ASIdentifierManager`, `_getifaddrs`). Mach-O gives no call graph,
+    /// so the binary itself is the call site.
+    pub fn record_ios(&mut self, accessor: Option<&str>, binary_path: &str, rule: &IosRule) {
+        let display = rule
+            .name
+            .strip_prefix("_OBJC_CLASS_$_")
+            .unwrap_or(&rule.name);
+        self.record_ios_site(&rule.data_types, accessor, binary_path, display);
+    }
+
+    /// An iOS binary at `binary_path` uses the class and selector of `rule`
+    /// (`UIDevice.identifierForVendor`); the caller has confirmed the class is referenced.
+    pub fn record_ios_api(&mut self, accessor: Option<&str>, binary_path: &str, rule: &IosApiRule) {
+        let display = format!("{}.{}", rule.class, rule.selector);
+        self.record_ios_site(&rule.data_types, accessor, binary_path, &display);
+    }
+
+    /// An Info.plist key (`NSCameraUsageDescription`, `LSApplicationQueriesSchemes`) the app
+    /// declares: listed beside the data types it gates, like an Android permission.
+    pub fn record_ios_plist_key(&mut self, rule: &IosRule) {
+        for t in &rule.data_types {
+            if let Some(acc) = self.per_type.get_mut(t.index()) {
+                insert_str(&mut acc.permissions, &rule.name);
+            }
+        }
+    }
+
+    fn record_ios_site(
+        &mut self,
+        types: &[DataTypeId],
+        accessor: Option<&str>,
+        binary_path: &str,
+        display: &str,
+    ) {
+        for t in types {
+            let Some(acc) = self.per_type.get_mut(t.index()) else {
+                continue;
+            };
+            let acc = acc.accessor(accessor);
+            insert_str(&mut acc.apis, display);
+            insert_str(&mut acc.call_sites, binary_path);
+        }
+    }
+
     /// Adds everything `other` collected (e.g. from another thread).
     pub fn merge(&mut self, other: DataAccessCollector<'_>) {
         for (mine, theirs) in self.per_type.iter_mut().zip(other.per_type) {
@@ -374,6 +420,38 @@ mod tests {
         let json = serde_json::to_string(&f).expect("json");
         assert!(json.contains("\"data_type\":\"clipboard\""), "{json}");
         assert!(json.contains("\"sdk\":null"), "{json}");
+    }
+
+    #[test]
+    fn ios_events_are_attributed_to_the_binary() {
+        let t = Taxonomy::builtin().expect("builtin taxonomy");
+        let r = AndroidRules::new(&t);
+        let ios = crate::IosRules::new(&t);
+        let mut c = DataAccessCollector::new(&r);
+        let idfa = ios
+            .symbol("_OBJC_CLASS_$_ASIdentifierManager")
+            .expect("idfa");
+        c.record_ios(Some("jpush"), "Payload/A.app/A", idfa);
+        c.record_ios(None, "Payload/A.app/A", idfa);
+        let idfv = &ios.selector("identifierForVendor")[0];
+        c.record_ios_api(None, "Payload/A.app/A", idfv);
+        c.record_ios_plist_key(
+            ios.plist_key("NSUserTrackingUsageDescription")
+                .expect("key"),
+        );
+        let out = c.finish();
+        let idfa_access = out.iter().find(|d| d.data_type == "idfa").expect("idfa");
+        assert_eq!(idfa_access.permissions, ["NSUserTrackingUsageDescription"]);
+        assert_eq!(idfa_access.accessors.len(), 2);
+        assert_eq!(idfa_access.accessors[0].sdk, None);
+        assert_eq!(idfa_access.accessors[0].apis, ["ASIdentifierManager"]);
+        assert_eq!(idfa_access.accessors[0].call_sites, ["Payload/A.app/A"]);
+        assert_eq!(idfa_access.accessors[1].sdk.as_deref(), Some("jpush"));
+        let idfv_access = out.iter().find(|d| d.data_type == "idfv").expect("idfv");
+        assert_eq!(
+            idfv_access.accessors[0].apis,
+            ["UIDevice.identifierForVendor"]
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use android::{
-    AndroidRules, ApiRule, DataTypeId, DataTypeMeta, MarkerCondition, MarkerRule, MethodScan,
+    AndroidRules, ApiRule, ClassHandle, DataTypeId, DataTypeMeta, MarkerCondition, MarkerRule, MethodScan,
     PermissionInfo, RuleKind,
 };
 pub use collector::{Accessor, DataAccess, DataAccessCollector, SAMPLE_CALL_SITES};
