@@ -29,6 +29,12 @@ pub enum Command {
     Scan(ScanArgs),
     /// Read a privacy policy: declared data types, SDKs, permissions, structure.
     Policy(PolicyArgs),
+    /// Internal: extract a PDF's text layer in a child process.
+    #[command(name = "__extract-pdf", hide = true)]
+    ExtractPdf {
+        /// The PDF.
+        path: PathBuf,
+    },
     /// Audit an app against its privacy policy; exit 0 pass, 1 findings at or above --fail-on, 2 error.
     Audit(audit::AuditArgs),
     /// List every audit rule with its id, name and default severity.
@@ -132,6 +138,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Policy(args) => run_policy(args),
+        Command::ExtractPdf { path } => crate::policy::extract_pdf_to_stdout(&path).map(|()| ExitCode::SUCCESS),
         Command::Audit(args) => audit::run_audit(args),
         Command::Rules(args) => audit::run_rules(args),
         Command::Explain(args) => audit::run_explain(args),

@@ -9,7 +9,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let taxonomy = appaudit_taxonomy::Taxonomy::builtin()?;
-    let lexicon = match args.iter().position(|a| a == "--sdks").and_then(|i| args.get(i + 1)) {
+    let lexicon = match args
+        .iter()
+        .position(|a| a == "--sdks")
+        .and_then(|i| args.get(i + 1))
+    {
         Some(list) => {
             #[derive(serde::Deserialize)]
             struct List {

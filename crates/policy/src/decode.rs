@@ -1,7 +1,7 @@
 //! Byte-to-text decoding: BOM, then strict UTF-8, then a detector for legacy
 //! Chinese encodings (GBK/GB18030/Big5). The encoding is never assumed.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Decodes `bytes` to text, returning the text and the name of the encoding used.
 ///
@@ -35,7 +35,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even_zero = sample.iter().step_by(2).filter(|b| **b == 0).count();
-    let odd_zero = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let odd_zero = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
     // Text in UTF-8 or a legacy encoding has no NUL bytes; UTF-16 has them in the
     // high byte of every ASCII character (newlines and spaces at least, even in Chinese).
     let lopsided = |many: usize, few: usize| many * 100 >= pairs && few * 10 <= many;
@@ -54,7 +59,8 @@ mod tests {
 
     #[test]
     fn detects_boms_utf8_gbk_and_bomless_utf16() {
-        let text = "我们会收集您的设备信息（IMEI、Android ID）和位置信息。本政策更新日期：2024年1月1日。";
+        let text =
+            "我们会收集您的设备信息（IMEI、Android ID）和位置信息。本政策更新日期：2024年1月1日。";
         assert_eq!(decode_text(text.as_bytes()), (text.to_owned(), "UTF-8"));
 
         let mut bom8 = vec![0xEF, 0xBB, 0xBF];
@@ -71,7 +77,10 @@ mod tests {
         assert_eq!(decode_text(&be), (text.to_owned(), "UTF-16BE"));
 
         let chinese = "我们会收集您的位置信息。\r\n我们不会收集通讯录。\r\n";
-        let bomless_be: Vec<u8> = chinese.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let bomless_be: Vec<u8> = chinese
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
         assert_eq!(decode_text(&bomless_be), (chinese.to_owned(), "UTF-16BE"));
 
         let ascii = "We collect your IP address and device model.";

@@ -13,8 +13,8 @@ use crate::markup::{Builder, Doc};
 const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
 
 pub(crate) fn docx_to_doc(bytes: &[u8]) -> Result<Doc, PolicyError> {
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| PolicyError::Docx(format!("not a zip: {e}")))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| PolicyError::Docx(format!("not a zip: {e}")))?;
     let entry = archive
         .by_name("word/document.xml")
         .map_err(|e| PolicyError::Docx(format!("entry word/document.xml: {e}")))?;
@@ -24,16 +24,21 @@ pub(crate) fn docx_to_doc(bytes: &[u8]) -> Result<Doc, PolicyError> {
         .read_to_end(&mut xml)
         .map_err(|e| PolicyError::Docx(format!("entry word/document.xml: {e}")))?;
     if xml.len() as u64 > MAX_DOCUMENT_XML {
-        return Err(PolicyError::Docx("word/document.xml is larger than 64 MiB".to_owned()));
+        return Err(PolicyError::Docx(
+            "word/document.xml is larger than 64 MiB".to_owned(),
+        ));
     }
     let mut reader = Reader::from_reader(xml.as_slice());
     let mut builder = Builder::new(true);
     let mut in_text = false;
     let mut buf = Vec::new();
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| PolicyError::Docx(format!("word/document.xml at byte {}: {e}", reader.buffer_position())))?;
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            PolicyError::Docx(format!(
+                "word/document.xml at byte {}: {e}",
+                reader.buffer_position()
+            ))
+        })?;
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "t" => in_text = true,

@@ -70,9 +70,15 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     fuzzy_stopwords: Vec<String>,
     #[serde(default)]
+    fuzzy_context_cues: Vec<String>,
+    #[serde(default)]
     ignored_category_phrases: Vec<String>,
     #[serde(default)]
     extra_ambiguous_phrases: Vec<String>,
+    #[serde(default)]
+    blocked_contexts: Vec<String>,
+    #[serde(default)]
+    extra_phrases: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub purpose_openers: Vec<String>,
     #[serde(default)]
@@ -112,12 +118,17 @@ pub(crate) struct CueSet {
 
 impl CueSet {
     fn new(cues: &[String]) -> Result<Self, PolicyError> {
-        Ok(Self { ac: build_ac(cues)? })
+        Ok(Self {
+            ac: build_ac(cues)?,
+        })
     }
 
     /// Byte ranges of cue occurrences in `text`, leftmost-longest, non-overlapping.
     pub(crate) fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
-        self.ac.find_iter(text).map(|m| (m.start(), m.end())).collect()
+        self.ac
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
     }
 
     pub(crate) fn any_in(&self, text: &str) -> bool {
@@ -136,6 +147,7 @@ pub struct Lexicon {
     pub(crate) data_ac: AhoCorasick,
     pub(crate) data_phrases: Vec<DataPhrase>,
     pub(crate) negation: CueSet,
+    pub(crate) blocked: CueSet,
     pub(crate) conditional: CueSet,
     pub(crate) contrast: CueSet,
     pub(crate) verbs: CueSet,
@@ -161,6 +173,8 @@ pub struct Lexicon {
     /// Lowercase Latin names for fuzzy matching, by first character.
     pub(crate) fuzzy_names: HashMap<char, Vec<(String, usize)>>,
     pub(crate) fuzzy_stopwords: Vec<String>,
+    /// Lowercase words that make a line about SDKs (fuzzy names count only there or in table rows).
+    pub(crate) fuzzy_context_cues: Vec<String>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -182,11 +196,63 @@ fn build_ac<S: AsRef<str>>(patterns: &[S]) -> Result<AhoCorasick, PolicyError> {
 
 /// Package segments too generic to identify a vendor.
 const GENERIC_SEGMENTS: &[&str] = &[
-    "com", "cn", "org", "net", "io", "android", "androidx", "google", "sdk", "api", "lib", "common", "core", "app",
-    "apps", "mobile", "open", "support", "internal", "base", "tencent", "alibaba", "baidu", "huawei", "xiaomi",
-    "bytedance", "facebook", "service", "services", "push", "ads", "ad", "analytics", "map", "maps", "login",
-    "share", "pay", "client", "util", "utils", "tools", "plugin", "plugins", "http", "network", "data", "kotlin",
-    "java", "javax", "gms", "amap", "oppo", "vivo", "meizu", "honor", "heytap",
+    "com",
+    "cn",
+    "org",
+    "net",
+    "io",
+    "android",
+    "androidx",
+    "google",
+    "sdk",
+    "api",
+    "lib",
+    "common",
+    "core",
+    "app",
+    "apps",
+    "mobile",
+    "open",
+    "support",
+    "internal",
+    "base",
+    "tencent",
+    "alibaba",
+    "baidu",
+    "huawei",
+    "xiaomi",
+    "bytedance",
+    "facebook",
+    "service",
+    "services",
+    "push",
+    "ads",
+    "ad",
+    "analytics",
+    "map",
+    "maps",
+    "login",
+    "share",
+    "pay",
+    "client",
+    "util",
+    "utils",
+    "tools",
+    "plugin",
+    "plugins",
+    "http",
+    "network",
+    "data",
+    "kotlin",
+    "java",
+    "javax",
+    "gms",
+    "amap",
+    "oppo",
+    "vivo",
+    "meizu",
+    "honor",
+    "heytap",
 ];
 
 impl KnownSdk {
@@ -196,14 +262,21 @@ impl KnownSdk {
         names.extend(sdk.name_zh.iter().cloned());
         names.extend(sdk.aliases.iter().cloned());
         names.dedup();
-        Self { id: sdk.id.clone(), names, packages: sdk.java_packages().map(str::to_owned).collect() }
+        Self {
+            id: sdk.id.clone(),
+            names,
+            packages: sdk.java_packages().map(str::to_owned).collect(),
+        }
     }
 }
 
 impl Lexicon {
     /// Builds the lexicon from the taxonomy and the SDK database (names, aliases, packages).
     pub fn new(taxonomy: &Taxonomy, sdks: &appaudit_sdk::SignatureDb) -> Result<Self, PolicyError> {
-        Self::with_sdks(taxonomy, sdks.sdks().iter().map(KnownSdk::from_sdk).collect())
+        Self::with_sdks(
+            taxonomy,
+            sdks.sdks().iter().map(KnownSdk::from_sdk).collect(),
+        )
     }
 
     /// Builds the lexicon from the taxonomy, an SDK list and the bundled policy vocabulary.
@@ -233,7 +306,11 @@ impl Lexicon {
                 Ok(SectionKind {
                     kind: s.kind.clone(),
                     heading: CueSet::new(&s.heading)?,
-                    body: if s.body.is_empty() { None } else { Some(CueSet::new(&s.body)?) },
+                    body: if s.body.is_empty() {
+                        None
+                    } else {
+                        Some(CueSet::new(&s.body)?)
+                    },
                 })
             })
             .collect::<Result<Vec<_>, PolicyError>>()?;
@@ -280,11 +357,15 @@ impl Lexicon {
         for (i, sdk) in sdks.iter().enumerate() {
             for name in &sdk.names {
                 let lower = name.trim().to_lowercase();
-                let latin = lower.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
-                if latin && lower.len() >= 4 && !data.common_word_sdk_names.contains(&lower) {
-                    if let Some(first) = lower.chars().next() {
-                        fuzzy_names.entry(first).or_default().push((lower, i));
-                    }
+                let latin = lower
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+                if latin
+                    && lower.len() >= 4
+                    && !data.common_word_sdk_names.contains(&lower)
+                    && let Some(first) = lower.chars().next()
+                {
+                    fuzzy_names.entry(first).or_default().push((lower, i));
                 }
             }
         }
@@ -293,6 +374,7 @@ impl Lexicon {
             data_ac: build_ac(&data_patterns)?,
             data_phrases,
             negation: CueSet::new(&negation_cues)?,
+            blocked: CueSet::new(&data.blocked_contexts)?,
             conditional: CueSet::new(&data.conditional_cues)?,
             contrast: CueSet::new(&data.contrast_cues)?,
             verbs: CueSet::new(&data.collection_verbs)?,
@@ -314,7 +396,16 @@ impl Lexicon {
             packages,
             package_segments,
             fuzzy_names,
-            fuzzy_stopwords: data.fuzzy_stopwords.iter().map(|s| s.to_lowercase()).collect(),
+            fuzzy_stopwords: data
+                .fuzzy_stopwords
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            fuzzy_context_cues: data
+                .fuzzy_context_cues
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
         })
     }
 
@@ -330,8 +421,16 @@ fn data_type_phrases(taxonomy: &Taxonomy, data: &LexiconData) -> (Vec<String>, V
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut patterns: Vec<String> = Vec::new();
     let mut phrases: Vec<DataPhrase> = Vec::new();
-    let extra_ambiguous: Vec<String> = data.extra_ambiguous_phrases.iter().map(|p| p.to_lowercase()).collect();
-    let ignored: Vec<String> = data.ignored_category_phrases.iter().map(|p| p.to_lowercase()).collect();
+    let extra_ambiguous: Vec<String> = data
+        .extra_ambiguous_phrases
+        .iter()
+        .map(|p| p.to_lowercase())
+        .collect();
+    let ignored: Vec<String> = data
+        .ignored_category_phrases
+        .iter()
+        .map(|p| p.to_lowercase())
+        .collect();
     let mut add = |phrase: &str, target: PhraseTarget, ambiguous: bool| {
         let phrase = phrase.trim();
         if phrase.is_empty() {
@@ -341,7 +440,10 @@ fn data_type_phrases(taxonomy: &Taxonomy, data: &LexiconData) -> (Vec<String>, V
         let ambiguous = ambiguous || extra_ambiguous.contains(&key);
         let slot = *index.entry(key).or_insert_with(|| {
             patterns.push(phrase.to_owned());
-            phrases.push(DataPhrase { targets: Vec::new(), ambiguous: false });
+            phrases.push(DataPhrase {
+                targets: Vec::new(),
+                ambiguous: false,
+            });
             phrases.len() - 1
         });
         if let Some(entry) = phrases.get_mut(slot) {
@@ -352,10 +454,37 @@ fn data_type_phrases(taxonomy: &Taxonomy, data: &LexiconData) -> (Vec<String>, V
         }
     };
     for t in &taxonomy.data_types {
-        let ambiguous: Vec<String> = t.ambiguous_phrases.iter().map(|p| p.to_lowercase()).collect();
-        for p in t.phrases.en.iter().chain(t.phrases.zh.iter()).chain(t.ambiguous_phrases.iter()) {
-            let target = PhraseTarget { id: t.id.clone(), category: false };
+        let ambiguous: Vec<String> = t
+            .ambiguous_phrases
+            .iter()
+            .map(|p| p.to_lowercase())
+            .collect();
+        for p in t
+            .phrases
+            .en
+            .iter()
+            .chain(t.phrases.zh.iter())
+            .chain(t.ambiguous_phrases.iter())
+        {
+            let target = PhraseTarget {
+                id: t.id.clone(),
+                category: false,
+            };
             add(p, target, ambiguous.contains(&p.to_lowercase()));
+        }
+    }
+    for (id, extra) in &data.extra_phrases {
+        if taxonomy.get(id).is_some() {
+            for p in extra {
+                add(
+                    p,
+                    PhraseTarget {
+                        id: id.clone(),
+                        category: false,
+                    },
+                    false,
+                );
+            }
         }
     }
     for (id, h) in &taxonomy.hypernyms {
@@ -363,7 +492,14 @@ fn data_type_phrases(taxonomy: &Taxonomy, data: &LexiconData) -> (Vec<String>, V
             if ignored.contains(&p.to_lowercase()) {
                 continue;
             }
-            add(p, PhraseTarget { id: id.clone(), category: true }, false);
+            add(
+                p,
+                PhraseTarget {
+                    id: id.clone(),
+                    category: true,
+                },
+                false,
+            );
         }
     }
     // A phrase that names a specific type and a category counts as the specific type only.
@@ -389,13 +525,16 @@ fn sdk_name_patterns(sdks: &[KnownSdk], common_words: &[String]) -> (Vec<String>
             let common_word = common_words.iter().any(|w| w.eq_ignore_ascii_case(&key));
             let slot = *index.entry(key).or_insert_with(|| {
                 patterns.push(name.to_owned());
-                names.push(SdkName { sdks: Vec::new(), common_word });
+                names.push(SdkName {
+                    sdks: Vec::new(),
+                    common_word,
+                });
                 names.len() - 1
             });
-            if let Some(entry) = names.get_mut(slot) {
-                if !entry.sdks.contains(&i) {
-                    entry.sdks.push(i);
-                }
+            if let Some(entry) = names.get_mut(slot)
+                && !entry.sdks.contains(&i)
+            {
+                entry.sdks.push(i);
             }
         }
     }
@@ -418,14 +557,19 @@ mod tests {
             .find("广告标识符")
             .map(|m| m.pattern().as_usize())
             .expect("phrase present");
-        let ids: Vec<&str> = lexicon.data_phrases[slot].targets.iter().map(|t| t.id.as_str()).collect();
+        let ids: Vec<&str> = lexicon.data_phrases[slot]
+            .targets
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
         assert!(ids.contains(&"gaid") && ids.contains(&"idfa"), "{ids:?}");
     }
 
     #[test]
     fn invalid_vocabulary_is_an_error() {
         let taxonomy = Taxonomy::builtin().expect("taxonomy");
-        let err = Lexicon::with_sdks_and_vocabulary(&taxonomy, Vec::new(), "negation_cues = 3").unwrap_err();
+        let err = Lexicon::with_sdks_and_vocabulary(&taxonomy, Vec::new(), "negation_cues = 3")
+            .unwrap_err();
         assert!(matches!(err, PolicyError::Lexicon(_)));
     }
 }

@@ -52,7 +52,11 @@ pub enum FormatHint {
 impl FormatHint {
     /// The hint for a file name's extension (`Auto` when unknown).
     pub fn from_path(path: &Path) -> Self {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         match ext.as_str() {
             "txt" | "text" => Self::Text,
             "md" | "mdx" | "markdown" => Self::Markdown,
@@ -183,21 +187,41 @@ pub struct PolicyReading {
 
 /// Reads a policy file; the format comes from the extension, or is sniffed.
 pub fn read_policy_file(path: &Path, lexicon: &Lexicon) -> Result<PolicyReading, PolicyError> {
-    let meta = std::fs::metadata(path).map_err(|source| PolicyError::Io { path: path.to_owned(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| PolicyError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
     if len > MAX_INPUT_BYTES {
-        return Err(PolicyError::TooLarge { len, limit: MAX_INPUT_BYTES });
+        return Err(PolicyError::TooLarge {
+            len,
+            limit: MAX_INPUT_BYTES,
+        });
     }
-    let bytes = std::fs::read(path).map_err(|source| PolicyError::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| PolicyError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     read_policy_bytes(&bytes, FormatHint::from_path(path), lexicon)
 }
 
 /// Reads a policy from bytes.
-pub fn read_policy_bytes(bytes: &[u8], hint: FormatHint, lexicon: &Lexicon) -> Result<PolicyReading, PolicyError> {
+pub fn read_policy_bytes(
+    bytes: &[u8],
+    hint: FormatHint,
+    lexicon: &Lexicon,
+) -> Result<PolicyReading, PolicyError> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(PolicyError::TooLarge { len: bytes.len(), limit: MAX_INPUT_BYTES });
+        return Err(PolicyError::TooLarge {
+            len: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
     }
-    let format = if hint == FormatHint::Auto { sniff(bytes) } else { hint };
+    let format = if hint == FormatHint::Auto {
+        sniff(bytes)
+    } else {
+        hint
+    };
     let (text, encoding, flavor) = match format {
         FormatHint::Pdf => (extract_pdf_text(bytes)?, "UTF-8", markup::Flavor::Plain),
         FormatHint::Docx => {
@@ -227,7 +251,8 @@ pub fn read_policy_text(text: &str, hint: FormatHint, lexicon: &Lexicon) -> Poli
         FormatHint::Markdown => markup::Flavor::Markdown,
         _ => markup::Flavor::Plain,
     };
-    read_policy_text_with(text, hint, "UTF-8", flavor, lexicon).unwrap_or_else(|_| analyze::empty(hint))
+    read_policy_text_with(text, hint, "UTF-8", flavor, lexicon)
+        .unwrap_or_else(|_| analyze::empty(hint))
 }
 
 fn read_policy_text_with(
@@ -248,7 +273,8 @@ fn sniff(bytes: &[u8]) -> FormatHint {
     if bytes.starts_with(b"PK\x03\x04") {
         return FormatHint::Docx;
     }
-    let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(2048)).unwrap_or_default()).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(2048)).unwrap_or_default())
+        .to_ascii_lowercase();
     if head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") {
         FormatHint::Html
     } else {
@@ -268,7 +294,9 @@ pub fn extract_pdf_text(bytes: &[u8]) -> Result<String, PolicyError> {
         Ok(Ok(text)) if !text.trim().is_empty() => Ok(text),
         Ok(Ok(_)) => Err(PolicyError::Pdf("no text layer (scanned PDF?)".to_owned())),
         Ok(Err(e)) => Err(PolicyError::Pdf(e.to_string())),
-        Err(_) => Err(PolicyError::Pdf("the PDF extractor panicked on this file".to_owned())),
+        Err(_) => Err(PolicyError::Pdf(
+            "the PDF extractor panicked on this file".to_owned(),
+        )),
     }
 }
 

@@ -97,7 +97,10 @@ pub(crate) struct Builder {
 
 impl Builder {
     pub(crate) fn new(collapse_blank_lines: bool) -> Self {
-        Self { collapse_blank_lines, ..Self::default() }
+        Self {
+            collapse_blank_lines,
+            ..Self::default()
+        }
     }
 
     fn in_cell(&self) -> bool {
@@ -168,7 +171,11 @@ impl Builder {
             self.heading = None;
             return;
         }
-        self.doc.lines.push(Line { text, heading: self.heading.take(), row: None });
+        self.doc.lines.push(Line {
+            text,
+            heading: self.heading.take(),
+            row: None,
+        });
     }
 
     pub(crate) fn start_heading(&mut self, level: u8) {
@@ -209,7 +216,10 @@ impl Builder {
             }
         };
         self.current.clear();
-        self.row = Some(Row { table, cells: Vec::new() });
+        self.row = Some(Row {
+            table,
+            cells: Vec::new(),
+        });
     }
 
     pub(crate) fn open_cell(&mut self) {
@@ -230,7 +240,10 @@ impl Builder {
             let trimmed_len = self.current.trim_end().len();
             self.current.truncate(trimmed_len.max(start));
             let end = self.current.len();
-            let lead = self.current.get(start..end).map_or(0, |c| c.len() - c.trim_start().len());
+            let lead = self
+                .current
+                .get(start..end)
+                .map_or(0, |c| c.len() - c.trim_start().len());
             if let Some(row) = self.row.as_mut() {
                 row.cells.push(start + lead..end);
             }
@@ -244,7 +257,11 @@ impl Builder {
             let text = std::mem::take(&mut self.current);
             let empty = row.cells.iter().all(|c| c.is_empty());
             if !empty {
-                self.doc.lines.push(Line { text, heading: None, row: Some(row) });
+                self.doc.lines.push(Line {
+                    text,
+                    heading: None,
+                    row: Some(row),
+                });
             }
         }
     }
@@ -282,7 +299,8 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// A tolerant tag scanner: no tree, no recursion, every step advances.
@@ -298,7 +316,12 @@ fn markup_to_doc(text: &str, html: bool) -> Doc {
             pos = lt + 1;
             continue;
         };
-        flush_text(&mut b, text.get(text_start..lt).unwrap_or_default(), html && !preformatted, html);
+        flush_text(
+            &mut b,
+            text.get(text_start..lt).unwrap_or_default(),
+            html && !preformatted,
+            html,
+        );
         pos = tag.end;
         text_start = tag.end;
         let name = tag.name.as_str();
@@ -307,7 +330,10 @@ fn markup_to_doc(text: &str, html: bool) -> Doc {
             let rest = bytes.get(pos..).unwrap_or_default();
             let skip_to = find_ci(rest, close.as_bytes()).map_or(bytes.len(), |i| pos + i);
             let after = bytes.get(skip_to..).unwrap_or_default();
-            let gt = after.iter().position(|b| *b == b'>').map_or(bytes.len(), |i| skip_to + i + 1);
+            let gt = after
+                .iter()
+                .position(|b| *b == b'>')
+                .map_or(bytes.len(), |i| skip_to + i + 1);
             pos = gt;
             text_start = gt;
             if name == "title" || name == "head" {
@@ -317,7 +343,12 @@ fn markup_to_doc(text: &str, html: bool) -> Doc {
         }
         apply_tag(&mut b, &tag, &mut preformatted);
     }
-    flush_text(&mut b, text.get(text_start..).unwrap_or_default(), html && !preformatted, html);
+    flush_text(
+        &mut b,
+        text.get(text_start..).unwrap_or_default(),
+        html && !preformatted,
+        html,
+    );
     b.finish()
 }
 
@@ -361,16 +392,35 @@ fn parse_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
         let end = if rest.starts_with(b"<!--") {
             find_ci(rest, b"-->").map_or(bytes.len(), |i| lt + i + 3)
         } else {
-            rest.iter().position(|b| *b == b'>').map_or(bytes.len(), |i| lt + i + 1)
+            rest.iter()
+                .position(|b| *b == b'>')
+                .map_or(bytes.len(), |i| lt + i + 1)
         };
-        return Some(Tag { kind: TagKind::Other, name: String::new(), self_closing: false, end });
+        return Some(Tag {
+            kind: TagKind::Other,
+            name: String::new(),
+            self_closing: false,
+            end,
+        });
     }
     if next == b'?' {
         let rest = bytes.get(lt..)?;
-        let end = rest.iter().position(|b| *b == b'>').map_or(bytes.len(), |i| lt + i + 1);
-        return Some(Tag { kind: TagKind::Other, name: String::new(), self_closing: false, end });
+        let end = rest
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(bytes.len(), |i| lt + i + 1);
+        return Some(Tag {
+            kind: TagKind::Other,
+            name: String::new(),
+            self_closing: false,
+            end,
+        });
     }
-    let (kind, name_start) = if next == b'/' { (TagKind::Close, lt + 2) } else { (TagKind::Open, lt + 1) };
+    let (kind, name_start) = if next == b'/' {
+        (TagKind::Close, lt + 2)
+    } else {
+        (TagKind::Open, lt + 1)
+    };
     let first = *bytes.get(name_start)?;
     if !first.is_ascii_alphabetic() {
         return None;
@@ -380,7 +430,8 @@ fn parse_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
         .count();
-    let name = String::from_utf8_lossy(bytes.get(name_start..name_start + name_len)?).to_ascii_lowercase();
+    let name =
+        String::from_utf8_lossy(bytes.get(name_start..name_start + name_len)?).to_ascii_lowercase();
     // Find the closing '>' outside quotes; give up (literal '<') after a long stretch.
     let mut quote: Option<u8> = None;
     let mut i = name_start + name_len;
@@ -393,7 +444,12 @@ fn parse_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
             None if c == b'"' || c == b'\'' => quote = Some(c),
             None if c == b'>' => {
                 let self_closing = i > 0 && bytes.get(i - 1) == Some(&b'/');
-                return Some(Tag { kind, name, self_closing, end: i + 1 });
+                return Some(Tag {
+                    kind,
+                    name,
+                    self_closing,
+                    end: i + 1,
+                });
             }
             None if c == b'<' => return None,
             None => {}
@@ -415,7 +471,11 @@ fn apply_tag(b: &mut Builder, tag: &Tag, preformatted: &mut bool) {
         "td" | "th" => b.close_cell(),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
             let level = name.as_bytes().get(1).map_or(1, |d| d.saturating_sub(b'0'));
-            if open { b.start_heading(level) } else { b.end_heading() }
+            if open {
+                b.start_heading(level)
+            } else {
+                b.end_heading()
+            }
         }
         "pre" => {
             *preformatted = open;
@@ -442,7 +502,11 @@ pub(crate) fn decode_entities(raw: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(rest.get(..amp).unwrap_or_default());
         let after = rest.get(amp + 1..).unwrap_or_default();
-        let semi = after.char_indices().take(12).find(|(_, c)| *c == ';').map(|(i, _)| i);
+        let semi = after
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
         let decoded = semi.and_then(|s| after.get(..s)).and_then(entity);
         match (decoded, semi) {
             (Some(ch), Some(s)) => {
@@ -466,7 +530,11 @@ fn entity(name: &str) -> Option<char> {
         } else {
             num.parse::<u32>().ok()?
         };
-        return Some(char::from_u32(code).filter(|c| *c != '\0').unwrap_or('\u{FFFD}'));
+        return Some(
+            char::from_u32(code)
+                .filter(|c| *c != '\0')
+                .unwrap_or('\u{FFFD}'),
+        );
     }
     Some(match name {
         "amp" => '&',
@@ -505,14 +573,19 @@ fn mark_markdown_structure(doc: &mut Doc, headings: bool) {
         }
         let text = line.text.as_str();
         let hashes = text.bytes().take_while(|b| *b == b'#').count();
-        if headings && (1..=6).contains(&hashes) && text.as_bytes().get(hashes).is_some_and(|b| *b == b' ') {
+        if headings
+            && (1..=6).contains(&hashes)
+            && text.as_bytes().get(hashes).is_some_and(|b| *b == b' ')
+        {
             line.heading = Some(u8::try_from(hashes).unwrap_or(6));
             previous_was_pipe_row = false;
             continue;
         }
         let leading = text.starts_with('|');
         let pipe_row = (leading && text.matches('|').count() >= 3)
-            || (text.trim_end().ends_with('|') && text.contains(" | ") && text.matches('|').count() >= 2);
+            || (text.trim_end().ends_with('|')
+                && text.contains(" | ")
+                && text.matches('|').count() >= 2);
         if pipe_row {
             if !previous_was_pipe_row {
                 table_id += 1;
@@ -531,7 +604,10 @@ fn mark_markdown_structure(doc: &mut Doc, headings: bool) {
                 cells.push(start + lead..(i - trail).max(start + lead));
                 start = i + 1;
             }
-            line.row = Some(Row { table: table_id, cells });
+            line.row = Some(Row {
+                table: table_id,
+                cells,
+            });
         } else {
             previous_was_pipe_row = false;
         }
@@ -554,7 +630,15 @@ mod tests {
             <tr><td>极光推送&nbsp;SDK</td><td><p>消息推送</p><p>统计</p></td></tr></table>\
             <p>Contact: a&amp;b@example.com</p></body></html>";
         let doc = to_doc(html, Flavor::Html);
-        assert_eq!(texts(&doc), ["第三方SDK目录", "SDK名称 | 用途", "极光推送 SDK | 消息推送 统计", "Contact: a&b@example.com"]);
+        assert_eq!(
+            texts(&doc),
+            [
+                "第三方SDK目录",
+                "SDK名称 | 用途",
+                "极光推送 SDK | 消息推送 统计",
+                "Contact: a&b@example.com"
+            ]
+        );
         assert_eq!(doc.lines.first().and_then(|l| l.heading), Some(2));
         let row = doc.lines.get(2).and_then(|l| l.row.clone()).expect("row");
         let line = &doc.lines[2].text;
@@ -567,10 +651,25 @@ mod tests {
     fn markdown_keeps_lines_and_parses_pipe_tables() {
         let md = "# 隐私政策\n\n**更新日期**：2024年1月1日\n\n| SDK | 包名 |\n|---|---|\n| 友盟 | com.umeng |\n";
         let doc = to_doc(md, Flavor::Markdown);
-        assert_eq!(texts(&doc), ["# 隐私政策", "", "更新日期：2024年1月1日", "", "| SDK | 包名 |", "|---|---|", "| 友盟 | com.umeng |"]);
+        assert_eq!(
+            texts(&doc),
+            [
+                "# 隐私政策",
+                "",
+                "更新日期：2024年1月1日",
+                "",
+                "| SDK | 包名 |",
+                "|---|---|",
+                "| 友盟 | com.umeng |"
+            ]
+        );
         assert_eq!(doc.lines[0].heading, Some(1));
         let row = doc.lines[6].row.clone().expect("row");
-        let cells: Vec<&str> = row.cells.iter().map(|r| &doc.lines[6].text[r.clone()]).collect();
+        let cells: Vec<&str> = row
+            .cells
+            .iter()
+            .map(|r| &doc.lines[6].text[r.clone()])
+            .collect();
         assert_eq!(cells, ["友盟", "com.umeng"]);
         assert!(doc.lines[5].row.is_none());
     }
@@ -578,8 +677,18 @@ mod tests {
     #[test]
     fn hostile_markup_ends_cleanly() {
         let inputs = [
-            "<", "<<<<", "<a", "<a href='>", "<!--", "<script>", "</td></tr></table>", "&#xFFFFFFFF;&#0;&#55296;",
-            "<td><td><tr><th>x", "<h9>x</h9>", "<table><table><table>", "<p\n>a</p >",
+            "<",
+            "<<<<",
+            "<a",
+            "<a href='>",
+            "<!--",
+            "<script>",
+            "</td></tr></table>",
+            "&#xFFFFFFFF;&#0;&#55296;",
+            "<td><td><tr><th>x",
+            "<h9>x</h9>",
+            "<table><table><table>",
+            "<p\n>a</p >",
         ];
         for input in inputs {
             let _ = to_doc(input, Flavor::Html);
@@ -589,6 +698,9 @@ mod tests {
         for cut in 0..=html.len() {
             let _ = to_doc(&html[..cut], Flavor::Html);
         }
-        assert_eq!(decode_entities("&#x41;&#66;&amp&unknown;"), "AB&amp&unknown;");
+        assert_eq!(
+            decode_entities("&#x41;&#66;&amp&unknown;"),
+            "AB&amp&unknown;"
+        );
     }
 }

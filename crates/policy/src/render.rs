@@ -49,7 +49,15 @@ pub fn render_human(reading: &PolicyReading) -> String {
     if !denied.is_empty() {
         let _ = writeln!(out, "\nData types denied ({}):", denied.len());
         for d in denied {
-            let _ = writeln!(out, "  NOT {}  L{}:{}{}\n      “{}”", d.id, d.line, d.column, section_suffix(d.section.as_ref()), d.quote);
+            let _ = writeln!(
+                out,
+                "  NOT {}  L{}:{}{}\n      “{}”",
+                d.id,
+                d.line,
+                d.column,
+                section_suffix(d.section.as_ref()),
+                d.quote
+            );
         }
     }
 
@@ -72,7 +80,11 @@ pub fn render_human(reading: &PolicyReading) -> String {
             let _ = writeln!(out, "      data: {}", s.data_types.join(", "));
         }
         if !s.packages_in_text.is_empty() {
-            let _ = writeln!(out, "      packages in text: {}", s.packages_in_text.join(", "));
+            let _ = writeln!(
+                out,
+                "      packages in text: {}",
+                s.packages_in_text.join(", ")
+            );
         }
         if !s.related_sdk_ids.is_empty() {
             let _ = writeln!(out, "      related: {}", s.related_sdk_ids.join(", "));
@@ -87,7 +99,13 @@ pub fn render_human(reading: &PolicyReading) -> String {
     let _ = writeln!(out, "\nPermissions ({}):", reading.permissions.len());
     for p in &reading.permissions {
         let neg = if p.negated { "NOT " } else { "" };
-        let _ = writeln!(out, "  {neg}{}  L{}{}", p.name, p.line, section_suffix(p.section.as_ref()));
+        let _ = writeln!(
+            out,
+            "  {neg}{}  L{}{}",
+            p.name,
+            p.line,
+            section_suffix(p.section.as_ref())
+        );
         if let Some(purpose) = &p.purpose {
             let _ = writeln!(out, "      purpose: {purpose}");
         }

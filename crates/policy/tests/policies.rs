@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use appaudit_policy::{FormatHint, KnownSdk, Lexicon, PolicyReading, read_policy_bytes, read_policy_file};
+use appaudit_policy::{
+    FormatHint, KnownSdk, Lexicon, PolicyReading, read_policy_bytes, read_policy_file,
+};
 use serde::Deserialize;
 
 fn repo_root() -> PathBuf {
@@ -24,8 +26,10 @@ fn lexicon() -> Lexicon {
     struct List {
         sdk: Vec<KnownSdk>,
     }
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known_sdks.toml"))
-        .expect("fixture SDK list");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known_sdks.toml"),
+    )
+    .expect("fixture SDK list");
     let list: List = toml::from_str(&text).expect("fixture SDK list parses");
     let taxonomy = appaudit_taxonomy::Taxonomy::builtin().expect("taxonomy");
     Lexicon::with_sdks(&taxonomy, list.sdk).expect("lexicon")
@@ -107,8 +111,11 @@ fn corpus_available() -> bool {
     false
 }
 
-fn line_of<'r>(reading: &'r PolicyReading, line: usize) -> &'r str {
-    reading.lines.get(line.wrapping_sub(1)).map_or("", String::as_str)
+fn line_of(reading: &PolicyReading, line: usize) -> &str {
+    reading
+        .lines
+        .get(line.wrapping_sub(1))
+        .map_or("", String::as_str)
 }
 
 /// Invariants every reading must satisfy: each quote is an exact substring of its line.
@@ -116,24 +123,48 @@ fn check_quotes(name: &str, reading: &PolicyReading) -> Vec<String> {
     let mut errors = Vec::new();
     let check = |errors: &mut Vec<String>, what: &str, line: usize, quote: &str| {
         if quote.is_empty() || !line_of(reading, line).contains(quote) {
-            errors.push(format!("{name}: {what} quote {quote:?} is not in line {line}"));
+            errors.push(format!(
+                "{name}: {what} quote {quote:?} is not in line {line}"
+            ));
         }
     };
     for d in &reading.data_types {
-        check(&mut errors, &format!("data type {}", d.id), d.line, &d.quote);
-        let col_char = line_of(reading, d.line).chars().skip(d.column - 1).take(d.matched.chars().count()).collect::<String>();
+        check(
+            &mut errors,
+            &format!("data type {}", d.id),
+            d.line,
+            &d.quote,
+        );
+        let col_char = line_of(reading, d.line)
+            .chars()
+            .skip(d.column - 1)
+            .take(d.matched.chars().count())
+            .collect::<String>();
         if col_char != d.matched {
-            errors.push(format!("{name}: data type {} column {} does not point at {:?}", d.id, d.column, d.matched));
+            errors.push(format!(
+                "{name}: data type {} column {} does not point at {:?}",
+                d.id, d.column, d.matched
+            ));
         }
     }
     for s in &reading.sdks {
-        check(&mut errors, &format!("sdk {:?}", s.sdk_id), s.line, &s.quote);
+        check(
+            &mut errors,
+            &format!("sdk {:?}", s.sdk_id),
+            s.line,
+            &s.quote,
+        );
         if !(0.0..=1.0).contains(&s.confidence) {
             errors.push(format!("{name}: confidence {} out of range", s.confidence));
         }
     }
     for p in &reading.permissions {
-        check(&mut errors, &format!("permission {}", p.name), p.line, &p.quote);
+        check(
+            &mut errors,
+            &format!("permission {}", p.name),
+            p.line,
+            &p.quote,
+        );
     }
     for s in &reading.sections {
         if s.line == 0 || s.line > reading.lines.len() {
@@ -146,15 +177,15 @@ fn check_quotes(name: &str, reading: &PolicyReading) -> Vec<String> {
 fn check_expected(exp: &Expected, reading: &PolicyReading) -> Vec<String> {
     let name = exp.file.as_str();
     let mut errors = check_quotes(name, reading);
-    if let Some(lang) = &exp.language {
-        if &reading.language != lang {
-            errors.push(format!("{name}: language {} != {lang}", reading.language));
-        }
+    if let Some(lang) = &exp.language
+        && &reading.language != lang
+    {
+        errors.push(format!("{name}: language {} != {lang}", reading.language));
     }
-    if let Some(enc) = &exp.encoding {
-        if &reading.encoding != enc {
-            errors.push(format!("{name}: encoding {} != {enc}", reading.encoding));
-        }
+    if let Some(enc) = &exp.encoding
+        && &reading.encoding != enc
+    {
+        errors.push(format!("{name}: encoding {} != {enc}", reading.encoding));
     }
     let find_dt = |item: &Item, negated: bool| {
         reading.data_types.iter().any(|d| {
@@ -171,58 +202,104 @@ fn check_expected(exp: &Expected, reading: &PolicyReading) -> Vec<String> {
     }
     for item in &exp.denied {
         if !find_dt(item, true) {
-            errors.push(format!("{name}: denied data type {} not found in a line containing {:?}", item.id, item.within));
+            errors.push(format!(
+                "{name}: denied data type {} not found in a line containing {:?}",
+                item.id, item.within
+            ));
         }
     }
     for id in &exp.never_declared {
-        for d in reading.data_types.iter().filter(|d| &d.id == id && !d.negated) {
-            errors.push(format!("{name}: {id} reported as declared at line {}: {:?}", d.line, d.quote));
+        for d in reading
+            .data_types
+            .iter()
+            .filter(|d| &d.id == id && !d.negated)
+        {
+            errors.push(format!(
+                "{name}: {id} reported as declared at line {}: {:?}",
+                d.line, d.quote
+            ));
         }
     }
     for s in &exp.sdks {
         let found = reading.sdks.iter().find(|m| {
             m.sdk_id == s.id
-                && std::iter::once(m.line).chain(m.other_lines.iter().copied()).any(|l| line_of(reading, l).contains(&s.within))
+                && std::iter::once(m.line)
+                    .chain(m.other_lines.iter().copied())
+                    .any(|l| line_of(reading, l).contains(&s.within))
         });
         let Some(m) = found else {
-            errors.push(format!("{name}: SDK {:?} not found in a line containing {:?}", s.id, s.within));
+            errors.push(format!(
+                "{name}: SDK {:?} not found in a line containing {:?}",
+                s.id, s.within
+            ));
             continue;
         };
-        if s.min_confidence.is_some_and(|c| m.confidence < c) || s.max_confidence.is_some_and(|c| m.confidence > c) {
-            errors.push(format!("{name}: SDK {:?} confidence {} outside [{:?}, {:?}]", s.id, m.confidence, s.min_confidence, s.max_confidence));
+        if s.min_confidence.is_some_and(|c| m.confidence < c)
+            || s.max_confidence.is_some_and(|c| m.confidence > c)
+        {
+            errors.push(format!(
+                "{name}: SDK {:?} confidence {} outside [{:?}, {:?}]",
+                s.id, m.confidence, s.min_confidence, s.max_confidence
+            ));
         }
         for p in &s.packages_in_text {
             if !m.packages_in_text.contains(p) {
-                errors.push(format!("{name}: SDK {:?} lacks package {p} (has {:?})", s.id, m.packages_in_text));
+                errors.push(format!(
+                    "{name}: SDK {:?} lacks package {p} (has {:?})",
+                    s.id, m.packages_in_text
+                ));
             }
         }
         for d in &s.data_types {
             if !m.data_types.contains(d) {
-                errors.push(format!("{name}: SDK {:?} lacks data type {d} (has {:?})", s.id, m.data_types));
+                errors.push(format!(
+                    "{name}: SDK {:?} lacks data type {d} (has {:?})",
+                    s.id, m.data_types
+                ));
             }
         }
-        if let Some(p) = &s.purpose_contains {
-            if !m.purpose.as_deref().is_some_and(|x| x.contains(p.as_str())) {
-                errors.push(format!("{name}: SDK {:?} purpose {:?} lacks {p:?}", s.id, m.purpose));
-            }
+        if let Some(p) = &s.purpose_contains
+            && !m.purpose.as_deref().is_some_and(|x| x.contains(p.as_str()))
+        {
+            errors.push(format!(
+                "{name}: SDK {:?} purpose {:?} lacks {p:?}",
+                s.id, m.purpose
+            ));
         }
     }
     for id in &exp.absent_sdks {
-        if let Some(m) = reading.sdks.iter().find(|m| m.sdk_id.as_deref() == Some(id.as_str())) {
-            errors.push(format!("{name}: SDK {id} reported at line {}: {:?}", m.line, m.quote));
+        if let Some(m) = reading
+            .sdks
+            .iter()
+            .find(|m| m.sdk_id.as_deref() == Some(id.as_str()))
+        {
+            errors.push(format!(
+                "{name}: SDK {id} reported at line {}: {:?}",
+                m.line, m.quote
+            ));
         }
     }
     let find_perm = |item: &Item, negated: bool| {
-        reading.permissions.iter().any(|p| p.name == item.id && p.negated == negated && line_of(reading, p.line).contains(&item.within))
+        reading.permissions.iter().any(|p| {
+            p.name == item.id
+                && p.negated == negated
+                && line_of(reading, p.line).contains(&item.within)
+        })
     };
     for item in &exp.permissions {
         if !find_perm(item, false) {
-            errors.push(format!("{name}: permission {} not found in a line containing {:?}", item.id, item.within));
+            errors.push(format!(
+                "{name}: permission {} not found in a line containing {:?}",
+                item.id, item.within
+            ));
         }
     }
     for item in &exp.denied_permissions {
         if !find_perm(item, true) {
-            errors.push(format!("{name}: denied permission {} not found in a line containing {:?}", item.id, item.within));
+            errors.push(format!(
+                "{name}: denied permission {} not found in a line containing {:?}",
+                item.id, item.within
+            ));
         }
     }
     for kind in &exp.sections {
@@ -249,7 +326,8 @@ fn expectations(prefix_shared: bool) -> Vec<(PathBuf, Expected)> {
     entries.sort();
     for path in entries {
         let text = std::fs::read_to_string(&path).expect("expectation readable");
-        let exp: Expected = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let exp: Expected =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let is_shared = exp.file.starts_with("shared:");
         if is_shared != prefix_shared {
             continue;
@@ -266,7 +344,11 @@ fn expectations(prefix_shared: bool) -> Vec<(PathBuf, Expected)> {
 fn run(prefix_shared: bool) {
     let lexicon = lexicon();
     let cases = expectations(prefix_shared);
-    assert!(cases.len() >= 10, "expected at least ten expectation files, found {}", cases.len());
+    assert!(
+        cases.len() >= 10,
+        "expected at least ten expectation files, found {}",
+        cases.len()
+    );
     let mut errors = Vec::new();
     for (input, exp) in &cases {
         assert!(!exp.note.is_empty(), "{}: note missing", exp.file);
@@ -275,7 +357,12 @@ fn run(prefix_shared: bool) {
             Err(e) => errors.push(format!("{}: {e}", input.display())),
         }
     }
-    assert!(errors.is_empty(), "{} problems:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} problems:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -306,14 +393,23 @@ fn every_real_policy_reads_fast_with_valid_quotes() {
             }
         }
     }
-    assert!(files.len() >= 20, "found only {} real policies", files.len());
+    assert!(
+        files.len() >= 20,
+        "found only {} real policies",
+        files.len()
+    );
     let mut errors = Vec::new();
     for file in &files {
         let started = Instant::now();
-        let reading = read_policy_file(file, &lexicon).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let reading =
+            read_policy_file(file, &lexicon).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let took = started.elapsed();
         // Debug builds are ~10x slower than release; this bound catches quadratic blow-ups.
-        assert!(took < Duration::from_secs(3), "{} took {took:?}", file.display());
+        assert!(
+            took < Duration::from_secs(3),
+            "{} took {took:?}",
+            file.display()
+        );
         errors.extend(check_quotes(&file.display().to_string(), &reading));
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
@@ -323,12 +419,21 @@ fn every_real_policy_reads_fast_with_valid_quotes() {
 fn truncated_and_corrupted_inputs_end_cleanly() {
     let lexicon = lexicon();
     let samples = repo_root().join("tests/policies/samples");
-    for name in ["zh_sdk_table.html", "zh_gbk_negations.txt", "en_utf16le_bom.txt", "zh_markdown_sdk_list.md"] {
+    for name in [
+        "zh_sdk_table.html",
+        "zh_gbk_negations.txt",
+        "en_utf16le_bom.txt",
+        "zh_markdown_sdk_list.md",
+    ] {
         let bytes = std::fs::read(samples.join(name)).expect("sample");
         let hint = FormatHint::from_path(Path::new(name));
         for cut in 0..bytes.len() {
-            let reading = read_policy_bytes(&bytes[..cut], hint, &lexicon).expect("text formats never fail");
-            assert!(check_quotes(name, &reading).is_empty(), "{name} cut at {cut}");
+            let reading =
+                read_policy_bytes(&bytes[..cut], hint, &lexicon).expect("text formats never fail");
+            assert!(
+                check_quotes(name, &reading).is_empty(),
+                "{name} cut at {cut}"
+            );
         }
         let mut flipped = bytes.clone();
         for i in (0..flipped.len()).step_by(7) {
@@ -350,18 +455,30 @@ fn truncated_and_corrupted_inputs_end_cleanly() {
 #[test]
 fn a_100_kb_policy_reads_in_milliseconds() {
     let lexicon = lexicon();
-    let unit = std::fs::read_to_string(repo_root().join("tests/policies/samples/zh_markdown_sdk_list.md")).expect("sample");
+    let unit =
+        std::fs::read_to_string(repo_root().join("tests/policies/samples/zh_markdown_sdk_list.md"))
+            .expect("sample");
     let mut text = String::new();
     while text.len() < 100 * 1024 {
         text.push_str(&unit);
         text.push_str("\n我们不会收集您的通讯录。We collect your IP address and device model to keep the service secure.\n");
     }
     let started = Instant::now();
-    let reading = read_policy_bytes(text.as_bytes(), FormatHint::Markdown, &lexicon).expect("reads");
+    let reading =
+        read_policy_bytes(text.as_bytes(), FormatHint::Markdown, &lexicon).expect("reads");
     let took = started.elapsed();
-    eprintln!("100 KB markdown policy: {took:?} ({} lines, {} data-type mentions)", reading.lines.len(), reading.data_types.len());
+    eprintln!(
+        "100 KB markdown policy: {took:?} ({} lines, {} data-type mentions)",
+        reading.lines.len(),
+        reading.data_types.len()
+    );
     assert!(took < Duration::from_secs(2), "took {took:?}");
-    assert!(reading.sdks.iter().any(|s| s.sdk_id.as_deref() == Some("amap-location")));
+    assert!(
+        reading
+            .sdks
+            .iter()
+            .any(|s| s.sdk_id.as_deref() == Some("amap-location"))
+    );
 }
 
 #[test]
@@ -375,7 +492,11 @@ fn builtin_sdk_database_resolves_common_chinese_names() {
     let lexicon = Lexicon::new(&taxonomy, &db).expect("lexicon");
     let text = "我们集成了极光推送SDK用于消息推送，友盟统计SDK用于统计分析。";
     let reading = read_policy_bytes(text.as_bytes(), FormatHint::Text, &lexicon).expect("reads");
-    let ids: Vec<&str> = reading.sdks.iter().filter_map(|s| s.sdk_id.as_deref()).collect();
+    let ids: Vec<&str> = reading
+        .sdks
+        .iter()
+        .filter_map(|s| s.sdk_id.as_deref())
+        .collect();
     assert!(ids.contains(&"jpush"), "{ids:?}");
     assert!(ids.iter().any(|id| id.starts_with("umeng")), "{ids:?}");
 }
