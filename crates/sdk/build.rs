@@ -8,7 +8,8 @@ use std::fs;
 use std::path::PathBuf;
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let dir = manifest_dir.join("../../sdk-signatures");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
@@ -17,14 +18,26 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
         .collect();
     files.sort();
-    let mut out = String::from("/// Every built-in signature file: (file name, contents).\npub(crate) const BUILTIN_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every built-in signature file: (file name, contents).\npub(crate) const BUILTIN_FILES: &[(&str, &str)] = &[\n",
+    );
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let canonical = path.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", canonical.display().to_string()));
+        let canonical = path
+            .canonicalize()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 file name");
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            canonical.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    let out_path = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_signatures.rs");
-    fs::write(&out_path, out).unwrap_or_else(|e| panic!("cannot write {}: {e}", out_path.display()));
+    let out_path = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_signatures.rs");
+    fs::write(&out_path, out)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out_path.display()));
 }

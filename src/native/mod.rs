@@ -36,7 +36,10 @@ const MAX_JNI_PACKAGES: usize = 256;
 
 /// Reads an ELF shared object.
 pub fn parse_elf(data: &[u8]) -> Result<ElfFacts, ElfError> {
-    let magic: [u8; 4] = data.get(..4).and_then(|m| m.try_into().ok()).unwrap_or([0; 4]);
+    let magic: [u8; 4] = data
+        .get(..4)
+        .and_then(|m| m.try_into().ok())
+        .unwrap_or([0; 4]);
     if magic != *b"\x7fELF" {
         return Err(ElfError::NotElf(magic));
     }
@@ -55,7 +58,9 @@ pub fn parse_elf(data: &[u8]) -> Result<ElfFacts, ElfError> {
             continue;
         }
         facts.exported_symbols += 1;
-        let Some(name) = elf.dynstrtab.get_at(sym.st_name) else { continue };
+        let Some(name) = elf.dynstrtab.get_at(sym.st_name) else {
+            continue;
+        };
         if let Some(pkg) = jni_package(name)
             && packages.len() < MAX_JNI_PACKAGES
         {
@@ -104,7 +109,9 @@ fn finish(mut parts: Vec<String>, tail: String) -> Option<String> {
     if !tail.is_empty() {
         parts.push(tail);
     }
-    let class_at = parts.iter().position(|p| p.chars().next().is_some_and(char::is_uppercase))?;
+    let class_at = parts
+        .iter()
+        .position(|p| p.chars().next().is_some_and(char::is_uppercase))?;
     if class_at == 0 {
         return None;
     }
@@ -121,11 +128,27 @@ mod tests {
 
     #[test]
     fn jni_package_is_the_run_before_the_class() {
-        assert_eq!(jni_package("Java_cn_jpush_android_service_PushProtocol_GetSdkVersion").as_deref(), Some("cn.jpush.android.service"));
-        assert_eq!(jni_package("Java_cn_jiguang_jni_NativeUtils_getStatus").as_deref(), Some("cn.jiguang.jni"));
-        assert_eq!(jni_package("Java_com_my_1app_Native_run").as_deref(), Some("com.my_app"));
-        assert_eq!(jni_package("Java_com_foo_Bar_baz__Ljava_lang_String_2").as_deref(), Some("com.foo"));
-        assert_eq!(jni_package("Java_Bar_baz"), None, "default package names no package");
+        assert_eq!(
+            jni_package("Java_cn_jpush_android_service_PushProtocol_GetSdkVersion").as_deref(),
+            Some("cn.jpush.android.service")
+        );
+        assert_eq!(
+            jni_package("Java_cn_jiguang_jni_NativeUtils_getStatus").as_deref(),
+            Some("cn.jiguang.jni")
+        );
+        assert_eq!(
+            jni_package("Java_com_my_1app_Native_run").as_deref(),
+            Some("com.my_app")
+        );
+        assert_eq!(
+            jni_package("Java_com_foo_Bar_baz__Ljava_lang_String_2").as_deref(),
+            Some("com.foo")
+        );
+        assert_eq!(
+            jni_package("Java_Bar_baz"),
+            None,
+            "default package names no package"
+        );
         assert_eq!(jni_package("JNI_OnLoad"), None);
         assert_eq!(jni_package("Java_"), None);
     }

@@ -19,7 +19,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
     fn bold(&self, t: &str) -> String {
         self.paint("1", t)
@@ -57,7 +61,13 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
         (None, Some(c)) => format!(" ({c})"),
         (None, None) => String::new(),
     };
-    writeln!(out, "{} {}{}", s.bold(&inv.source.path), s.bold(ident), version)?;
+    writeln!(
+        out,
+        "{} {}{}",
+        s.bold(&inv.source.path),
+        s.bold(ident),
+        version
+    )?;
     let mut facts = vec![format!("{} {:?}", app.platform, inv.source.kind).to_lowercase()];
     if let Some(v) = &app.min_sdk {
         facts.push(format!("min {v}"));
@@ -66,14 +76,22 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
         facts.push(format!("target {v}"));
     }
     let st = &inv.stats;
-    facts.push(format!("{} entries, {} dex, {} class files, {} classes, {} native libs", st.entries, st.dex_files, st.class_files, st.classes, st.native_libs));
+    facts.push(format!(
+        "{} entries, {} dex, {} class files, {} classes, {} native libs",
+        st.entries, st.dex_files, st.class_files, st.classes, st.native_libs
+    ));
     writeln!(out, "  {}", s.dim(&facts.join(" · ")))?;
     let flags: Vec<String> = app.flags.iter().map(|(k, v)| format!("{k}={v}")).collect();
     if !flags.is_empty() {
         writeln!(out, "  flags: {}", flags.join(", "))?;
     }
 
-    writeln!(out, "\n{} ({})", s.bold("Permissions"), inv.permissions.len())?;
+    writeln!(
+        out,
+        "\n{} ({})",
+        s.bold("Permissions"),
+        inv.permissions.len()
+    )?;
     let mut shown = 0;
     for p in &inv.permissions {
         let marker = match p.protection.as_str() {
@@ -82,13 +100,29 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
             other => s.dim(&format!("{other:<9}")),
         };
         if matches!(p.protection.as_str(), "dangerous" | "special") || inv.permissions.len() <= 12 {
-            let types = if p.data_types.is_empty() { String::new() } else { format!("  → {}", p.data_types.join(", ")) };
-            writeln!(out, "  {marker} {}{}", short_permission(&p.name), s.dim(&types))?;
+            let types = if p.data_types.is_empty() {
+                String::new()
+            } else {
+                format!("  → {}", p.data_types.join(", "))
+            };
+            writeln!(
+                out,
+                "  {marker} {}{}",
+                short_permission(&p.name),
+                s.dim(&types)
+            )?;
             shown += 1;
         }
     }
     if shown < inv.permissions.len() {
-        writeln!(out, "  {}", s.dim(&format!("… and {} normal/signature permissions (see --format json)", inv.permissions.len() - shown)))?;
+        writeln!(
+            out,
+            "  {}",
+            s.dim(&format!(
+                "… and {} normal/signature permissions (see --format json)",
+                inv.permissions.len() - shown
+            ))
+        )?;
     }
 
     writeln!(out, "\n{} ({})", s.bold("SDKs"), inv.sdks.len())?;
@@ -112,7 +146,11 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
             kinds.into_iter().collect::<Vec<_>>().join(", ")
         )?;
         if let Some(ev) = sdk.evidence.first() {
-            writeln!(out, "          {}", s.dim(&format!("e.g. {} in {}", ev.value, ev.location)))?;
+            writeln!(
+                out,
+                "          {}",
+                s.dim(&format!("e.g. {} in {}", ev.value, ev.location))
+            )?;
         }
     }
 
@@ -129,7 +167,11 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
                 .iter()
                 .flat_map(|a| a.apis.iter().chain(a.markers.iter()).map(String::as_str))
                 .collect();
-            let who_text = if who.is_empty() { "(no code found)".to_owned() } else { who.join(", ") };
+            let who_text = if who.is_empty() {
+                "(no code found)".to_owned()
+            } else {
+                who.join(", ")
+            };
             let mut line = format!("  {:<22} {}", access.data_type, who_text);
             if !via.is_empty() {
                 let via: Vec<&str> = via.into_iter().take(3).collect();
@@ -143,13 +185,26 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
     }
 
     if !inv.native_libs.is_empty() {
-        writeln!(out, "\n{} ({})", s.bold("Native libraries"), inv.native_libs.len())?;
+        writeln!(
+            out,
+            "\n{} ({})",
+            s.bold("Native libraries"),
+            inv.native_libs.len()
+        )?;
         for lib in inv.native_libs.iter().take(15) {
-            let sdk = lib.sdk.as_deref().map(|id| format!("  [{id}]")).unwrap_or_default();
+            let sdk = lib
+                .sdk
+                .as_deref()
+                .map(|id| format!("  [{id}]"))
+                .unwrap_or_default();
             writeln!(out, "  {}{}", lib.path, s.dim(&sdk))?;
         }
         if inv.native_libs.len() > 15 {
-            writeln!(out, "  {}", s.dim(&format!("… and {} more", inv.native_libs.len() - 15)))?;
+            writeln!(
+                out,
+                "  {}",
+                s.dim(&format!("… and {} more", inv.native_libs.len() - 15))
+            )?;
         }
     }
 
@@ -159,7 +214,14 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
             writeln!(out, "  {}: {}", w.location, w.message)?;
         }
         if inv.warnings.len() > 10 {
-            writeln!(out, "  {}", s.dim(&format!("… and {} more (see --format json)", inv.warnings.len() - 10)))?;
+            writeln!(
+                out,
+                "  {}",
+                s.dim(&format!(
+                    "… and {} more (see --format json)",
+                    inv.warnings.len() - 10
+                ))
+            )?;
         }
     }
     Ok(())

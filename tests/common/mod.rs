@@ -12,7 +12,9 @@ use std::process::Command;
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("APPAUDIT_CORPUS")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/appaudit-corpus")))
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/appaudit-corpus"))
+        })
         .expect("APPAUDIT_CORPUS or HOME must be set");
     if dir.join("io.appium.settings@8.0.10").is_dir() {
         return Some(dir);
@@ -40,7 +42,10 @@ pub fn repo() -> &'static Path {
 
 /// Runs `appaudit` with `args`; returns (exit code, stdout, stderr).
 pub fn appaudit(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_appaudit")).args(args).output().expect("run appaudit");
+    let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+        .args(args)
+        .output()
+        .expect("run appaudit");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -50,9 +55,15 @@ pub fn appaudit(args: &[&str]) -> (i32, String, String) {
 
 /// `appaudit scan PATH --format json`, parsed.
 pub fn scan_json(path: &Path) -> serde_json::Value {
-    let (code, stdout, stderr) = appaudit(&["scan", path.to_str().expect("utf-8 path"), "--format", "json"]);
+    let (code, stdout, stderr) = appaudit(&[
+        "scan",
+        path.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "scan {} failed: {stderr}", path.display());
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("scan output is not JSON ({e}): {stdout}"))
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("scan output is not JSON ({e}): {stdout}"))
 }
 
 /// Runs an external tool and returns its stdout; panics with its stderr if it fails.
@@ -61,16 +72,26 @@ pub fn tool(program: &str, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{program} is needed for this test (.ci/run installs it): {e}"));
-    assert!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Permission names `aapt dump permissions` lists for an APK.
 pub fn aapt_permissions(apk: &Path) -> Vec<String> {
-    let text = tool("aapt", &["dump", "permissions", apk.to_str().expect("utf-8 path")]);
+    let text = tool(
+        "aapt",
+        &["dump", "permissions", apk.to_str().expect("utf-8 path")],
+    );
     let mut names: Vec<String> = text
         .lines()
-        .filter_map(|l| l.strip_prefix("uses-permission: name='").or_else(|| l.strip_prefix("uses-permission-sdk-23: name='")))
+        .filter_map(|l| {
+            l.strip_prefix("uses-permission: name='")
+                .or_else(|| l.strip_prefix("uses-permission-sdk-23: name='"))
+        })
         .filter_map(|rest| rest.split('\'').next())
         .map(str::to_owned)
         .collect();
@@ -96,7 +117,11 @@ pub fn dexdump_classes(path: &Path) -> Vec<String> {
 pub fn field_list(value: &serde_json::Value, key: &str) -> Vec<String> {
     let mut out: Vec<String> = value
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.get(key)?.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.get(key)?.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out

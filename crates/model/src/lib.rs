@@ -33,10 +33,71 @@ pub struct Inventory {
     pub library_markers: Vec<LibraryMarker>,
     /// Personal data the code reads, by data type, with who reads it.
     pub data_access: Vec<appaudit_taxonomy::DataAccess>,
+    /// iOS privacy manifests (`PrivacyInfo.xcprivacy`) in the input, each with its owner.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub privacy_manifests: Vec<PrivacyManifest>,
+    /// iOS required-reason API categories a binary uses that no privacy manifest of the
+    /// input declares with a reason (Apple rejects such uploads).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_reason_gaps: Vec<RequiredReasonGap>,
     /// Counts of what was read.
     pub stats: Stats,
     /// What could not be read, and why. The rest was still audited.
     pub warnings: Vec<Warning>,
+}
+
+/// One iOS privacy manifest (`PrivacyInfo.xcprivacy`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivacyManifest {
+    /// Path inside the input.
+    pub path: String,
+    /// The bundle directory it belongs to (`Payload/Demo.app`, `…/OAuth.framework`), if any.
+    pub bundle: Option<String>,
+    /// SDK id of that bundle, when it is a known SDK's framework; `None` for the app's own.
+    pub sdk: Option<String>,
+    /// `NSPrivacyTracking`, when present.
+    pub tracking: Option<bool>,
+    /// `NSPrivacyTrackingDomains`.
+    pub tracking_domains: Vec<String>,
+    /// `NSPrivacyCollectedDataTypes`.
+    pub collected_data_types: Vec<CollectedDataType>,
+    /// `NSPrivacyAccessedAPITypes`: required-reason API categories with their reasons.
+    pub accessed_api_types: Vec<AccessedApiType>,
+}
+
+/// One `NSPrivacyCollectedDataTypes` entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectedDataType {
+    /// Apple's identifier, e.g. `NSPrivacyCollectedDataTypeDeviceID`.
+    pub data_type: String,
+    /// `NSPrivacyCollectedDataTypeLinked`.
+    pub linked: Option<bool>,
+    /// `NSPrivacyCollectedDataTypeTracking`.
+    pub tracking: Option<bool>,
+    /// `NSPrivacyCollectedDataTypePurposes`.
+    pub purposes: Vec<String>,
+}
+
+/// One `NSPrivacyAccessedAPITypes` entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessedApiType {
+    /// e.g. `NSPrivacyAccessedAPICategoryUserDefaults`.
+    pub category: String,
+    /// Declared reason codes, e.g. `CA92.1`.
+    pub reasons: Vec<String>,
+}
+
+/// A required-reason API category used without a declared reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequiredReasonGap {
+    /// e.g. `NSPrivacyAccessedAPICategoryDiskSpace`.
+    pub category: String,
+    /// Path of the binary that uses it.
+    pub binary: String,
+    /// SDK id of that binary, `None` for the app's own (or an unknown) binary.
+    pub sdk: Option<String>,
+    /// What shows the use: `symbol _stat`, `class NSUserDefaults`, `selector systemUptime`.
+    pub evidence: Vec<String>,
 }
 
 /// The scanned file.
@@ -157,7 +218,9 @@ pub struct RuleHit {
 /// A piece of evidence, with where it was found.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Evidence {
-    /// What kind of thing (`class`, `native_lib`, `jni_export`, `component`, `meta_data`, `asset`, `library_marker`, `objc_class`, `framework`).
+    /// What kind of thing (`class`, `native_lib`, `jni_export`, `component`, `meta_data`, `asset`,
+    /// `library_marker`; iOS: `framework`, `resource_bundle`, `objc_class`, `bundle_id`,
+    /// `swift_module`).
     pub kind: String,
     /// Where: archive entry (`classes3.dex`, `lib/arm64-v8a/libjcore.so`, `AndroidManifest.xml`).
     pub location: String,
@@ -182,13 +245,14 @@ pub struct SdkUsage {
 pub struct NativeLib {
     /// Path inside the archive.
     pub path: String,
-    /// ABI directory (`arm64-v8a`), if under `lib/<abi>/`.
+    /// ABI directory (`arm64-v8a`), if under `lib/<abi>/`; for Mach-O, the architectures
+    /// (`arm64`, `armv7,arm64`).
     pub abi: Option<String>,
-    /// `DT_SONAME`.
+    /// `DT_SONAME`; for Mach-O, the install name (`LC_ID_DYLIB`).
     pub soname: Option<String>,
-    /// `DT_NEEDED` libraries.
+    /// `DT_NEEDED` libraries; for Mach-O, the linked libraries and frameworks (`LC_LOAD_DYLIB` …).
     pub needed: Vec<String>,
-    /// Number of exported dynamic symbols.
+    /// Number of exported dynamic symbols (not counted for Mach-O: 0).
     pub exported_symbols: usize,
     /// Java packages named by JNI exports (`Java_cn_jpush_...` → `cn.jpush`…), dotted.
     pub jni_packages: Vec<String>,
@@ -266,6 +330,9 @@ pub struct Warning {
 impl Warning {
     /// A warning about `location`.
     pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { location: location.into(), message: message.into() }
+        Self {
+            location: location.into(),
+            message: message.into(),
+        }
     }
 }

@@ -61,12 +61,19 @@ struct SignatureFile {
 impl SignatureDb {
     /// The signatures shipped with appaudit (`sdk-signatures/*.toml`, embedded at compile time).
     pub fn builtin() -> Result<Self, SignatureError> {
-        Self::from_files(BUILTIN_FILES.iter().map(|(name, text)| ((*name).to_owned(), *text)))
+        Self::from_files(
+            BUILTIN_FILES
+                .iter()
+                .map(|(name, text)| ((*name).to_owned(), *text)),
+        )
     }
 
     /// Loads every `*.toml` file of a directory (not recursive), in file-name order.
     pub fn load_dir(dir: &Path) -> Result<Self, SignatureError> {
-        let io_err = |path: &Path, source| SignatureError::Io { path: path.to_owned(), source };
+        let io_err = |path: &Path, source| SignatureError::Io {
+            path: path.to_owned(),
+            source,
+        };
         let mut paths = Vec::new();
         for entry in fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
             let path = entry.map_err(|e| io_err(dir, e))?.path();
@@ -80,7 +87,11 @@ impl SignatureDb {
             let text = fs::read_to_string(path).map_err(|e| io_err(path, e))?;
             texts.push((path.display().to_string(), text));
         }
-        Self::from_files(texts.iter().map(|(name, text)| (name.clone(), text.as_str())))
+        Self::from_files(
+            texts
+                .iter()
+                .map(|(name, text)| (name.clone(), text.as_str())),
+        )
     }
 
     /// Parses one signature file's text; `file` names it in errors.
@@ -88,7 +99,9 @@ impl SignatureDb {
         Self::from_files(std::iter::once((file.to_owned(), text)))
     }
 
-    fn from_files<'t>(files: impl Iterator<Item = (String, &'t str)>) -> Result<Self, SignatureError> {
+    fn from_files<'t>(
+        files: impl Iterator<Item = (String, &'t str)>,
+    ) -> Result<Self, SignatureError> {
         let mut db = SignatureDb::default();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (file, text) in files {
@@ -97,7 +110,10 @@ impl SignatureDb {
                     return Err(SignatureError::Invalid {
                         file,
                         entry: sdk.id,
-                        message: format!("duplicate id (first defined in {})", db.origins[first]),
+                        message: format!(
+                            "duplicate id (first defined in {})",
+                            db.origin(first).unwrap_or("?")
+                        ),
                     });
                 }
                 seen.insert(sdk.id.clone(), db.sdks.len());
@@ -115,8 +131,12 @@ impl SignatureDb {
         for (sdk, origin) in other.sdks.into_iter().zip(other.origins) {
             match self.index_of(&sdk.id) {
                 Some(i) => {
-                    self.sdks[i] = sdk;
-                    self.origins[i] = origin;
+                    if let (Some(slot), Some(origin_slot)) =
+                        (self.sdks.get_mut(i), self.origins.get_mut(i))
+                    {
+                        *slot = sdk;
+                        *origin_slot = origin;
+                    }
                 }
                 None => {
                     self.sdks.push(sdk);
@@ -154,7 +174,13 @@ impl SignatureDb {
         for _ in 0..=self.sdks.len() {
             match current {
                 Some(i) if i == ancestor => return true,
-                Some(i) => current = self.sdks.get(i).and_then(|s| s.parent.as_deref()).and_then(|p| self.index_of(p)),
+                Some(i) => {
+                    current = self
+                        .sdks
+                        .get(i)
+                        .and_then(|s| s.parent.as_deref())
+                        .and_then(|p| self.index_of(p))
+                }
                 None => return false,
             }
         }
@@ -162,7 +188,10 @@ impl SignatureDb {
     }
 
     /// Checks that every `data_types` id is one the taxonomy defines.
-    pub fn check_data_types(&self, taxonomy: &appaudit_taxonomy::Taxonomy) -> Result<(), SignatureError> {
+    pub fn check_data_types(
+        &self,
+        taxonomy: &appaudit_taxonomy::Taxonomy,
+    ) -> Result<(), SignatureError> {
         for (i, sdk) in self.sdks.iter().enumerate() {
             for id in &sdk.data_types {
                 if taxonomy.get(id).is_none() {
@@ -176,13 +205,21 @@ impl SignatureDb {
     fn invalid(&self, index: usize, message: String) -> SignatureError {
         SignatureError::Invalid {
             file: self.origins.get(index).cloned().unwrap_or_default(),
-            entry: self.sdks.get(index).map(|s| s.id.clone()).unwrap_or_default(),
+            entry: self
+                .sdks
+                .get(index)
+                .map(|s| s.id.clone())
+                .unwrap_or_default(),
             message,
         }
     }
 
     fn describe(&self, index: usize) -> String {
-        format!("`{}` ({})", self.sdks.get(index).map_or("", |s| s.id.as_str()), self.origin(index).unwrap_or(""))
+        format!(
+            "`{}` ({})",
+            self.sdks.get(index).map_or("", |s| s.id.as_str()),
+            self.origin(index).unwrap_or("")
+        )
     }
 
     /// Every invariant of the database; see `sdk-signatures/README.md`.
@@ -205,7 +242,12 @@ impl SignatureDb {
     pub fn family_root(&self, index: usize) -> usize {
         let mut current = index;
         for _ in 0..=self.sdks.len() {
-            match self.sdks.get(current).and_then(|s| s.parent.as_deref()).and_then(|p| self.index_of(p)) {
+            match self
+                .sdks
+                .get(current)
+                .and_then(|s| s.parent.as_deref())
+                .and_then(|p| self.index_of(p))
+            {
                 Some(parent) => current = parent,
                 None => break,
             }
@@ -218,7 +260,13 @@ impl SignatureDb {
         for _ in 0..=self.sdks.len() {
             match current {
                 None => return true,
-                Some(i) => current = self.sdks.get(i).and_then(|s| s.parent.as_deref()).and_then(|p| self.index_of(p)),
+                Some(i) => {
+                    current = self
+                        .sdks
+                        .get(i)
+                        .and_then(|s| s.parent.as_deref())
+                        .and_then(|p| self.index_of(p))
+                }
             }
         }
         false
@@ -251,15 +299,17 @@ impl SignatureDb {
         }
         // Nesting is fine inside one vendor family (same root of the parent chain): the longer,
         // more specific rule names the module. Across families it would silently steal matches.
-        let nested_ok = |inner: usize, outer: usize| self.family_root(inner) == self.family_root(outer);
+        let roots: Vec<usize> = (0..self.sdks.len()).map(|i| self.family_root(i)).collect();
+        let nested_ok = |inner: usize, outer: usize| roots.get(inner) == roots.get(outer);
         for (i, sdk) in self.sdks.iter().enumerate() {
             for kind in RuleKind::ALL {
                 for rule in sdk.rules.of(kind) {
                     let own = normalize(kind, &rule.pattern);
                     for outer_key in enclosing_prefixes(kind, &own) {
-                        if let Some(&outer) = exact.get(&(namespace(kind), outer_key.clone())) {
-                            if !nested_ok(i, outer) {
-                                return Err(self.invalid(
+                        if let Some(&outer) = exact.get(&(namespace(kind), outer_key.clone()))
+                            && !nested_ok(i, outer)
+                        {
+                            return Err(self.invalid(
                                     i,
                                     format!(
                                         "{} rule `{}` lies inside rule `{}` of {}: declare `parent = \"{}\"` or narrow one of them",
@@ -270,7 +320,6 @@ impl SignatureDb {
                                         self.sdks.get(outer).map_or("", |s| s.id.as_str())
                                     ),
                                 ));
-                            }
                         }
                     }
                 }
@@ -287,14 +336,29 @@ impl SignatureDb {
         ] {
             let mut globs = Vec::new();
             for (i, sdk) in self.sdks.iter().enumerate() {
-                for rule in sdk.rules.of(kind).iter().filter(|r| glob::is_glob(&r.pattern)) {
-                    let re = regex::Regex::new(&glob::to_regex(&rule.pattern, kind == RuleKind::IosFramework))
-                        .map_err(|e| self.invalid(i, format!("{} glob `{}`: {e}", kind.key(), rule.pattern)))?;
+                for rule in sdk
+                    .rules
+                    .of(kind)
+                    .iter()
+                    .filter(|r| glob::is_glob(&r.pattern))
+                {
+                    let re = regex::Regex::new(&glob::to_regex(
+                        &rule.pattern,
+                        kind == RuleKind::IosFramework,
+                    ))
+                    .map_err(|e| {
+                        self.invalid(i, format!("{} glob `{}`: {e}", kind.key(), rule.pattern))
+                    })?;
                     globs.push((i, rule.pattern.as_str(), re));
                 }
             }
             for (i, sdk) in self.sdks.iter().enumerate() {
-                for rule in sdk.rules.of(kind).iter().filter(|r| !glob::is_glob(&r.pattern)) {
+                for rule in sdk
+                    .rules
+                    .of(kind)
+                    .iter()
+                    .filter(|r| !glob::is_glob(&r.pattern))
+                {
                     for (outer, pattern, re) in &globs {
                         if re.is_match(&rule.pattern) && !nested_ok(i, *outer) {
                             return Err(self.invalid(
@@ -345,22 +409,32 @@ fn enclosing_prefixes(kind: RuleKind, own: &str) -> Vec<String> {
             .filter(|&(i, c)| c == '.' && i + 1 < own.len())
             .map(|(i, _)| own[..=i].to_owned())
             .collect(),
-        RuleKind::ObjcClass => (1..own.len()).filter(|&n| own.is_char_boundary(n)).map(|n| own[..n].to_owned()).collect(),
+        RuleKind::ObjcClass => (1..own.len())
+            .filter(|&n| own.is_char_boundary(n))
+            .map(|n| own[..n].to_owned())
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 fn parse_file(file: &str, text: &str) -> Result<Vec<Sdk>, SignatureError> {
-    let parsed: SignatureFile =
-        toml::from_str(text).map_err(|e| SignatureError::Syntax { file: file.to_owned(), message: e.to_string() })?;
+    let parsed: SignatureFile = toml::from_str(text).map_err(|e| SignatureError::Syntax {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
     let mut sdks = Vec::with_capacity(parsed.sdk.len());
     for (n, value) in parsed.sdk.into_iter().enumerate() {
-        let entry = value.get("id").and_then(toml::Value::as_str).map_or_else(|| format!("#{n}"), str::to_owned);
-        let sdk: Sdk = value.try_into().map_err(|e: toml::de::Error| SignatureError::Invalid {
-            file: file.to_owned(),
-            entry,
-            message: e.message().to_owned(),
-        })?;
+        let entry = value
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .map_or_else(|| format!("#{n}"), str::to_owned);
+        let sdk: Sdk = value
+            .try_into()
+            .map_err(|e: toml::de::Error| SignatureError::Invalid {
+                file: file.to_owned(),
+                entry,
+                message: e.message().to_owned(),
+            })?;
         sdks.push(sdk);
     }
     Ok(sdks)
@@ -368,11 +442,21 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Sdk>, SignatureError> {
 
 fn is_kebab_id(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 fn is_java_identifier_path(s: &str) -> bool {
-    s.split('.').all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+    s.split('.').all(|seg| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    })
 }
 
 /// Checks one entry on its own; returns what is wrong.
@@ -398,7 +482,10 @@ fn validate_entry(sdk: &Sdk) -> Result<(), String> {
     if !sdk.data_types.is_empty() && sdk.data_types_source.is_none() {
         return Err("`data_types` needs a `data_types_source`".to_owned());
     }
-    for url in [&sdk.homepage, &sdk.privacy_policy, &sdk.data_types_source].into_iter().flatten() {
+    for url in [&sdk.homepage, &sdk.privacy_policy, &sdk.data_types_source]
+        .into_iter()
+        .flatten()
+    {
         if url.trim().is_empty() {
             return Err("empty URL/source field".to_owned());
         }
@@ -407,10 +494,14 @@ fn validate_entry(sdk: &Sdk) -> Result<(), String> {
         return Err("no match rule".to_owned());
     }
     for platform in [Platform::Android, Platform::Ios] {
-        let has_rules = RuleKind::ALL.iter().any(|k| k.platform() == platform && !sdk.rules.of(*k).is_empty());
+        let has_rules = RuleKind::ALL
+            .iter()
+            .any(|k| k.platform() == platform && !sdk.rules.of(*k).is_empty());
         let declared = sdk.platforms.contains(&platform);
         if declared && !has_rules {
-            return Err(format!("ships on {platform:?} but has no {platform:?} rule"));
+            return Err(format!(
+                "ships on {platform:?} but has no {platform:?} rule"
+            ));
         }
         if has_rules && !declared {
             return Err(format!("has {platform:?} rules but `platforms` lacks it"));
@@ -418,9 +509,14 @@ fn validate_entry(sdk: &Sdk) -> Result<(), String> {
     }
     for kind in RuleKind::ALL {
         for rule in sdk.rules.of(kind) {
-            validate_rule(kind, rule).map_err(|m| format!("{} rule `{}`: {m}", kind.key(), rule.pattern))?;
+            validate_rule(kind, rule)
+                .map_err(|m| format!("{} rule `{}`: {m}", kind.key(), rule.pattern))?;
             if sdk.rule_source(rule).is_none_or(|s| s.trim().is_empty()) {
-                return Err(format!("{} rule `{}` has no source (and the entry has no default `source`)", kind.key(), rule.pattern));
+                return Err(format!(
+                    "{} rule `{}` has no source (and the entry has no default `source`)",
+                    kind.key(),
+                    rule.pattern
+                ));
             }
         }
     }
@@ -436,7 +532,9 @@ fn validate_rule(kind: RuleKind, rule: &Rule) -> Result<(), &'static str> {
         RuleKind::JavaPackage => {
             // A single segment is allowed for well-known roots (`okhttp3`, `kotlin`), not for tiny ones.
             if !is_java_identifier_path(p) || (!p.contains('.') && p.len() < 4) {
-                return Err("must be a dotted package (a lone segment needs 4+ characters; no `/`, no wildcard)");
+                return Err(
+                    "must be a dotted package (a lone segment needs 4+ characters; no `/`, no wildcard)",
+                );
             }
         }
         RuleKind::Component => {
@@ -499,7 +597,9 @@ native_libs = ["libalpha*.so"]
     }
 
     fn err(text: &str) -> String {
-        SignatureDb::from_toml("f.toml", text).expect_err("must be rejected").to_string()
+        SignatureDb::from_toml("f.toml", text)
+            .expect_err("must be rejected")
+            .to_string()
     }
 
     #[test]
@@ -513,42 +613,78 @@ native_libs = ["libalpha*.so"]
 
     #[test]
     fn errors_name_file_entry_and_problem() {
-        let dup = format!("{BASE}{}", entry("alpha", "", "java_packages = [\"com.beta\"]"));
+        let dup = format!(
+            "{BASE}{}",
+            entry("alpha", "", "java_packages = [\"com.beta\"]")
+        );
         let e = err(&dup);
-        assert!(e.contains("f.toml") && e.contains("alpha") && e.contains("duplicate id"), "{e}");
-        let e = err(&entry("x", "colour = \"red\"", "java_packages = [\"com.x\"]"));
+        assert!(
+            e.contains("f.toml") && e.contains("alpha") && e.contains("duplicate id"),
+            "{e}"
+        );
+        let e = err(&entry(
+            "x",
+            "colour = \"red\"",
+            "java_packages = [\"com.x\"]",
+        ));
         assert!(e.contains("entry `x`") && e.contains("colour"), "{e}");
         let e = err(&entry("Bad_Id", "", "java_packages = [\"com.x\"]"));
         assert!(e.contains("kebab"), "{e}");
         let e = err(&entry("x", "", "java_packages = [\"com/x\"]"));
         assert!(e.contains("com/x"), "{e}");
-        let e = err(&entry("x", "parent = \"nope\"", "java_packages = [\"com.x\"]"));
+        let e = err(&entry(
+            "x",
+            "parent = \"nope\"",
+            "java_packages = [\"com.x\"]",
+        ));
         assert!(e.contains("parent `nope`"), "{e}");
-        let e = err(&entry("x", "", "java_packages = [\"com.x\"]\nios_frameworks = [\"XFramework\"]"));
+        let e = err(&entry(
+            "x",
+            "",
+            "java_packages = [\"com.x\"]\nios_frameworks = [\"XFramework\"]",
+        ));
         assert!(e.contains("Ios"), "{e}");
         let e = err(&entry("x", "", ""));
         assert!(e.contains("no match rule"), "{e}");
         let e = err("[[sdk]\nid=");
         assert!(e.starts_with("f.toml"), "{e}");
-        let no_source = entry("x", "", "java_packages = [\"com.x\"]").replace("source = \"test\"\n", "");
+        let no_source =
+            entry("x", "", "java_packages = [\"com.x\"]").replace("source = \"test\"\n", "");
         assert!(err(&no_source).contains("no source"));
     }
 
     #[test]
     fn shadowing_across_vendors_is_rejected_within_a_family_allowed() {
-        let same = format!("{BASE}{}", entry("beta", "", "java_packages = [\"com.alpha\"]"));
+        let same = format!(
+            "{BASE}{}",
+            entry("beta", "", "java_packages = [\"com.alpha\"]")
+        );
         assert!(err(&same).contains("duplicates"), "{}", err(&same));
-        let nested = format!("{BASE}{}", entry("beta", "", "java_packages = [\"com.alpha.beta\"]"));
+        let nested = format!(
+            "{BASE}{}",
+            entry("beta", "", "java_packages = [\"com.alpha.beta\"]")
+        );
         assert!(err(&nested).contains("lies inside"), "{}", err(&nested));
-        let glob = format!("{BASE}{}", entry("beta", "", "native_libs = [\"libalpha-x.so\"]"));
+        let glob = format!(
+            "{BASE}{}",
+            entry("beta", "", "native_libs = [\"libalpha-x.so\"]")
+        );
         assert!(err(&glob).contains("also matched"), "{}", err(&glob));
         let objc = format!(
             "{}{}",
             entry("a", "", "objc_class_prefixes = [\"ABC\"]").replace("[\"android\"]", "[\"ios\"]"),
-            entry("b", "", "objc_class_prefixes = [\"ABCD\"]").replace("[\"android\"]", "[\"ios\"]")
+            entry("b", "", "objc_class_prefixes = [\"ABCD\"]")
+                .replace("[\"android\"]", "[\"ios\"]")
         );
         assert!(err(&objc).contains("lies inside"));
-        let family = format!("{BASE}{}", entry("beta", "parent = \"alpha\"", "java_packages = [\"com.alpha.beta\"]"));
+        let family = format!(
+            "{BASE}{}",
+            entry(
+                "beta",
+                "parent = \"alpha\"",
+                "java_packages = [\"com.alpha.beta\"]"
+            )
+        );
         SignatureDb::from_toml("f.toml", &family).expect("a module may nest inside its parent");
         let cycle = format!(
             "{}{}",
@@ -563,13 +699,23 @@ native_libs = ["libalpha*.so"]
         let dir = tempfile::tempdir().expect("tempdir");
         let over = BASE.replace("com.alpha", "com.alphanew");
         std::fs::write(dir.path().join("a.toml"), over).expect("write");
-        std::fs::write(dir.path().join("b.toml"), entry("gamma", "", "java_packages = [\"com.gamma\"]")).expect("write");
+        std::fs::write(
+            dir.path().join("b.toml"),
+            entry("gamma", "", "java_packages = [\"com.gamma\"]"),
+        )
+        .expect("write");
         std::fs::write(dir.path().join("ignored.txt"), "not toml").expect("write");
         let user = SignatureDb::load_dir(dir.path()).expect("user dir");
         let mut db = SignatureDb::from_toml("base.toml", BASE).expect("base");
         db.merge(user).expect("merge");
         assert_eq!(db.sdks().len(), 2);
-        assert_eq!(db.get("alpha").expect("alpha").java_packages().collect::<Vec<_>>(), ["com.alphanew"]);
+        assert_eq!(
+            db.get("alpha")
+                .expect("alpha")
+                .java_packages()
+                .collect::<Vec<_>>(),
+            ["com.alphanew"]
+        );
         assert!(db.origin(0).is_some_and(|o| o.ends_with("a.toml")));
         assert!(db.get("gamma").is_some());
         let missing = SignatureDb::load_dir(&dir.path().join("nope")).expect_err("missing dir");
@@ -579,13 +725,24 @@ native_libs = ["libalpha*.so"]
     #[test]
     fn merge_rechecks_clashes_with_builtin_rules() {
         let mut db = SignatureDb::from_toml("base.toml", BASE).expect("base");
-        let user = SignatureDb::from_toml("user.toml", &entry("beta", "", "java_packages = [\"com.alpha\"]")).expect("alone");
+        let user = SignatureDb::from_toml(
+            "user.toml",
+            &entry("beta", "", "java_packages = [\"com.alpha\"]"),
+        )
+        .expect("alone");
         assert!(db.merge(user).is_err());
     }
 
     #[test]
     fn truncated_files_never_panic() {
-        let text = format!("{BASE}{}", entry("beta", "parent = \"alpha\"", "java_packages = [\"com.alpha.b\"]"));
+        let text = format!(
+            "{BASE}{}",
+            entry(
+                "beta",
+                "parent = \"alpha\"",
+                "java_packages = [\"com.alpha.b\"]"
+            )
+        );
         for cut in (0..=text.len()).filter(|&n| text.is_char_boundary(n)) {
             let _ = SignatureDb::from_toml("t.toml", &text[..cut]);
         }

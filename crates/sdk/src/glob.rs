@@ -42,7 +42,9 @@ mod tests {
     use super::*;
 
     fn matches(glob: &str, text: &str) -> bool {
-        regex::Regex::new(&to_regex(glob, false)).map(|r| r.is_match(text)).unwrap_or(false)
+        regex::Regex::new(&to_regex(glob, false))
+            .map(|r| r.is_match(text))
+            .unwrap_or(false)
     }
 
     #[test]

@@ -81,25 +81,37 @@ struct GlobIndex {
 
 impl GlobIndex {
     fn build(patterns: Vec<(String, usize)>, case_insensitive: bool) -> Self {
-        let mut index = GlobIndex { case_insensitive, ..Self::default() };
+        let mut index = GlobIndex {
+            case_insensitive,
+            ..Self::default()
+        };
         let mut regexes = Vec::new();
         for (pattern, target) in patterns {
             if glob::is_glob(&pattern) {
                 regexes.push(glob::to_regex(&pattern, case_insensitive));
                 index.globs.push((target, glob::literal_len(&pattern)));
             } else {
-                let key = if case_insensitive { pattern.to_ascii_lowercase() } else { pattern };
+                let key = if case_insensitive {
+                    pattern.to_ascii_lowercase()
+                } else {
+                    pattern
+                };
                 index.exact.entry(key).or_insert(target);
             }
         }
         // Every glob was compiled one by one during validation, so the set compiles too.
-        index.set = (!regexes.is_empty()).then(|| RegexSet::new(&regexes).ok()).flatten();
+        index.set = (!regexes.is_empty())
+            .then(|| RegexSet::new(&regexes).ok())
+            .flatten();
         index
     }
 
     fn best(&self, name: &str) -> Option<usize> {
-        let exact =
-            if self.case_insensitive { self.exact.get(&name.to_ascii_lowercase()) } else { self.exact.get(name) };
+        let exact = if self.case_insensitive {
+            self.exact.get(&name.to_ascii_lowercase())
+        } else {
+            self.exact.get(name)
+        };
         if let Some(&target) = exact {
             return Some(target);
         }
@@ -129,7 +141,12 @@ pub struct Matcher {
 }
 
 /// Symbol-table spellings of an Objective-C class name.
-const OBJC_SYMBOL_PREFIXES: [&str; 4] = ["_OBJC_CLASS_$_", "_OBJC_METACLASS_$_", "OBJC_CLASS_$_", "OBJC_METACLASS_$_"];
+const OBJC_SYMBOL_PREFIXES: [&str; 4] = [
+    "_OBJC_CLASS_$_",
+    "_OBJC_METACLASS_$_",
+    "OBJC_CLASS_$_",
+    "OBJC_METACLASS_$_",
+];
 
 /// File suffixes that wrap an iOS framework or library name.
 const IOS_LIBRARY_SUFFIXES: [&str; 5] = [".xcframework", ".framework", ".dylib", ".tbd", ".a"];
@@ -143,8 +160,16 @@ impl Matcher {
             for kind in RuleKind::ALL {
                 for (rule_index, rule) in sdk.rules.of(kind).iter().enumerate() {
                     let target = rules.len();
-                    rules.push(RuleRef { sdk: sdk_index, kind, rule: rule_index, pattern: rule.pattern.clone() });
-                    by_kind.entry(kind).or_default().push((rule.pattern.clone(), target));
+                    rules.push(RuleRef {
+                        sdk: sdk_index,
+                        kind,
+                        rule: rule_index,
+                        pattern: rule.pattern.clone(),
+                    });
+                    by_kind
+                        .entry(kind)
+                        .or_default()
+                        .push((rule.pattern.clone(), target));
                 }
             }
         }
@@ -155,7 +180,12 @@ impl Matcher {
         let java = PrefixIndex::build(
             take(RuleKind::JavaPackage)
                 .into_iter()
-                .flat_map(|(p, t)| [(format!("{}/", p.replace('.', "/")), t), (format!("{p}."), t)])
+                .flat_map(|(p, t)| {
+                    [
+                        (format!("{}/", p.replace('.', "/")), t),
+                        (format!("{p}."), t),
+                    ]
+                })
                 .collect(),
         );
         let mut component_exact = HashMap::new();
@@ -184,7 +214,12 @@ impl Matcher {
     }
 
     fn hit(&self, target: usize) -> Option<Hit<'_>> {
-        self.rules.get(target).map(|r| Hit { sdk: r.sdk, kind: r.kind, rule: r.rule, pattern: &r.pattern })
+        self.rules.get(target).map(|r| Hit {
+            sdk: r.sdk,
+            kind: r.kind,
+            rule: r.rule,
+            pattern: &r.pattern,
+        })
     }
 
     /// The SDK owning a class: accepts DEX descriptors (`Lcom/umeng/analytics/Foo;`, array
@@ -192,7 +227,10 @@ impl Matcher {
     /// Matches at package boundaries only; the longest package prefix wins. Does not allocate.
     pub fn match_class(&self, class: &str) -> Option<Hit<'_>> {
         let name = class.trim_start_matches('[');
-        let name = name.strip_prefix('L').and_then(|n| n.strip_suffix(';')).unwrap_or(name);
+        let name = name
+            .strip_prefix('L')
+            .and_then(|n| n.strip_suffix(';'))
+            .unwrap_or(name);
         self.java.longest(name).and_then(|t| self.hit(t))
     }
 
@@ -208,7 +246,10 @@ impl Matcher {
         if let Some(&t) = self.component_exact.get(class_name) {
             return self.hit(t);
         }
-        self.component_prefix.longest(class_name).and_then(|t| self.hit(t)).or_else(|| self.match_class(class_name))
+        self.component_prefix
+            .longest(class_name)
+            .and_then(|t| self.hit(t))
+            .or_else(|| self.match_class(class_name))
     }
 
     /// The SDK that reads a manifest `<meta-data>` key.
@@ -218,19 +259,27 @@ impl Matcher {
 
     /// The SDK that ships a file at this path inside the package (`assets/…`).
     pub fn match_asset(&self, path: &str) -> Option<Hit<'_>> {
-        self.assets.best(path.trim_start_matches('/')).and_then(|t| self.hit(t))
+        self.assets
+            .best(path.trim_start_matches('/'))
+            .and_then(|t| self.hit(t))
     }
 
     /// The SDK named by a library marker file (`META-INF/….version`, `….properties`).
     pub fn match_library_marker(&self, path: &str) -> Option<Hit<'_>> {
-        self.library_markers.best(path.trim_start_matches('/')).and_then(|t| self.hit(t))
+        self.library_markers
+            .best(path.trim_start_matches('/'))
+            .and_then(|t| self.hit(t))
     }
 
     /// The SDK of an iOS framework or static library. Accepts `AlipaySDK`,
     /// `AlipaySDK.framework`, `Frameworks/X.framework/X`, `libWeChatSDK.a`,
     /// `jcore-ios-3.2.5.a` (case-insensitive; a `lib` prefix of a library is optional).
     pub fn match_ios_framework(&self, name: &str) -> Option<Hit<'_>> {
-        let base = name.trim_end_matches('/').rsplit('/').next().unwrap_or(name);
+        let base = name
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(name);
         let stem = IOS_LIBRARY_SUFFIXES
             .iter()
             .find_map(|suffix| {
@@ -242,7 +291,9 @@ impl Matcher {
         self.ios_frameworks
             .best(stem)
             .or_else(|| {
-                let without_lib = stem.get(3..).filter(|_| stem.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("lib")))?;
+                let without_lib = stem
+                    .get(3..)
+                    .filter(|_| stem.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("lib")))?;
                 self.ios_frameworks.best(without_lib)
             })
             .and_then(|t| self.hit(t))
@@ -251,13 +302,18 @@ impl Matcher {
     /// The SDK of an Objective-C class (`JPUSHService`, or the symbol `_OBJC_CLASS_$_JPUSHService`);
     /// the longest class-name prefix wins.
     pub fn match_objc_class(&self, name: &str) -> Option<Hit<'_>> {
-        let class = OBJC_SYMBOL_PREFIXES.iter().find_map(|p| name.strip_prefix(p)).unwrap_or(name);
+        let class = OBJC_SYMBOL_PREFIXES
+            .iter()
+            .find_map(|p| name.strip_prefix(p))
+            .unwrap_or(name);
         self.objc.longest(class).and_then(|t| self.hit(t))
     }
 
     /// The SDK of an embedded framework's `CFBundleIdentifier`.
     pub fn match_ios_bundle_id(&self, bundle_id: &str) -> Option<Hit<'_>> {
-        self.ios_bundle_ids.best(bundle_id).and_then(|t| self.hit(t))
+        self.ios_bundle_ids
+            .best(bundle_id)
+            .and_then(|t| self.hit(t))
     }
 }
 
@@ -334,21 +390,42 @@ library_markers = ["META-INF/jcore_*.version"]
             "[[Lcom/umeng/analytics/Foo;",
             "Lcom/umeng/analytics/sub/Foo$1;",
         ] {
-            assert_eq!(id(&db, m.match_class(name)), Some("umeng-analytics"), "{name}");
+            assert_eq!(
+                id(&db, m.match_class(name)),
+                Some("umeng-analytics"),
+                "{name}"
+            );
         }
         let hit = m.match_class("Lcom/umeng/analytics/Foo;").expect("hit");
-        assert_eq!((hit.kind, hit.rule, hit.pattern), (RuleKind::JavaPackage, 0, "com.umeng.analytics"));
+        assert_eq!(
+            (hit.kind, hit.rule, hit.pattern),
+            (RuleKind::JavaPackage, 0, "com.umeng.analytics")
+        );
     }
 
     #[test]
     fn longest_prefix_wins_and_boundaries_hold() {
         let (db, m) = fixture();
-        assert_eq!(id(&db, m.match_class("Lcom/umeng/commonsdk/A;")), Some("umeng-common"));
-        assert_eq!(id(&db, m.match_class("Lcom/umeng/analyticsx/A;")), Some("umeng-common"));
+        assert_eq!(
+            id(&db, m.match_class("Lcom/umeng/commonsdk/A;")),
+            Some("umeng-common")
+        );
+        assert_eq!(
+            id(&db, m.match_class("Lcom/umeng/analyticsx/A;")),
+            Some("umeng-common")
+        );
         assert_eq!(id(&db, m.match_class("Lcom/umengx/A;")), None);
-        assert_eq!(id(&db, m.match_class("Lcom/umeng;")), None, "a class named like the package is not inside it");
+        assert_eq!(
+            id(&db, m.match_class("Lcom/umeng;")),
+            None,
+            "a class named like the package is not inside it"
+        );
         assert_eq!(id(&db, m.match_class("Lcn/jiguangx/A;")), None);
-        assert_eq!(id(&db, m.match_class("Lcom/foo/cn/jiguang/A;")), None, "anchored at the start");
+        assert_eq!(
+            id(&db, m.match_class("Lcom/foo/cn/jiguang/A;")),
+            None,
+            "anchored at the start"
+        );
         assert_eq!(id(&db, m.match_class("")), None);
         assert_eq!(id(&db, m.match_class("L;")), None);
     }
@@ -357,11 +434,20 @@ library_markers = ["META-INF/jcore_*.version"]
     fn native_library_globs() {
         let (db, m) = fixture();
         assert_eq!(id(&db, m.match_native_lib("libjcore332.so")), Some("jcore"));
-        assert_eq!(id(&db, m.match_native_lib("lib/arm64-v8a/libjcore.so")), Some("jcore"));
+        assert_eq!(
+            id(&db, m.match_native_lib("lib/arm64-v8a/libjcore.so")),
+            Some("jcore")
+        );
         assert_eq!(id(&db, m.match_native_lib("libjcore332.so.bak")), None);
-        assert_eq!(id(&db, m.match_native_lib("libtnet-3.1.14.so")), Some("jcore"));
+        assert_eq!(
+            id(&db, m.match_native_lib("libtnet-3.1.14.so")),
+            Some("jcore")
+        );
         assert_eq!(id(&db, m.match_native_lib("libtnet.so")), None);
-        assert_eq!(id(&db, m.match_native_lib("libumeng-spy.so")), Some("umeng-analytics"));
+        assert_eq!(
+            id(&db, m.match_native_lib("libumeng-spy.so")),
+            Some("umeng-analytics")
+        );
         // The exact rule beats the glob that also matches.
         let exact = m.match_native_lib("libtnet-2.1.20.1-agoo.so").expect("hit");
         assert_eq!(exact.pattern, "libtnet-2.1.20.1-agoo.so");
@@ -371,33 +457,96 @@ library_markers = ["META-INF/jcore_*.version"]
     fn components_meta_data_assets_markers() {
         let (db, m) = fixture();
         let exact = m.match_component("com.umeng.analytics.Svc").expect("exact");
-        assert_eq!((exact.kind, exact.pattern), (RuleKind::Component, "com.umeng.analytics.Svc"));
-        assert_eq!(id(&db, m.match_component("com.other.analytics.Receiver")), Some("umeng-analytics"));
-        assert_eq!(id(&db, m.match_component("com.other.analyticsX.Receiver")), None);
-        let fallback = m.match_component("cn.jiguang.Service").expect("java fallback");
-        assert_eq!((id(&db, Some(fallback)), fallback.kind), (Some("jcore"), RuleKind::JavaPackage));
-        assert_eq!(id(&db, m.match_meta_data("UMENG_APPKEY")), Some("umeng-common"));
-        assert_eq!(id(&db, m.match_meta_data("UMENG_MESSAGE_SECRET")), Some("umeng-common"));
-        assert_eq!(id(&db, m.match_meta_data("umeng_appkey")), None, "meta-data keys are case-sensitive");
-        assert_eq!(id(&db, m.match_asset("assets/jiguang/a.dat")), Some("jcore"));
-        assert_eq!(id(&db, m.match_asset("assets/jiguang/x/a.dat")), None, "* stays in one directory");
-        assert_eq!(id(&db, m.match_asset("/assets/jcore/x/y.bin")), Some("jcore"));
-        assert_eq!(id(&db, m.match_library_marker("META-INF/jcore_3.3.2.version")), Some("jcore"));
+        assert_eq!(
+            (exact.kind, exact.pattern),
+            (RuleKind::Component, "com.umeng.analytics.Svc")
+        );
+        assert_eq!(
+            id(&db, m.match_component("com.other.analytics.Receiver")),
+            Some("umeng-analytics")
+        );
+        assert_eq!(
+            id(&db, m.match_component("com.other.analyticsX.Receiver")),
+            None
+        );
+        let fallback = m
+            .match_component("cn.jiguang.Service")
+            .expect("java fallback");
+        assert_eq!(
+            (id(&db, Some(fallback)), fallback.kind),
+            (Some("jcore"), RuleKind::JavaPackage)
+        );
+        assert_eq!(
+            id(&db, m.match_meta_data("UMENG_APPKEY")),
+            Some("umeng-common")
+        );
+        assert_eq!(
+            id(&db, m.match_meta_data("UMENG_MESSAGE_SECRET")),
+            Some("umeng-common")
+        );
+        assert_eq!(
+            id(&db, m.match_meta_data("umeng_appkey")),
+            None,
+            "meta-data keys are case-sensitive"
+        );
+        assert_eq!(
+            id(&db, m.match_asset("assets/jiguang/a.dat")),
+            Some("jcore")
+        );
+        assert_eq!(
+            id(&db, m.match_asset("assets/jiguang/x/a.dat")),
+            None,
+            "* stays in one directory"
+        );
+        assert_eq!(
+            id(&db, m.match_asset("/assets/jcore/x/y.bin")),
+            Some("jcore")
+        );
+        assert_eq!(
+            id(&db, m.match_library_marker("META-INF/jcore_3.3.2.version")),
+            Some("jcore")
+        );
     }
 
     #[test]
     fn ios_names() {
         let (db, m) = fixture();
-        for name in ["UMCommon", "umcommon", "UMCommon.framework", "Frameworks/UMCommon.framework/UMCommon", "libUMCommon.a", "UMCommon.xcframework/"] {
-            assert_eq!(id(&db, m.match_ios_framework(name)), Some("umeng-common"), "{name}");
+        for name in [
+            "UMCommon",
+            "umcommon",
+            "UMCommon.framework",
+            "Frameworks/UMCommon.framework/UMCommon",
+            "libUMCommon.a",
+            "UMCommon.xcframework/",
+        ] {
+            assert_eq!(
+                id(&db, m.match_ios_framework(name)),
+                Some("umeng-common"),
+                "{name}"
+            );
         }
-        assert_eq!(id(&db, m.match_ios_framework("umeng-ios-1.2.a")), Some("umeng-common"));
+        assert_eq!(
+            id(&db, m.match_ios_framework("umeng-ios-1.2.a")),
+            Some("umeng-common")
+        );
         assert_eq!(id(&db, m.match_ios_framework("UMCommonX")), None);
         assert_eq!(id(&db, m.match_ios_framework("")), None);
-        assert_eq!(id(&db, m.match_objc_class("_OBJC_CLASS_$_UMConfigure")), Some("umeng-common"));
-        assert_eq!(id(&db, m.match_objc_class("OBJC_METACLASS_$_UMConfigureAnalyticsX")), Some("umeng-analytics"));
+        assert_eq!(
+            id(&db, m.match_objc_class("_OBJC_CLASS_$_UMConfigure")),
+            Some("umeng-common")
+        );
+        assert_eq!(
+            id(
+                &db,
+                m.match_objc_class("OBJC_METACLASS_$_UMConfigureAnalyticsX")
+            ),
+            Some("umeng-analytics")
+        );
         assert_eq!(id(&db, m.match_objc_class("UMX")), None);
-        assert_eq!(id(&db, m.match_ios_bundle_id("com.umeng.common")), Some("umeng-common"));
+        assert_eq!(
+            id(&db, m.match_ios_bundle_id("com.umeng.common")),
+            Some("umeng-common")
+        );
         assert_eq!(id(&db, m.match_ios_bundle_id("com.umengx")), None);
     }
 
@@ -405,9 +554,32 @@ library_markers = ["META-INF/jcore_*.version"]
     fn hostile_inputs_do_not_panic() {
         let (_, m) = fixture();
         let long = "a/".repeat(100_000);
-        for s in ["", "L", ";", "[", "[[[[", "L;", "\u{0}", "L\u{fffd};", long.as_str(), "lib", "/", "é/ü/ß", "_OBJC_CLASS_$_"] {
-            let _ = (m.match_class(s), m.match_native_lib(s), m.match_component(s), m.match_meta_data(s));
-            let _ = (m.match_asset(s), m.match_library_marker(s), m.match_ios_framework(s));
+        for s in [
+            "",
+            "L",
+            ";",
+            "[",
+            "[[[[",
+            "L;",
+            "\u{0}",
+            "L\u{fffd};",
+            long.as_str(),
+            "lib",
+            "/",
+            "é/ü/ß",
+            "_OBJC_CLASS_$_",
+        ] {
+            let _ = (
+                m.match_class(s),
+                m.match_native_lib(s),
+                m.match_component(s),
+                m.match_meta_data(s),
+            );
+            let _ = (
+                m.match_asset(s),
+                m.match_library_marker(s),
+                m.match_ios_framework(s),
+            );
             let _ = (m.match_objc_class(s), m.match_ios_bundle_id(s));
         }
     }

@@ -112,7 +112,10 @@ struct FullRule {
 impl From<RawRule> for Rule {
     fn from(raw: RawRule) -> Self {
         match raw {
-            RawRule::Bare(pattern) => Rule { pattern, source: None },
+            RawRule::Bare(pattern) => Rule {
+                pattern,
+                source: None,
+            },
             RawRule::Full(FullRule { pattern, source }) => Rule { pattern, source },
         }
     }

@@ -29,7 +29,8 @@ fn ids_are_unique() {
 #[test]
 fn every_data_type_is_in_the_taxonomy() {
     let taxonomy = appaudit_taxonomy::Taxonomy::builtin().expect("taxonomy");
-    db().check_data_types(&taxonomy).unwrap_or_else(|e| panic!("{e}"));
+    db().check_data_types(&taxonomy)
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -38,7 +39,13 @@ fn every_rule_names_its_source() {
     for sdk in db.sdks() {
         for kind in RuleKind::ALL {
             for rule in sdk.rules.of(kind) {
-                assert!(sdk.rule_source(rule).is_some(), "{}: {} `{}` has no source", sdk.id, kind.key(), rule.pattern);
+                assert!(
+                    sdk.rule_source(rule).is_some(),
+                    "{}: {} `{}` has no source",
+                    sdk.id,
+                    kind.key(),
+                    rule.pattern
+                );
             }
         }
     }
@@ -56,7 +63,11 @@ fn every_ios_sdk_has_ios_rules_and_chinese_vendors_have_legal_names() {
             );
         }
         if sdk.market == Market::Cn && sdk.category.is_data_processing() {
-            assert!(sdk.vendor_zh.is_some(), "{} lacks the vendor's Chinese legal name", sdk.id);
+            assert!(
+                sdk.vendor_zh.is_some(),
+                "{} lacks the vendor's Chinese legal name",
+                sdk.id
+            );
         }
     }
 }
@@ -70,17 +81,47 @@ fn every_rule_matches_its_own_family() {
     for (i, sdk) in db.sdks().iter().enumerate() {
         for rule in &sdk.rules.java_packages {
             let class = format!("L{}/SomeClass;", rule.pattern.replace('.', "/"));
-            let hit = matcher.match_class(&class).unwrap_or_else(|| panic!("{}: {class} unmatched", sdk.id));
-            assert_eq!(hit.sdk, i, "{}: {class} matched {}", sdk.id, db.sdks()[hit.sdk].id);
+            let hit = matcher
+                .match_class(&class)
+                .unwrap_or_else(|| panic!("{}: {class} unmatched", sdk.id));
+            assert_eq!(
+                hit.sdk,
+                i,
+                "{}: {class} matched {}",
+                sdk.id,
+                db.sdks()[hit.sdk].id
+            );
         }
         for rule in &sdk.rules.objc_class_prefixes {
             let class = format!("_OBJC_CLASS_$_{}Xyz", rule.pattern);
-            let hit = matcher.match_objc_class(&class).unwrap_or_else(|| panic!("{}: {class} unmatched", sdk.id));
-            assert_eq!(db.family_root(hit.sdk), db.family_root(i), "{}: {class} matched {}", sdk.id, db.sdks()[hit.sdk].id);
+            let hit = matcher
+                .match_objc_class(&class)
+                .unwrap_or_else(|| panic!("{}: {class} unmatched", sdk.id));
+            assert_eq!(
+                db.family_root(hit.sdk),
+                db.family_root(i),
+                "{}: {class} matched {}",
+                sdk.id,
+                db.sdks()[hit.sdk].id
+            );
         }
-        for rule in sdk.rules.native_libs.iter().filter(|r| !r.pattern.contains(['*', '?'])) {
-            let hit = matcher.match_native_lib(&format!("lib/arm64-v8a/{}", rule.pattern)).expect("own lib");
-            assert_eq!(hit.sdk, i, "{}: {} matched {}", sdk.id, rule.pattern, db.sdks()[hit.sdk].id);
+        for rule in sdk
+            .rules
+            .native_libs
+            .iter()
+            .filter(|r| !r.pattern.contains(['*', '?']))
+        {
+            let hit = matcher
+                .match_native_lib(&format!("lib/arm64-v8a/{}", rule.pattern))
+                .expect("own lib");
+            assert_eq!(
+                hit.sdk,
+                i,
+                "{}: {} matched {}",
+                sdk.id,
+                rule.pattern,
+                db.sdks()[hit.sdk].id
+            );
         }
     }
 }
@@ -88,11 +129,15 @@ fn every_rule_matches_its_own_family() {
 #[test]
 fn the_names_policies_use_are_present() {
     let db = db();
-    let has_alias = |id: &str, alias: &str| db.get(id).is_some_and(|s| s.names().any(|n| n == alias));
+    let has_alias =
+        |id: &str, alias: &str| db.get(id).is_some_and(|s| s.names().any(|n| n == alias));
     assert!(has_alias("jpush", "极光推送"));
     assert!(has_alias("jcore", "极光"));
     assert!(has_alias("umeng-common", "友盟+"));
     assert!(has_alias("jpush", "深圳市和讯华谷信息技术有限公司"));
     assert!(has_alias("getui-core", "每日互动股份有限公司"));
-    assert!(db.get("jpush").is_some_and(|s| s.java_packages().any(|p| p == "cn.jpush.android")));
+    assert!(
+        db.get("jpush")
+            .is_some_and(|s| s.java_packages().any(|p| p == "cn.jpush.android"))
+    );
 }
