@@ -184,13 +184,54 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
         }
     }
 
-    if !inv.native_libs.is_empty() {
+    if !inv.privacy_manifests.is_empty() {
         writeln!(
             out,
             "\n{} ({})",
-            s.bold("Native libraries"),
-            inv.native_libs.len()
+            s.bold("Privacy manifests"),
+            inv.privacy_manifests.len()
         )?;
+        for m in &inv.privacy_manifests {
+            let apis: Vec<&str> = m
+                .accessed_api_types
+                .iter()
+                .map(|a| a.category.as_str())
+                .collect();
+            let tracking = if m.tracking == Some(true) {
+                "tracking; "
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {}  {}",
+                m.path,
+                s.dim(&format!(
+                    "{tracking}{} data types; APIs: {}",
+                    m.collected_data_types.len(),
+                    apis.join(", ")
+                ))
+            )?;
+        }
+    }
+    for gap in &inv.required_reason_gaps {
+        writeln!(
+            out,
+            "  {} {} uses {} with no declared reason ({})",
+            s.red("required-reason gap:"),
+            gap.binary,
+            gap.category,
+            gap.evidence.join(", ")
+        )?;
+    }
+
+    if !inv.native_libs.is_empty() {
+        let title = if app.platform == "ios" {
+            "Binaries"
+        } else {
+            "Native libraries"
+        };
+        writeln!(out, "\n{} ({})", s.bold(title), inv.native_libs.len())?;
         for lib in inv.native_libs.iter().take(15) {
             let sdk = lib
                 .sdk
