@@ -212,6 +212,22 @@ fn appium_settings_has_the_google_sdks_its_classes_show() {
     let ids = sdk_ids(&inv);
     assert!(ids.iter().any(|id| id.starts_with("firebase")), "{ids:?}");
     assert!(ids.iter().any(|id| id == "google-location"), "{ids:?}");
+    // Library markers: every `META-INF/*.version` and root `*.properties`, with the version
+    // the file states (`unzip -p … play-services-location.properties` says version=21.4.0).
+    let listing = tool("unzip", &["-Z1", apk.to_str().unwrap()]);
+    let expected: usize = listing
+        .lines()
+        .filter(|l| {
+            (l.starts_with("META-INF/") && (l.ends_with(".version") || l.ends_with(".properties")))
+                || (!l.contains('/') && l.ends_with(".properties"))
+        })
+        .count();
+    let markers = inv["library_markers"].as_array().unwrap();
+    assert_eq!(markers.len(), expected);
+    let props = tool("unzip", &["-p", apk.to_str().unwrap(), "play-services-location.properties"]);
+    let version = props.lines().find_map(|l| l.strip_prefix("version=")).unwrap();
+    let marker = markers.iter().find(|m| m["path"] == "play-services-location.properties").unwrap();
+    assert_eq!(marker["version"], version);
     // The manifest asks for background location and SMS: dangerous, flagged.
     for p in [
         "android.permission.ACCESS_BACKGROUND_LOCATION",

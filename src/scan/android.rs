@@ -174,8 +174,12 @@ fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
     if lower.ends_with(".so") {
         return Some(Job::NativeLib);
     }
-    if name.starts_with("META-INF/")
-        && (lower.ends_with(".version") || lower.ends_with(".properties"))
+    // Gradle writes `META-INF/<group>_<artifact>.version`; Firebase and Play
+    // services also drop `<artifact>.properties` at the root of the APK.
+    let at_root = !name.contains('/');
+    if (name.starts_with("META-INF/")
+        && (lower.ends_with(".version") || lower.ends_with(".properties")))
+        || (at_root && lower.ends_with(".properties"))
     {
         return Some(Job::Marker);
     }
