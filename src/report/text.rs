@@ -155,33 +155,7 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
     }
 
     if !inv.data_access.is_empty() {
-        writeln!(out, "\n{}", s.bold("Who reads what"))?;
-        for access in &inv.data_access {
-            let who: Vec<String> = access
-                .accessors
-                .iter()
-                .map(|a| a.sdk.clone().unwrap_or_else(|| "app".to_owned()))
-                .collect();
-            let via: BTreeSet<&str> = access
-                .accessors
-                .iter()
-                .flat_map(|a| a.apis.iter().chain(a.markers.iter()).map(String::as_str))
-                .collect();
-            let who_text = if who.is_empty() {
-                "(no code found)".to_owned()
-            } else {
-                who.join(", ")
-            };
-            let mut line = format!("  {:<22} {}", access.data_type, who_text);
-            if !via.is_empty() {
-                let via: Vec<&str> = via.into_iter().take(3).collect();
-                line.push_str(&s.dim(&format!("  via {}", via.join(", "))));
-            }
-            if who.is_empty() && !access.permissions.is_empty() {
-                line.push_str(&s.dim(&format!("  permission: {}", access.permissions.join(", "))));
-            }
-            writeln!(out, "{line}")?;
-        }
+        write_who_reads_what(out, inv, s)?;
     }
 
     if !inv.privacy_manifests.is_empty() {
@@ -264,6 +238,85 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
                 ))
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Most reader columns the matrix shows before falling back to one line per data type.
+const MATRIX_MAX_COLUMNS: usize = 8;
+
+/// The "who reads what" table: data types down, readers (the app, then each
+/// SDK) across, `●` where code reads it; `perm` rows are granted by a requested
+/// permission but no code was seen reading them.
+fn write_who_reads_what(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Result<()> {
+    let reader = |sdk: &Option<String>| sdk.clone().unwrap_or_else(|| "app".to_owned());
+    let mut readers: Vec<String> = inv
+        .data_access
+        .iter()
+        .flat_map(|d| d.accessors.iter().map(|a| reader(&a.sdk)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // The app first, then SDKs by id.
+    readers.sort_by_key(|r| (r != "app", r.clone()));
+    let type_width = inv
+        .data_access
+        .iter()
+        .map(|d| d.data_type.len())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    if readers.len() > MATRIX_MAX_COLUMNS {
+        writeln!(out, "\n{}", s.bold("Who reads what"))?;
+        for access in &inv.data_access {
+            let who: Vec<String> = access.accessors.iter().map(|a| reader(&a.sdk)).collect();
+            let who = if who.is_empty() {
+                "(permission only)".to_owned()
+            } else {
+                who.join(", ")
+            };
+            writeln!(out, "  {:<type_width$} {who}", access.data_type)?;
+        }
+        return Ok(());
+    }
+    let mut header = format!("  {:<type_width$}", "");
+    for r in &readers {
+        header.push_str(&format!(" {r}"));
+    }
+    writeln!(out, "\n{}", s.bold("Who reads what"))?;
+    writeln!(out, "{}", s.dim(&header))?;
+    for access in &inv.data_access {
+        let mut line = format!("  {:<type_width$}", access.data_type);
+        for r in &readers {
+            let reads = access.accessors.iter().any(|a| &reader(&a.sdk) == r);
+            let cell = if reads { "●" } else { "·" };
+            // Centre the mark under its column name.
+            let pad = r.chars().count().saturating_sub(1);
+            let left = pad / 2;
+            line.push_str(&format!(
+                " {}{}{}",
+                " ".repeat(left),
+                if reads { s.bold(cell) } else { s.dim(cell) },
+                " ".repeat(pad - left)
+            ));
+        }
+        let via: BTreeSet<&str> = access
+            .accessors
+            .iter()
+            .flat_map(|a| a.apis.iter().chain(a.markers.iter()).map(String::as_str))
+            .collect();
+        if !via.is_empty() {
+            let via: Vec<&str> = via.into_iter().take(2).collect();
+            line.push_str(&s.dim(&format!("  {}", via.join(", "))));
+        } else if !access.permissions.is_empty() {
+            let perms: Vec<&str> = access
+                .permissions
+                .iter()
+                .map(|p| short_permission(p))
+                .collect();
+            line.push_str(&s.dim(&format!("  perm {}", perms.join(", "))));
+        }
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }
