@@ -10,90 +10,18 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use appaudit_archive::{Archive, Entry, Limits};
 use appaudit_dex::{ClassFile, CodeContainer, CodeRef, Dex};
-use appaudit_sdk::{Hit, RuleKind};
 use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
 use rayon::prelude::*;
 
+use super::sdk_facts::{EVIDENCE_SAMPLES, SdkAcc, detected_sdks};
 use super::{Engine, ScanError};
-use crate::model::{self, Evidence, InputKind, Inventory, Warning};
+use crate::model::{self, InputKind, Inventory, Warning};
 use crate::native;
 
-/// How many evidence samples and call sites each SDK keeps.
-const EVIDENCE_SAMPLES: usize = 5;
 /// How deep archives may nest (split set → APK; AAR → classes.jar).
 const MAX_NESTING: usize = 2;
 /// Library marker files are tiny; anything bigger is not one.
 const MAX_MARKER_SIZE: u64 = 4096;
-
-/// Facts gathered about one SDK across the whole input.
-#[derive(Default)]
-struct SdkAcc {
-    classes: usize,
-    rules: BTreeMap<(RuleKind, String), usize>,
-    evidence: BTreeSet<Evidence>,
-    evidence_kinds: BTreeMap<&'static str, usize>,
-    call_sites: Vec<String>,
-    call_count: usize,
-}
-
-impl SdkAcc {
-    fn hit(
-        &mut self,
-        hit: &Hit<'_>,
-        kind: &'static str,
-        location: &str,
-        value: impl FnOnce() -> String,
-    ) {
-        *self
-            .rules
-            .entry((hit.kind, hit.pattern.to_owned()))
-            .or_insert(0) += 1;
-        // Keep a few samples of each evidence kind so a class flood does not
-        // hide the manifest and native evidence.
-        let seen = self.evidence_kinds.entry(kind).or_insert(0);
-        if *seen < EVIDENCE_SAMPLES {
-            *seen += 1;
-            self.evidence.insert(Evidence {
-                kind: kind.to_owned(),
-                location: location.to_owned(),
-                value: value(),
-            });
-        }
-    }
-
-    fn merge(&mut self, other: SdkAcc) {
-        self.classes += other.classes;
-        for (k, n) in other.rules {
-            *self.rules.entry(k).or_insert(0) += n;
-        }
-        for ev in other.evidence {
-            let seen = self.evidence_kinds.entry(kind_key(&ev.kind)).or_insert(0);
-            if *seen < EVIDENCE_SAMPLES {
-                *seen += 1;
-                self.evidence.insert(ev);
-            }
-        }
-        for site in other.call_sites {
-            if self.call_sites.len() < EVIDENCE_SAMPLES {
-                self.call_sites.push(site);
-            }
-        }
-        self.call_count += other.call_count;
-    }
-}
-
-/// Evidence kinds as static strings (the set is closed).
-fn kind_key(kind: &str) -> &'static str {
-    match kind {
-        "class" => "class",
-        "native_lib" => "native_lib",
-        "jni_export" => "jni_export",
-        "component" => "component",
-        "meta_data" => "meta_data",
-        "asset" => "asset",
-        _ => "library_marker",
-    }
-}
 
 /// Partial facts from any part of the input; merged at the end.
 struct Facts<'e> {
@@ -457,13 +385,7 @@ fn analyze_code<C: CodeContainer + Sync>(
             part.warnings.push(Warning::new(location, w.to_string()));
         }
         for (sdk, (count, sites)) in facts.calls {
-            let acc = part.sdk(sdk);
-            acc.call_count += count;
-            for s in sites {
-                if acc.call_sites.len() < EVIDENCE_SAMPLES {
-                    acc.call_sites.push(s);
-                }
-            }
+            part.sdk(sdk).calls(count, sites);
         }
     }
 }
@@ -813,15 +735,7 @@ fn finish(
     }
     let has_code =
         facts.stats.dex_files + facts.stats.class_files > 0 && !engine.options.skip_code_scan;
-    let mut sdks: Vec<model::DetectedSdk> = facts
-        .sdks
-        .into_iter()
-        // Calls into an SDK whose own classes are absent (a reflective probe, an
-        // optional dependency) are references, not presence: no rule, no SDK.
-        .filter(|(_, acc)| !acc.rules.is_empty())
-        .map(|(index, acc)| detected_sdk(engine, index, acc, has_code))
-        .collect();
-    sdks.sort_by(|a, b| a.id.cmp(&b.id));
+    let sdks = detected_sdks(engine, facts.sdks, has_code);
     facts.native_libs.sort_by(|a, b| a.path.cmp(&b.path));
     facts.markers.sort_by(|a, b| a.path.cmp(&b.path));
     let data_access = facts.access.finish();
@@ -851,47 +765,5 @@ fn render_number(n: &appaudit_axml::NumberOrText) -> String {
     match n {
         appaudit_axml::NumberOrText::Number(n) => n.to_string(),
         appaudit_axml::NumberOrText::Text(t) => t.clone(),
-    }
-}
-
-fn detected_sdk(engine: &Engine, index: usize, acc: SdkAcc, has_code: bool) -> model::DetectedSdk {
-    let sdk = &engine.db.sdks()[index];
-    let packages: BTreeSet<String> = acc
-        .rules
-        .keys()
-        .filter(|(kind, _)| *kind == RuleKind::JavaPackage)
-        .map(|(_, p)| p.clone())
-        .collect();
-    let status = if !has_code {
-        "unknown"
-    } else if acc.call_count > 0 {
-        "used"
-    } else {
-        "present"
-    };
-    model::DetectedSdk {
-        id: sdk.id.clone(),
-        name: sdk.name.clone(),
-        name_zh: sdk.name_zh.clone(),
-        vendor: sdk.vendor.clone(),
-        category: crate::serde_name(&sdk.category),
-        packages: packages.into_iter().collect(),
-        class_count: acc.classes,
-        matched_rules: acc
-            .rules
-            .into_iter()
-            .map(|((kind, pattern), count)| model::RuleHit {
-                kind: kind.key().to_owned(),
-                pattern,
-                count,
-            })
-            .collect(),
-        evidence: acc.evidence.into_iter().collect(),
-        usage: model::SdkUsage {
-            status,
-            call_sites: acc.call_sites,
-            call_count: acc.call_count,
-        },
-        documented_data_types: sdk.data_types.clone(),
     }
 }

@@ -20,14 +20,11 @@ use appaudit_archive::Archive;
 use appaudit_ios::{
     BinaryFacts, BinaryRole, BundleKind, FileSource, IosBundleFacts, required_reason_gaps,
 };
-use appaudit_sdk::{Hit, RuleKind};
 use appaudit_taxonomy::{DataAccessCollector, IosRules};
 
 use super::Engine;
-use crate::model::{self, Evidence, InputKind, Inventory, Warning};
-
-/// How many evidence samples of each kind, and call sites, each SDK keeps.
-const EVIDENCE_SAMPLES: usize = 5;
+use super::sdk_facts::{SdkAcc, detected_sdks};
+use crate::model::{self, InputKind, Inventory, Warning};
 
 /// A [`FileSource`] over a zip archive (an IPA). Every read goes through [`Archive::read`], so
 /// the archive's size, ratio and total limits apply.
@@ -134,36 +131,6 @@ impl FileSource for MemSource<'_> {
     }
 }
 
-/// Facts gathered about one SDK across the input.
-#[derive(Default)]
-struct SdkAcc {
-    classes: usize,
-    rules: BTreeMap<(RuleKind, String), usize>,
-    evidence: BTreeSet<Evidence>,
-    evidence_kinds: BTreeMap<&'static str, usize>,
-    call_sites: BTreeSet<String>,
-    call_count: usize,
-}
-
-impl SdkAcc {
-    fn hit(&mut self, hit: &Hit<'_>, kind: &'static str, location: &str, value: &str) {
-        *self
-            .rules
-            .entry((hit.kind, hit.pattern.to_owned()))
-            .or_insert(0) += 1;
-        // A few samples per kind, so a class flood does not hide the framework evidence.
-        let seen = self.evidence_kinds.entry(kind).or_insert(0);
-        if *seen < EVIDENCE_SAMPLES {
-            *seen += 1;
-            self.evidence.insert(Evidence {
-                kind: kind.to_owned(),
-                location: location.to_owned(),
-                value: value.to_owned(),
-            });
-        }
-    }
-}
-
 /// Scans one iOS input read through `source`.
 pub(super) fn scan_ios(
     engine: &Engine,
@@ -230,7 +197,7 @@ fn inventory(
             let file = fw.path.rsplit('/').next().unwrap_or(&fw.path);
             sdks.entry(hit.sdk)
                 .or_default()
-                .hit(&hit, kind, &fw.path, file);
+                .hit(&hit, kind, &fw.path, || file.to_owned());
             bundle_sdk.insert(&fw.path, hit.sdk);
         }
         if let Some(id) = &fw.bundle_id
@@ -238,7 +205,7 @@ fn inventory(
         {
             sdks.entry(hit.sdk)
                 .or_default()
-                .hit(&hit, "bundle_id", &plist, id);
+                .hit(&hit, "bundle_id", &plist, || id.to_owned());
             bundle_sdk.entry(&fw.path).or_insert(hit.sdk);
         }
         if let Some(info) = &fw.info {
@@ -282,7 +249,7 @@ fn inventory(
             if let Some(hit) = engine.matcher.match_objc_class(class) {
                 let acc = sdks.entry(hit.sdk).or_default();
                 acc.classes += 1;
-                acc.hit(&hit, "objc_class", &bin.path, class);
+                acc.hit(&hit, "objc_class", &bin.path, || class.to_owned());
             }
         }
         for lib in &bin.facts.linked_libraries {
@@ -298,7 +265,7 @@ fn inventory(
             {
                 sdks.entry(hit.sdk)
                     .or_default()
-                    .hit(&hit, "framework", &bin.path, lib);
+                    .hit(&hit, "framework", &bin.path, || lib.to_owned());
             }
         }
         // Swift code has no ObjC prefix to match, but its module is usually the SDK's
@@ -313,7 +280,7 @@ fn inventory(
             if let Some(hit) = engine.matcher.match_ios_framework(module) {
                 sdks.entry(hit.sdk)
                     .or_default()
-                    .hit(&hit, "swift_module", &bin.path, module);
+                    .hit(&hit, "swift_module", &bin.path, || module.to_owned());
             }
         }
         // Importing an SDK's class from another binary is a use of that SDK (dynamic linking
@@ -325,12 +292,9 @@ fn inventory(
                     engine.db.is_within(o, hit.sdk) || engine.db.is_within(hit.sdk, o)
                 })
             {
-                let acc = sdks.entry(hit.sdk).or_default();
-                acc.call_count += 1;
-                if acc.call_sites.len() < EVIDENCE_SAMPLES {
-                    acc.call_sites
-                        .insert(format!("{} imports {class}", bin.path));
-                }
+                sdks.entry(hit.sdk)
+                    .or_default()
+                    .calls(1, [format!("{} imports {class}", bin.path)]);
             }
         }
         record_data_access(&rules, &mut access, owner.and_then(sdk_id).as_deref(), bin);
@@ -513,13 +477,8 @@ fn inventory(
         })
         .collect();
 
-    let mut detected: Vec<model::DetectedSdk> = sdks
-        .into_iter()
-        // Being imported by another binary is a reference, not presence: no rule, no SDK.
-        .filter(|(_, acc)| !acc.rules.is_empty())
-        .filter_map(|(index, acc)| detected_sdk(engine, index, acc))
-        .collect();
-    detected.sort_by(|a, b| a.id.cmp(&b.id));
+    // No call graph on iOS: an SDK nobody imports is `unknown`, not `present`.
+    let detected = detected_sdks(engine, sdks, false);
     markers.sort_by(|a, b| a.path.cmp(&b.path));
 
     Inventory {
@@ -559,7 +518,7 @@ fn binary_owner(
         if let Some(hit) = engine.matcher.match_ios_framework(file) {
             sdks.entry(hit.sdk)
                 .or_default()
-                .hit(&hit, "framework", &bin.path, file);
+                .hit(&hit, "framework", &bin.path, || file.to_owned());
             return Some(hit.sdk);
         }
     }
@@ -615,39 +574,6 @@ fn record_data_access(
             }
         }
     }
-}
-
-fn detected_sdk(engine: &Engine, index: usize, acc: SdkAcc) -> Option<model::DetectedSdk> {
-    let sdk = engine.db.sdks().get(index)?;
-    Some(model::DetectedSdk {
-        id: sdk.id.clone(),
-        name: sdk.name.clone(),
-        name_zh: sdk.name_zh.clone(),
-        vendor: sdk.vendor.clone(),
-        category: crate::serde_name(&sdk.category),
-        packages: Vec::new(),
-        class_count: acc.classes,
-        matched_rules: acc
-            .rules
-            .into_iter()
-            .map(|((kind, pattern), count)| model::RuleHit {
-                kind: kind.key().to_owned(),
-                pattern,
-                count,
-            })
-            .collect(),
-        evidence: acc.evidence.into_iter().collect(),
-        usage: model::SdkUsage {
-            status: if acc.call_count > 0 {
-                "used"
-            } else {
-                "unknown"
-            },
-            call_sites: acc.call_sites.into_iter().collect(),
-            call_count: acc.call_count,
-        },
-        documented_data_types: sdk.data_types.clone(),
-    })
 }
 
 /// The Info.plist describing `bundle`, in iOS or macOS layout.
@@ -1159,7 +1085,7 @@ ios_bundle_ids = ["com.testvendor.*"]
             .expect("detected");
         assert_eq!(
             sdk.evidence,
-            [Evidence {
+            [model::Evidence {
                 kind: "bundle_id".to_owned(),
                 location: format!("{fw}/Info.plist"),
                 value: "com.testvendor.opaque".to_owned(),

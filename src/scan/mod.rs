@@ -6,6 +6,7 @@
 mod android;
 mod ios;
 pub mod mmap;
+mod sdk_facts;
 
 use std::path::{Path, PathBuf};
 
