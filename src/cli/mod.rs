@@ -138,7 +138,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Policy(args) => run_policy(args),
-        Command::ExtractPdf { path } => crate::policy::extract_pdf_to_stdout(&path).map(|()| ExitCode::SUCCESS),
+        Command::ExtractPdf { path } => {
+            crate::policy::extract_pdf_to_stdout(&path).map(|()| ExitCode::SUCCESS)
+        }
         Command::Audit(args) => audit::run_audit(args),
         Command::Rules(args) => audit::run_rules(args),
         Command::Explain(args) => audit::run_explain(args),

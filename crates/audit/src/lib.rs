@@ -1,0 +1,169 @@
+#![deny(missing_docs)]
+//! Compares what an app does (an [`appaudit_model::Inventory`]) with what its privacy
+//! policy says (an [`appaudit_policy::PolicyReading`]) and reports the differences.
+//!
+//! Every finding has a stable rule id ([`RuleId`]), a severity, a one-line message,
+//! evidence from both sides and the regulation it serves. Every data type the app
+//! touches is classified the way PoliCheck does: clear, vague, omitted or incorrect.
+//! [`audit`] is pure: configuration (gate, severity overrides, waivers) comes in
+//! [`AuditOptions`], reports go out through one [`report::Reporter`] per format.
+
+mod check;
+pub mod config;
+pub mod diff;
+mod model;
+pub mod report;
+pub mod rules;
+
+pub use check::Knowledge;
+pub use config::{Config, ConfigError, Date, Waiver};
+pub use model::{
+    AUDIT_SCHEMA_VERSION, AppEvidence, AuditReport, DataDisclosure, Disclosure, Finding,
+    PolicyEvidence, ReaderDisclosure, Severity, Summary, Tool, Verdict, WaivedFinding,
+};
+pub use rules::{RULES, RuleId, RuleInfo};
+
+use std::collections::BTreeMap;
+
+/// Settings of one audit run.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// Findings at or above this severity make the verdict `fail`.
+    pub fail_on: Severity,
+    /// Severity overrides per rule.
+    pub severity: BTreeMap<RuleId, Severity>,
+    /// Accepted risks.
+    pub waivers: Vec<Waiver>,
+    /// The day waiver expiry is judged against.
+    pub today: Date,
+    /// The policy file, as given (reports cite it).
+    pub policy_path: String,
+    /// Version of the tool, for the report header.
+    pub tool_version: String,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            fail_on: Severity::High,
+            severity: BTreeMap::new(),
+            waivers: Vec::new(),
+            today: Date::today(),
+            policy_path: String::new(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+impl AuditOptions {
+    /// Applies a configuration file: its gate (unless `keep_fail_on`), overrides and waivers.
+    pub fn apply_config(&mut self, config: &Config, keep_fail_on: bool) {
+        if !keep_fail_on && let Some(f) = config.fail_on {
+            self.fail_on = f;
+        }
+        self.severity
+            .extend(config.severity.iter().map(|(k, v)| (*k, *v)));
+        self.waivers.extend(config.waivers.iter().cloned());
+    }
+}
+
+/// Audits an inventory against a policy reading.
+pub fn audit(
+    inventory: &appaudit_model::Inventory,
+    policy: &appaudit_policy::PolicyReading,
+    knowledge: Knowledge<'_>,
+    options: &AuditOptions,
+) -> AuditReport {
+    let severity_of = |rule: RuleId| {
+        options
+            .severity
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.info().default_severity)
+    };
+    let comparison = check::compare(inventory, policy, knowledge, &severity_of);
+
+    let mut notes = Vec::new();
+    let active: Vec<&Waiver> = options
+        .waivers
+        .iter()
+        .filter(|w| {
+            if w.expired(options.today) {
+                notes.push(format!(
+                    "waiver {} expired on {} and no longer applies (reason was: {})",
+                    w.describe(),
+                    w.expires.map(|d| d.to_string()).unwrap_or_default(),
+                    w.reason
+                ));
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    let mut used = vec![false; active.len()];
+    let mut findings = Vec::new();
+    let mut waived = Vec::new();
+    for finding in comparison.findings {
+        match active.iter().position(|w| w.matches(&finding)) {
+            Some(i) => {
+                if let Some(flag) = used.get_mut(i) {
+                    *flag = true;
+                }
+                let w = active.get(i);
+                waived.push(WaivedFinding {
+                    reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
+                    expires: w.and_then(|w| w.expires).map(|d| d.to_string()),
+                    finding,
+                });
+            }
+            None => findings.push(finding),
+        }
+    }
+    for (w, hit) in active.iter().zip(&used) {
+        if !hit {
+            notes.push(format!(
+                "waiver {} matched no finding (stale?)",
+                w.describe()
+            ));
+        }
+    }
+
+    let mut summary = Summary {
+        waived: waived.len(),
+        ..Summary::default()
+    };
+    for f in &findings {
+        match f.severity {
+            Severity::High => summary.high += 1,
+            Severity::Medium => summary.medium += 1,
+            Severity::Low => summary.low += 1,
+            Severity::Info => summary.info += 1,
+        }
+    }
+    let verdict = if findings.iter().any(|f| f.severity >= options.fail_on) {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    };
+    AuditReport {
+        schema_version: AUDIT_SCHEMA_VERSION,
+        tool: Tool {
+            name: "appaudit".into(),
+            version: options.tool_version.clone(),
+        },
+        verdict,
+        fail_on: options.fail_on,
+        summary,
+        findings,
+        waived,
+        notes,
+        disclosures: comparison.disclosures,
+        policy_path: options.policy_path.clone(),
+        inventory: inventory.clone(),
+        policy: policy.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

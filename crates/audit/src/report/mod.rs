@@ -1,0 +1,102 @@
+//! Reporters: one per output format, all behind [`Reporter`].
+
+mod html;
+mod json;
+mod markdown;
+pub mod sarif;
+mod terminal;
+
+use std::io::{self, Write};
+
+use crate::model::{AppEvidence, AuditReport, PolicyEvidence};
+
+pub use html::HtmlReporter;
+pub use json::JsonReporter;
+pub use markdown::MarkdownReporter;
+pub use sarif::SarifReporter;
+pub use terminal::TerminalReporter;
+
+/// Writes an audit report in one format.
+pub trait Reporter {
+    /// Writes the whole report.
+    fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()>;
+}
+
+/// Output formats of `appaudit audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Grouped, coloured text for a terminal.
+    Terminal,
+    /// The versioned JSON contract.
+    Json,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// The reporter for a format; `color` only affects the terminal format.
+pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
+    match format {
+        Format::Terminal => Box::new(TerminalReporter { color }),
+        Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter),
+        Format::Markdown => Box::new(MarkdownReporter),
+        Format::Html => Box::new(HtmlReporter),
+    }
+}
+
+/// Renders a report to a string.
+pub fn render(format: Format, color: bool, report: &AuditReport) -> io::Result<String> {
+    let mut buf = Vec::new();
+    reporter(format, color).write(&mut buf, report)?;
+    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// One line for an app evidence item: `classes.dex: Lcom/foo/Bar; (umeng-common)`.
+pub(crate) fn app_line(e: &AppEvidence) -> String {
+    let mut text = String::new();
+    text.push_str(&e.kind);
+    text.push_str(": ");
+    if let Some(loc) = &e.location {
+        text.push_str(loc);
+        text.push(' ');
+    }
+    text.push_str(&e.value);
+    if let Some(sdk) = &e.sdk {
+        text.push_str(" [");
+        text.push_str(sdk);
+        text.push(']');
+    }
+    text
+}
+
+/// One line for a policy evidence item: `line 12: "We do not collect your contacts." (denies …)`.
+pub(crate) fn policy_line(e: &PolicyEvidence) -> String {
+    match (&e.quote, e.line) {
+        (Some(q), Some(line)) => format!("line {line}: \"{q}\" — {}", e.note),
+        _ => format!("{}: {}", e.kind.replace('_', " "), e.note),
+    }
+}
+
+/// Shortens text to `max` characters on a character boundary.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// The app's display name: package and version, or the file.
+pub(crate) fn app_title(report: &AuditReport) -> String {
+    let app = &report.inventory.app;
+    match (&app.package, &app.version_name) {
+        (Some(p), Some(v)) => format!("{p} {v}"),
+        (Some(p), None) => p.clone(),
+        _ => report.inventory.source.path.clone(),
+    }
+}

@@ -1,0 +1,342 @@
+//! SARIF 2.1.0 output, hand-written serde types (only the properties appaudit fills).
+//!
+//! A finding inside an APK: the artifact is the APK, the logical location is
+//! `classes.dex!Lcom/foo/Bar;->getDeviceId` (or the manifest element); the policy
+//! evidence is a second location (policy file + line). `partialFingerprints` is a
+//! stable hash of rule, SDK, data type, permission and artifact, so GitHub code
+//! scanning tracks a finding across runs.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Reporter;
+use crate::model::{AuditReport, Finding, Severity};
+use crate::rules::RULES;
+
+const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// SARIF 2.1.0 reporter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SarifReporter;
+
+/// The SARIF log.
+#[derive(Debug, Serialize)]
+pub struct SarifLog {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Debug, Serialize)]
+struct Run {
+    tool: SarifTool,
+    results: Vec<SarifResult>,
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct SarifTool {
+    driver: Driver,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: String,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: &'static str,
+    name: &'static str,
+    short_description: Message,
+    full_description: Message,
+    help: Message,
+    default_configuration: DefaultConfiguration,
+    properties: RuleProperties,
+}
+
+#[derive(Debug, Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+    regulations: &'static [&'static str],
+}
+
+#[derive(Debug, Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    partial_fingerprints: PartialFingerprints,
+    properties: ResultProperties,
+}
+
+#[derive(Debug, Serialize)]
+struct PartialFingerprints {
+    #[serde(rename = "appauditFinding/v1")]
+    finding: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sdk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permission: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+    message: Message,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Debug, Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// A path as a SARIF `uri-reference`: forward slashes, percent-encoding of what a URI cannot hold.
+fn uri(path: &str) -> String {
+    let mut s = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
+            s.push(char::from(b));
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// FNV-1a 64: stable across runs, platforms and Rust versions (unlike `DefaultHasher`).
+fn fnv1a(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// The stable fingerprint of a finding in an artifact.
+pub fn fingerprint(finding: &Finding, artifact: &str) -> String {
+    fnv1a(&format!("{}|{}", finding.key(), artifact))
+}
+
+fn logical(f: &Finding) -> Vec<LogicalLocation> {
+    f.app_evidence
+        .iter()
+        .filter(|e| e.kind != "not_found")
+        .take(5)
+        .map(|e| {
+            let kind = match e.kind.as_str() {
+                "call_site" | "sdk_call" => "function",
+                "class" => "type",
+                "api" => "function",
+                _ => "element",
+            };
+            let name = match &e.location {
+                Some(loc) => format!("{loc}!{}", e.value),
+                None => e.value.clone(),
+            };
+            LogicalLocation {
+                fully_qualified_name: name,
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// Builds the SARIF log for a report.
+pub fn to_sarif(report: &AuditReport) -> SarifLog {
+    let artifact = uri(&report.inventory.source.path);
+    let policy = uri(&report.policy_path);
+    let rules = RULES
+        .iter()
+        .map(|(_, info)| ReportingDescriptor {
+            id: info.id,
+            name: info.name,
+            short_description: Message {
+                text: info.summary.to_owned(),
+            },
+            full_description: Message {
+                text: format!("{} {}", info.summary, info.rationale),
+            },
+            help: Message {
+                text: format!(
+                    "Example: {} Regulations: {}",
+                    info.example,
+                    info.regulations.join("; ")
+                ),
+            },
+            default_configuration: DefaultConfiguration {
+                level: level(info.default_severity),
+            },
+            properties: RuleProperties {
+                tags: vec!["privacy", "compliance"],
+                regulations: info.regulations,
+            },
+        })
+        .collect();
+    let results = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut locations = vec![Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: artifact.clone(),
+                    },
+                    region: None,
+                },
+                logical_locations: logical(f),
+                message: Message {
+                    text: "in the app".into(),
+                },
+            }];
+            if !policy.is_empty() {
+                let quoted = f.policy_evidence.iter().find(|e| e.line.is_some());
+                locations.push(Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation {
+                            uri: policy.clone(),
+                        },
+                        region: quoted
+                            .and_then(|e| e.line)
+                            .filter(|l| *l > 0)
+                            .map(|start_line| Region { start_line }),
+                    },
+                    logical_locations: Vec::new(),
+                    message: Message {
+                        text: quoted
+                            .or(f.policy_evidence.first())
+                            .map(|e| match &e.quote {
+                                Some(q) => format!("\"{q}\" — {}", e.note),
+                                None => e.note.clone(),
+                            })
+                            .unwrap_or_else(|| "in the policy".into()),
+                    },
+                });
+            }
+            SarifResult {
+                rule_id: f.rule.code(),
+                rule_index: RULES.iter().position(|(id, _)| *id == f.rule).unwrap_or(0),
+                level: level(f.severity),
+                message: Message {
+                    text: f.message.clone(),
+                },
+                locations,
+                partial_fingerprints: PartialFingerprints {
+                    finding: fingerprint(f, &report.inventory.source.path),
+                },
+                properties: ResultProperties {
+                    severity: f.severity.as_str(),
+                    sdk: f.sdk.clone(),
+                    data_type: f.data_type.clone(),
+                    permission: f.permission.clone(),
+                    disclosure: f.disclosure.map(|d| d.as_str()),
+                },
+            }
+        })
+        .collect();
+    SarifLog {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: SarifTool {
+                driver: Driver {
+                    name: "appaudit",
+                    version: report.tool.version.clone(),
+                    rules,
+                },
+            },
+            results,
+            column_kind: "unicodeCodePoints",
+        }],
+    }
+}
+
+impl Reporter for SarifReporter {
+    fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &to_sarif(report))?;
+        out.write_all(b"\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        // From the FNV reference test suite (Noll): "" and "a" for FNV-1a 64.
+        assert_eq!(fnv1a(""), "cbf29ce484222325");
+        assert_eq!(fnv1a("a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn uris_are_escaped() {
+        assert_eq!(uri("samples/app demo.apk"), "samples/app%20demo.apk");
+        assert_eq!(uri("C:\\x\\y.apk"), "C:/x/y.apk");
+        assert_eq!(uri("政策.txt"), "%E6%94%BF%E7%AD%96.txt");
+    }
+}

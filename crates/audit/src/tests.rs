@@ -1,0 +1,625 @@
+//! Rule semantics on small hand-built inputs. The policy side is read from text written here by the
+//! real policy reader, so expectations follow from the text; the app side is an inventory built in code.
+
+use appaudit_model::{
+    AppInfo, DetectedSdk, Evidence, InputKind, Inventory, Permission, SdkUsage, Source, Stats,
+};
+use appaudit_policy::{FormatHint, Lexicon, PolicyReading, read_policy_text};
+use appaudit_sdk::SignatureDb;
+use appaudit_taxonomy::{Accessor, DataAccess, Taxonomy};
+
+use super::*;
+
+struct Fixture {
+    taxonomy: Taxonomy,
+    db: SignatureDb,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Fixture {
+            taxonomy: Taxonomy::builtin().unwrap(),
+            db: SignatureDb::builtin().unwrap(),
+        }
+    }
+
+    fn policy(&self, text: &str) -> PolicyReading {
+        let lexicon = Lexicon::new(&self.taxonomy, &self.db).unwrap();
+        read_policy_text(text, FormatHint::Markdown, &lexicon)
+    }
+
+    fn run(&self, inv: &Inventory, policy: &PolicyReading, options: &AuditOptions) -> AuditReport {
+        audit(
+            inv,
+            policy,
+            Knowledge {
+                taxonomy: &self.taxonomy,
+                signatures: &self.db,
+            },
+            options,
+        )
+    }
+}
+
+fn empty_inventory() -> Inventory {
+    Inventory {
+        schema_version: 1,
+        source: Source {
+            path: "app.apk".into(),
+            kind: InputKind::Apk,
+            size: 1,
+        },
+        app: AppInfo {
+            platform: "android",
+            package: Some("com.example".into()),
+            ..AppInfo::default()
+        },
+        permissions: Vec::new(),
+        sdks: Vec::new(),
+        native_libs: Vec::new(),
+        components: Vec::new(),
+        meta_data: Vec::new(),
+        library_markers: Vec::new(),
+        data_access: Vec::new(),
+        privacy_manifests: Vec::new(),
+        required_reason_gaps: Vec::new(),
+        stats: Stats::default(),
+        warnings: Vec::new(),
+    }
+}
+
+fn permission(name: &str, protection: &str, data_types: &[&str]) -> Permission {
+    Permission {
+        name: name.into(),
+        protection: protection.into(),
+        data_types: data_types.iter().map(|s| (*s).to_owned()).collect(),
+        max_sdk_version: None,
+        sdk_23_only: false,
+        purpose: None,
+        declared_in: "AndroidManifest.xml".into(),
+    }
+}
+
+fn sdk(id: &str, name: &str, category: &str, status: &'static str) -> DetectedSdk {
+    DetectedSdk {
+        id: id.into(),
+        name: name.into(),
+        name_zh: None,
+        vendor: "Vendor".into(),
+        category: category.into(),
+        packages: vec![format!("com.{id}")],
+        class_count: 3,
+        matched_rules: Vec::new(),
+        evidence: vec![Evidence {
+            kind: "class".into(),
+            location: "classes.dex".into(),
+            value: format!("Lcom/{id}/Main;"),
+        }],
+        usage: SdkUsage {
+            status,
+            call_sites: if status == "used" {
+                vec![format!(
+                    "Lcom/example/Main;->onCreate -> Lcom/{id}/Main;->init"
+                )]
+            } else {
+                vec![]
+            },
+            call_count: usize::from(status == "used"),
+        },
+        documented_data_types: Vec::new(),
+    }
+}
+
+fn access(
+    data_type: &str,
+    permissions: &[&str],
+    readers: &[(Option<&str>, &str, &str)],
+) -> DataAccess {
+    DataAccess {
+        data_type: data_type.into(),
+        name_en: data_type.into(),
+        name_zh: data_type.into(),
+        permissions: permissions.iter().map(|s| (*s).to_owned()).collect(),
+        accessors: readers
+            .iter()
+            .map(|(sdk, api, site)| Accessor {
+                sdk: sdk.map(str::to_owned),
+                apis: vec![(*api).to_owned()],
+                markers: Vec::new(),
+                call_sites: vec![(*site).to_owned()],
+                call_site_count: 1,
+            })
+            .collect(),
+    }
+}
+
+fn find<'r>(report: &'r AuditReport, rule: RuleId, key: Option<&str>) -> Option<&'r Finding> {
+    report.findings.iter().find(|f| {
+        f.rule == rule
+            && key.is_none_or(|k| {
+                f.sdk.as_deref() == Some(k)
+                    || f.data_type.as_deref() == Some(k)
+                    || f.permission.as_deref() == Some(k)
+            })
+    })
+}
+
+const COMPLETE_POLICY: &str = "# Privacy Policy\n\nLast updated: 2026-01-01\n\n## Contact\nEmail privacy@example.com.\n\n\
+## Your rights\nYou can access, correct or delete your data and cancel your account.\n\n## Children\nNot for children under 14.\n\n\
+## Information we collect\nWe collect device information and your IMEI.\nWe do not collect your contacts.\n\n\
+## Third-party SDKs\n| SDK | Purpose | Data collected |\n| --- | --- | --- |\n| JPush (cn.jpush) | push notifications | IMEI |\n";
+
+#[test]
+fn demo_like_app_gets_each_data_rule_with_the_right_class() {
+    let fx = Fixture::new();
+    let policy = fx.policy(COMPLETE_POLICY);
+    let mut inv = empty_inventory();
+    inv.permissions = vec![
+        permission(
+            "android.permission.READ_CONTACTS",
+            "dangerous",
+            &["contacts"],
+        ),
+        permission(
+            "android.permission.READ_PHONE_STATE",
+            "dangerous",
+            &["imei", "imsi"],
+        ),
+    ];
+    inv.sdks = vec![
+        sdk("jpush", "JPush", "push", "used"),
+        sdk("umeng-common", "Umeng Common", "analytics", "used"),
+    ];
+    inv.data_access = vec![
+        access(
+            "imei",
+            &["android.permission.READ_PHONE_STATE"],
+            &[(
+                Some("jpush"),
+                "TelephonyManager.getDeviceId",
+                "Lcn/jpush/A;->a",
+            )],
+        ),
+        access(
+            "imsi",
+            &["android.permission.READ_PHONE_STATE"],
+            &[(
+                Some("jpush"),
+                "TelephonyManager.getSubscriberId",
+                "Lcn/jpush/A;->b",
+            )],
+        ),
+        access(
+            "clipboard",
+            &[],
+            &[(
+                None,
+                "ClipboardManager.getPrimaryClip",
+                "Lcom/example/P;->paste",
+            )],
+        ),
+        access("contacts", &["android.permission.READ_CONTACTS"], &[]),
+    ];
+    let report = fx.run(&inv, &policy, &AuditOptions::default());
+
+    // Umeng is not named anywhere in the text; JPush is (row with cn.jpush).
+    let umeng =
+        find(&report, RuleId::SdkUndisclosed, Some("umeng-common")).expect("umeng undisclosed");
+    assert_eq!(umeng.severity, Severity::High);
+    assert!(umeng.policy_evidence[0].kind == "not_mentioned");
+    assert!(find(&report, RuleId::SdkUndisclosed, Some("jpush")).is_none());
+
+    // Clipboard: no word for it in the text, and "device information" is its hypernym → vague, not omitted.
+    let clip = report
+        .disclosures
+        .iter()
+        .find(|d| d.data_type == "clipboard")
+        .unwrap();
+    assert_eq!(clip.disclosure, Disclosure::Vague);
+    assert!(find(&report, RuleId::DataVague, Some("clipboard")).is_some());
+
+    // IMEI is named precisely, and in JPush's row → clear everywhere, no finding.
+    let imei = report
+        .disclosures
+        .iter()
+        .find(|d| d.data_type == "imei")
+        .unwrap();
+    assert_eq!(imei.disclosure, Disclosure::Clear);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.data_type.as_deref() != Some("imei"))
+    );
+
+    // IMSI: only "device information" covers it; JPush's row lists IMEI only → AA104 (vague/omitted for the row).
+    let imsi_row = find(&report, RuleId::SdkDataUnlisted, Some("jpush")).expect("jpush imsi");
+    assert_eq!(imsi_row.data_type.as_deref(), Some("imsi"));
+    assert!(imsi_row.policy_evidence.iter().any(|e| e.line.is_some()));
+
+    // Contacts: "We do not collect your contacts." + READ_CONTACTS → incorrect (permission only → one step lower).
+    let contacts =
+        find(&report, RuleId::StatementContradicted, Some("contacts")).expect("contradiction");
+    assert_eq!(contacts.disclosure, Some(Disclosure::Incorrect));
+    assert_eq!(contacts.severity, Severity::Medium);
+    assert!(
+        contacts.policy_evidence[0]
+            .quote
+            .as_deref()
+            .unwrap()
+            .contains("do not collect")
+    );
+    assert!(
+        contacts
+            .app_evidence
+            .iter()
+            .any(|e| e.value == "android.permission.READ_CONTACTS")
+    );
+
+    // No permission statement at all → both dangerous permissions lack a purpose.
+    assert!(
+        find(
+            &report,
+            RuleId::PermissionNoPurpose,
+            Some("android.permission.READ_CONTACTS")
+        )
+        .is_some()
+    );
+    // Structure is complete.
+    for rule in [
+        RuleId::PolicyNoContact,
+        RuleId::PolicyNoUserRights,
+        RuleId::PolicyNoChildrenSection,
+        RuleId::PolicyNoUpdateDate,
+    ] {
+        assert!(find(&report, rule, None).is_none(), "{rule}");
+    }
+    assert_eq!(report.verdict, Verdict::Fail);
+}
+
+#[test]
+fn bundled_but_uncalled_sdk_weighs_less() {
+    let fx = Fixture::new();
+    let policy = fx.policy(COMPLETE_POLICY);
+    let mut inv = empty_inventory();
+    inv.sdks = vec![
+        sdk(
+            "tencent-bugly",
+            "Tencent Bugly",
+            "crash_reporting",
+            "present",
+        ),
+        sdk("umeng-common", "Umeng", "analytics", "used"),
+    ];
+    let report = fx.run(&inv, &policy, &AuditOptions::default());
+    let bugly = find(&report, RuleId::SdkUndisclosed, Some("tencent-bugly")).unwrap();
+    let umeng = find(&report, RuleId::SdkUndisclosed, Some("umeng-common")).unwrap();
+    assert!(
+        bugly.severity < umeng.severity,
+        "{:?} vs {:?}",
+        bugly.severity,
+        umeng.severity
+    );
+    assert!(bugly.message.contains("never called"));
+}
+
+#[test]
+fn utility_libraries_that_read_nothing_are_not_sdk_findings() {
+    let fx = Fixture::new();
+    let policy = fx.policy(COMPLETE_POLICY);
+    let mut inv = empty_inventory();
+    inv.sdks = vec![sdk("okhttp", "OkHttp", "utility", "used")];
+    let report = fx.run(&inv, &policy, &AuditOptions::default());
+    assert!(find(&report, RuleId::SdkUndisclosed, None).is_none());
+    assert!(find(&report, RuleId::PolicyNoSdkList, None).is_none());
+}
+
+#[test]
+fn stale_policy_entries_are_informational() {
+    let fx = Fixture::new();
+    // Names JPush and call logs; the app has neither.
+    let policy =
+        fx.policy("# Policy\nWe use JPush (cn.jpush) for push. We collect your call logs.\n");
+    let report = fx.run(&empty_inventory(), &policy, &AuditOptions::default());
+    let sdk = find(&report, RuleId::SdkNotFound, Some("jpush")).expect("jpush not found");
+    assert_eq!(sdk.severity, Severity::Info);
+    assert_eq!(sdk.policy_evidence[0].line, Some(2));
+    let data = find(&report, RuleId::DataNotFound, Some("call_log")).expect("call log not found");
+    assert_eq!(data.severity, Severity::Info);
+}
+
+#[test]
+fn structure_gaps_are_reported_with_section_missing_evidence() {
+    let fx = Fixture::new();
+    let policy = fx.policy("We value your privacy.\n");
+    let mut inv = empty_inventory();
+    inv.sdks = vec![sdk("umeng-common", "Umeng", "analytics", "used")];
+    let report = fx.run(&inv, &policy, &AuditOptions::default());
+    for rule in [
+        RuleId::PolicyNoSdkList,
+        RuleId::PolicyNoContact,
+        RuleId::PolicyNoUserRights,
+        RuleId::PolicyNoAccountCancellation,
+        RuleId::PolicyNoChildrenSection,
+        RuleId::PolicyNoUpdateDate,
+    ] {
+        let f = find(&report, rule, None).unwrap_or_else(|| panic!("{rule} missing"));
+        assert_eq!(f.policy_evidence[0].kind, "section_missing");
+    }
+}
+
+#[test]
+fn permission_with_a_stated_purpose_is_not_reported() {
+    let fx = Fixture::new();
+    let policy = fx.policy(
+        "# Permissions\n| Permission | Purpose |\n| --- | --- |\n| Camera | to scan QR codes |\n",
+    );
+    let mut inv = empty_inventory();
+    inv.permissions = vec![
+        permission("android.permission.CAMERA", "dangerous", &["camera"]),
+        permission(
+            "android.permission.RECORD_AUDIO",
+            "dangerous",
+            &["microphone"],
+        ),
+        permission("android.permission.INTERNET", "normal", &[]),
+    ];
+    let report = fx.run(&inv, &policy, &AuditOptions::default());
+    assert!(
+        find(
+            &report,
+            RuleId::PermissionNoPurpose,
+            Some("android.permission.CAMERA")
+        )
+        .is_none()
+    );
+    assert!(
+        find(
+            &report,
+            RuleId::PermissionNoPurpose,
+            Some("android.permission.RECORD_AUDIO")
+        )
+        .is_some()
+    );
+    assert!(
+        find(
+            &report,
+            RuleId::PermissionNoPurpose,
+            Some("android.permission.INTERNET")
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn severity_overrides_waivers_and_expiry() {
+    let fx = Fixture::new();
+    let policy = fx.policy(COMPLETE_POLICY);
+    let mut inv = empty_inventory();
+    inv.sdks = vec![
+        sdk("umeng-common", "Umeng", "analytics", "used"),
+        sdk("tencent-bugly", "Bugly", "crash_reporting", "used"),
+    ];
+    let config = Config::parse(
+        "appaudit.toml",
+        r#"
+fail_on = "medium"
+[severity]
+AA101 = "low"
+[[waiver]]
+rule = "AA101"
+sdk = "umeng-common"
+reason = "listed on the linked SDK page"
+expires = "2030-01-01"
+[[waiver]]
+rule = "sdk-undisclosed"
+sdk = "tencent-bugly"
+reason = "old waiver"
+expires = "2020-01-01"
+[[waiver]]
+rule = "AA106"
+reason = "matches nothing"
+"#,
+    )
+    .unwrap();
+    let mut options = AuditOptions {
+        today: Date::parse("2026-06-01").unwrap(),
+        ..AuditOptions::default()
+    };
+    options.apply_config(&config, false);
+    let report = fx.run(&inv, &policy, &options);
+    assert_eq!(report.fail_on, Severity::Medium);
+    assert_eq!(report.waived.len(), 1);
+    assert_eq!(
+        report.waived[0].finding.sdk.as_deref(),
+        Some("umeng-common")
+    );
+    let bugly = find(&report, RuleId::SdkUndisclosed, Some("tencent-bugly"))
+        .expect("expired waiver no longer applies");
+    assert_eq!(bugly.severity, Severity::Low);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("expired on 2020-01-01"))
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("AA106") && n.contains("matched no finding"))
+    );
+    // Only a low finding left (AA101 lowered to low), gate at medium → pass.
+    assert_eq!(report.verdict, Verdict::Pass, "{:#?}", report.findings);
+    assert_eq!(report.summary.waived, 1);
+}
+
+#[test]
+fn empty_inputs_end_cleanly() {
+    let fx = Fixture::new();
+    let policy = fx.policy("");
+    let report = fx.run(&empty_inventory(), &policy, &AuditOptions::default());
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule.code().starts_with("AA2"))
+    );
+    for format in [
+        report::Format::Terminal,
+        report::Format::Json,
+        report::Format::Sarif,
+        report::Format::Markdown,
+        report::Format::Html,
+    ] {
+        assert!(!report::render(format, true, &report).unwrap().is_empty());
+    }
+}
+
+#[test]
+fn reports_escape_hostile_text() {
+    let fx = Fixture::new();
+    let policy = fx.policy("We do not collect your contacts <script>alert(1)</script> | x\n");
+    let mut inv = empty_inventory();
+    inv.source.path = "a<b>.apk".into();
+    inv.permissions = vec![permission(
+        "android.permission.READ_CONTACTS",
+        "dangerous",
+        &["contacts"],
+    )];
+    inv.data_access = vec![access(
+        "contacts",
+        &["android.permission.READ_CONTACTS"],
+        &[(None, "ContentResolver.query", "Lx/<img>;->a")],
+    )];
+    let report = fx.run(&inv, &policy, &AuditOptions::default());
+    assert!(find(&report, RuleId::StatementContradicted, Some("contacts")).is_some());
+    let html = report::render(report::Format::Html, false, &report).unwrap();
+    assert!(!html.contains("<script>") && !html.contains("<img>") && !html.contains("a<b>"));
+    assert!(html.contains("&lt;img&gt;") && html.contains("a&lt;b&gt;.apk"));
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src="));
+    let md = report::render(report::Format::Markdown, false, &report).unwrap();
+    assert!(!md.contains("<script>"));
+    let text = report::render(report::Format::Terminal, false, &report).unwrap();
+    assert!(!text.contains('\x1b'));
+    assert!(
+        report::render(report::Format::Terminal, true, &report)
+            .unwrap()
+            .contains('\x1b')
+    );
+}
+
+#[test]
+fn sarif_fingerprints_are_stable_and_distinct() {
+    let fx = Fixture::new();
+    let policy = fx.policy(COMPLETE_POLICY);
+    let mut inv = empty_inventory();
+    inv.sdks = vec![
+        sdk("umeng-common", "Umeng", "analytics", "used"),
+        sdk("tencent-bugly", "Bugly", "crash_reporting", "used"),
+    ];
+    let a = fx.run(&inv, &policy, &AuditOptions::default());
+    let b = fx.run(&inv, &policy, &AuditOptions::default());
+    let fa: Vec<String> = a
+        .findings
+        .iter()
+        .map(|f| report::sarif::fingerprint(f, "app.apk"))
+        .collect();
+    let fb: Vec<String> = b
+        .findings
+        .iter()
+        .map(|f| report::sarif::fingerprint(f, "app.apk"))
+        .collect();
+    assert_eq!(fa, fb);
+    let unique: std::collections::BTreeSet<_> = fa.iter().collect();
+    assert_eq!(unique.len(), fa.len());
+}
+
+#[test]
+fn a_broad_term_defined_by_a_closed_list_covers_only_the_list() {
+    let fx = Fixture::new();
+    let mut inv = empty_inventory();
+    inv.data_access = vec![access(
+        "clipboard",
+        &[],
+        &[(
+            None,
+            "ClipboardManager.getPrimaryClip",
+            "Lcom/example/P;->paste",
+        )],
+    )];
+    let class = |text: &str| {
+        let report = fx.run(&inv, &fx.policy(text), &AuditOptions::default());
+        report
+            .disclosures
+            .iter()
+            .find(|d| d.data_type == "clipboard")
+            .map(|d| d.disclosure)
+    };
+    // The demo policy's wording: a parenthesised, closed list of what "device information" means here.
+    assert_eq!(
+        class("We collect device information (device model, operating system version).\n"),
+        Some(Disclosure::Omitted)
+    );
+    // Open lists keep the broad term broad.
+    assert_eq!(
+        class("We collect device information (such as device model, operating system version).\n"),
+        Some(Disclosure::Vague)
+    );
+    assert_eq!(
+        class("我们收集设备信息（设备型号、操作系统版本等）。\n"),
+        Some(Disclosure::Vague)
+    );
+    // No list at all.
+    assert_eq!(
+        class("We collect device information.\n"),
+        Some(Disclosure::Vague)
+    );
+}
+
+#[test]
+fn every_truncation_of_a_policy_audits_and_renders_without_panic() {
+    let fx = Fixture::new();
+    let lexicon = Lexicon::new(&fx.taxonomy, &fx.db).unwrap();
+    let mut inv = empty_inventory();
+    inv.permissions = vec![permission(
+        "android.permission.READ_CONTACTS",
+        "dangerous",
+        &["contacts"],
+    )];
+    inv.sdks = vec![
+        sdk("jpush", "JPush", "push", "used"),
+        sdk("umeng-common", "Umeng", "analytics", "present"),
+    ];
+    inv.data_access = vec![
+        access(
+            "imei",
+            &[],
+            &[(
+                Some("jpush"),
+                "TelephonyManager.getDeviceId",
+                "Lcn/jpush/A;->a",
+            )],
+        ),
+        access("contacts", &["android.permission.READ_CONTACTS"], &[]),
+        access(
+            "clipboard",
+            &[],
+            &[(None, "ClipboardManager.getPrimaryClip", "Lx;->y")],
+        ),
+    ];
+    let text = format!(
+        "{COMPLETE_POLICY}We collect device information (device model, OS version.\n（设备信息（型号"
+    );
+    for (cut, _) in text.char_indices() {
+        let policy = read_policy_text(&text[..cut], FormatHint::Markdown, &lexicon);
+        let report = fx.run(&inv, &policy, &AuditOptions::default());
+        for f in &report.findings {
+            assert!(
+                !f.message.is_empty() && !f.policy_evidence.is_empty(),
+                "cut {cut}: {f:?}"
+            );
+        }
+        let _ = report::render(report::Format::Html, false, &report).unwrap();
+    }
+}

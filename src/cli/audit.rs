@@ -1,0 +1,266 @@
+//! `appaudit audit`, `rules`, `explain` and `diff`: flags and dispatch only; the logic is in `appaudit-audit`.
+//!
+//! Exit codes (the CI gate): 0 no finding at or above `--fail-on`, 1 findings at or above it,
+//! 2 the audit could not run (bad input, unreadable file, bad configuration).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use appaudit_audit::report::{self, Format};
+use appaudit_audit::{AuditOptions, Config, Knowledge, RULES, RuleId, Severity, Verdict};
+use clap::Args;
+
+use super::LimitArgs;
+use crate::scan::Engine;
+
+/// Output formats of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    /// Grouped findings for a terminal, with a verdict line.
+    Terminal,
+    /// The versioned JSON contract: inventory, policy reading, verdict, findings.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+}
+
+impl From<AuditFormat> for Format {
+    fn from(f: AuditFormat) -> Format {
+        match f {
+            AuditFormat::Terminal => Format::Terminal,
+            AuditFormat::Json => Format::Json,
+            AuditFormat::Sarif => Format::Sarif,
+            AuditFormat::Markdown => Format::Markdown,
+            AuditFormat::Html => Format::Html,
+        }
+    }
+}
+
+/// Severity names for `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any finding fails.
+    Info,
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High only.
+    High,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Info => Severity::Info,
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+        }
+    }
+}
+
+/// `appaudit audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The app: APK, XAPK/APKS/APKM, AAR, JAR or IPA.
+    #[arg(value_name = "APP")]
+    pub app: PathBuf,
+    /// Its privacy policy (text, Markdown, HTML, PDF or DOCX).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Terminal)]
+    pub format: AuditFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail (exit 1) on findings at or above this severity [default: the config's `fail_on`, else high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Configuration file [default: ./appaudit.toml when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Limits and signatures.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// `appaudit rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print the rule table as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `appaudit explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule id (`AA101`) or name (`sdk-undisclosed`).
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+}
+
+/// `appaudit diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old build.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new build.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Limits and signatures.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+fn load_config(explicit: Option<&Path>) -> anyhow::Result<Option<Config>> {
+    match explicit {
+        Some(path) => Ok(Some(Config::load(path)?)),
+        None => {
+            let cwd = std::env::current_dir().context("cannot determine the working directory")?;
+            Ok(Config::discover(&cwd)?)
+        }
+    }
+}
+
+/// Runs `appaudit audit`.
+pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(args.config.as_deref())?;
+    let mut scan_options = args.limits.options()?;
+    if let Some(c) = &config {
+        scan_options
+            .extra_signature_dirs
+            .extend(c.signatures.iter().cloned());
+    }
+    let engine = Engine::new(scan_options)?;
+    let inventory = engine
+        .scan_path(&args.app)
+        .with_context(|| format!("scanning {}", args.app.display()))?;
+    let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
+    // PDFs are read in a child process (see `crate::policy`).
+    let policy = crate::policy::read_with(&args.policy, &lexicon)?;
+
+    let mut options = AuditOptions {
+        policy_path: args.policy.display().to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        ..AuditOptions::default()
+    };
+    if let Some(c) = &config {
+        options.apply_config(c, args.fail_on.is_some());
+    }
+    if let Some(f) = args.fail_on {
+        options.fail_on = f.into();
+    }
+    let knowledge = Knowledge {
+        taxonomy: engine.taxonomy(),
+        signatures: engine.signatures(),
+    };
+    let audit = appaudit_audit::audit(&inventory, &policy, knowledge, &options);
+
+    let reporter = report::reporter(
+        args.format.into(),
+        args.output.is_none() && super::use_color(),
+    );
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            reporter.write(&mut out, &audit)?;
+            out.flush()?;
+            // Keep the verdict visible in CI logs when the report goes to a file.
+            writeln!(
+                std::io::stderr(),
+                "appaudit: {} — {} high, {} medium, {} low, {} info; report written to {}",
+                match audit.verdict {
+                    Verdict::Pass => "pass",
+                    Verdict::Fail => "fail",
+                },
+                audit.summary.high,
+                audit.summary.medium,
+                audit.summary.low,
+                audit.summary.info,
+                path.display()
+            )?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            reporter.write(&mut out, &audit)?;
+            out.flush()?;
+        }
+    }
+    Ok(match audit.verdict {
+        Verdict::Pass => ExitCode::SUCCESS,
+        Verdict::Fail => ExitCode::from(1),
+    })
+}
+
+/// Runs `appaudit rules`.
+pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        let rules: Vec<_> = RULES.iter().map(|(_, info)| info).collect();
+        serde_json::to_writer_pretty(&mut out, &rules)?;
+        out.write_all(b"\n")?;
+    } else {
+        for (_, info) in RULES {
+            writeln!(
+                out,
+                "{}  {:<32} {:<7} {}",
+                info.id,
+                info.name,
+                info.default_severity.as_str(),
+                info.summary
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `appaudit explain RULE`.
+pub fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let rule = RuleId::parse(&args.rule)
+        .with_context(|| format!("unknown rule `{}`; `appaudit rules` lists them", args.rule))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(appaudit_audit::rules::explain(rule).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `appaudit diff OLD NEW`.
+pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(args.limits.options()?)?;
+    let old = engine
+        .scan_path(&args.old)
+        .with_context(|| format!("scanning {}", args.old.display()))?;
+    let new = engine
+        .scan_path(&args.new)
+        .with_context(|| format!("scanning {}", args.new.display()))?;
+    let d = appaudit_audit::diff::diff(&old, &new);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &d)?;
+        out.write_all(b"\n")?;
+    } else {
+        out.write_all(appaudit_audit::diff::render_text(&d).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
