@@ -35,14 +35,21 @@ pub fn read(path: &Path) -> anyhow::Result<appaudit_policy::PolicyReading> {
 pub fn read_with(path: &Path, lexicon: &Lexicon) -> anyhow::Result<appaudit_policy::PolicyReading> {
     let shown = path.display();
     if FormatHint::from_path(path) == FormatHint::Pdf {
-        let text = extract_pdf_in_child(path).with_context(|| format!("{shown}: cannot read the PDF's text"))?;
-        return Ok(appaudit_policy::read_policy_text(&text, FormatHint::Pdf, lexicon));
+        let text = extract_pdf_in_child(path)
+            .with_context(|| format!("{shown}: cannot read the PDF's text"))?;
+        return Ok(appaudit_policy::read_policy_text(
+            &text,
+            FormatHint::Pdf,
+            lexicon,
+        ));
     }
-    appaudit_policy::read_policy_file(path, lexicon).with_context(|| format!("{shown}: cannot read the policy"))
+    appaudit_policy::read_policy_file(path, lexicon)
+        .with_context(|| format!("{shown}: cannot read the policy"))
 }
 
 fn extract_pdf_in_child(path: &Path) -> anyhow::Result<String> {
-    let exe = std::env::current_exe().context("cannot find the appaudit executable to run the PDF reader")?;
+    let exe = std::env::current_exe()
+        .context("cannot find the appaudit executable to run the PDF reader")?;
     let mut child = Command::new(exe)
         .arg(EXTRACT_PDF_SUBCOMMAND)
         .arg(path)
@@ -65,18 +72,30 @@ fn extract_pdf_in_child(path: &Path) -> anyhow::Result<String> {
         if start.elapsed() > PDF_TIME_LIMIT {
             let _ = child.kill();
             let _ = child.wait();
-            bail!("the PDF reader took longer than {}s and was stopped", PDF_TIME_LIMIT.as_secs());
+            bail!(
+                "the PDF reader took longer than {}s and was stopped",
+                PDF_TIME_LIMIT.as_secs()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let text = reader.join().map_err(|_| anyhow::anyhow!("PDF reader output thread failed"))??;
+    let text = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("PDF reader output thread failed"))??;
     if !status.success() {
         let mut err = String::new();
         if let Some(mut e) = child.stderr.take() {
             let _ = e.read_to_string(&mut err);
         }
         let err = err.trim();
-        bail!("the PDF reader failed ({status}){}", if err.is_empty() { String::new() } else { format!(": {err}") });
+        bail!(
+            "the PDF reader failed ({status}){}",
+            if err.is_empty() {
+                String::new()
+            } else {
+                format!(": {err}")
+            }
+        );
     }
     Ok(String::from_utf8_lossy(&text).into_owned())
 }

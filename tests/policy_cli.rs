@@ -23,7 +23,10 @@ fn assert_quotes_on_their_lines(path: &std::path::Path, reading: &serde_json::Va
             let line = item["line"].as_u64().unwrap() as usize;
             let quote = item["quote"].as_str().unwrap();
             let on_line = lines.get(line - 1).copied().unwrap_or("");
-            assert!(on_line.contains(quote.trim()), "{list}: {quote:?} is not on line {line}: {on_line:?}");
+            assert!(
+                on_line.contains(quote.trim()),
+                "{list}: {quote:?} is not on line {line}: {on_line:?}"
+            );
         }
     }
 }
@@ -35,7 +38,12 @@ fn sloppy_sdk_names_in_a_real_policy_are_matched_with_their_confidence() {
     let path = shared_policy("002_15b5bc9b73d89d32.txt");
     let reading = policy_json(&path);
     let sdk = |id: &str| {
-        reading["sdks"].as_array().unwrap().iter().find(|s| s["sdk_id"] == id).unwrap_or_else(|| panic!("{id}: {}", reading["sdks"]))
+        reading["sdks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["sdk_id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {}", reading["sdks"]))
     };
     assert_eq!(sdk("jpush")["name_in_text"], "Jigaung Push");
     assert!(sdk("jpush")["confidence"].as_f64().unwrap() < 1.0);
@@ -51,7 +59,12 @@ fn regression_fuzzy_names_need_sdk_context() {
     // Caught on 002: capitalised words in running text ("Android", "Shared",
     // "HTTPS", "Posting") were fuzzy-matched to androidx, ShareSDK, HTTPDNS, PostHog.
     let reading = policy_json(&shared_policy("002_15b5bc9b73d89d32.txt"));
-    let ids: Vec<&str> = reading["sdks"].as_array().unwrap().iter().filter_map(|s| s["sdk_id"].as_str()).collect();
+    let ids: Vec<&str> = reading["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["sdk_id"].as_str())
+        .collect();
     for wrong in ["androidx", "mob-sharesdk", "aliyun-httpdns", "posthog"] {
         assert!(!ids.contains(&wrong), "{wrong} in {ids:?}");
     }
@@ -64,11 +77,26 @@ fn demo_policy_denies_contacts_and_declares_location() {
     let types = reading["data_types"].as_array().unwrap();
     // "We do not collect your contacts." (line 12)
     let contacts: Vec<_> = types.iter().filter(|t| t["id"] == "contacts").collect();
-    assert!(!contacts.is_empty() && contacts.iter().all(|t| t["negated"] == true), "{contacts:?}");
-    assert!(types.iter().any(|t| t["id"] == "precise_location" && t["negated"] == false));
+    assert!(
+        !contacts.is_empty() && contacts.iter().all(|t| t["negated"] == true),
+        "{contacts:?}"
+    );
+    assert!(
+        types
+            .iter()
+            .any(|t| t["id"] == "precise_location" && t["negated"] == false)
+    );
     // The JPush row lists IMEI and the installed application list.
-    assert!(types.iter().any(|t| t["id"] == "imei" && t["collector"] == "jpush"));
-    assert!(types.iter().any(|t| t["id"] == "installed_apps" && t["collector"] == "jpush"));
+    assert!(
+        types
+            .iter()
+            .any(|t| t["id"] == "imei" && t["collector"] == "jpush")
+    );
+    assert!(
+        types
+            .iter()
+            .any(|t| t["id"] == "installed_apps" && t["collector"] == "jpush")
+    );
     assert_quotes_on_their_lines(&path, &reading);
 }
 
@@ -76,7 +104,13 @@ fn demo_policy_denies_contacts_and_declares_location() {
 fn pdf_policy_is_read_in_a_child_process() {
     let reading = policy_json(&repo().join("tests/policies/samples/en_pdf_policy.pdf"));
     assert_eq!(reading["format"], "pdf");
-    assert!(reading["data_types"].as_array().unwrap().iter().any(|t| t["id"] == "precise_location"));
+    assert!(
+        reading["data_types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == "precise_location")
+    );
 }
 
 #[test]
@@ -86,12 +120,19 @@ fn broken_pdf_is_a_clear_error_not_a_crash() {
     std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF").unwrap();
     let (code, stdout, stderr) = appaudit(&["policy", pdf.to_str().unwrap()]);
     assert_eq!(code, 2, "{stdout}");
-    assert!(stderr.contains("broken.pdf") && stderr.contains("PDF"), "{stderr}");
+    assert!(
+        stderr.contains("broken.pdf") && stderr.contains("PDF"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn chinese_html_policy_names_umeng() {
     let reading = policy_json(&shared_policy("zh/umeng_plus_privacy.html"));
     assert_eq!(reading["language"], "zh");
-    assert!(reading["sdks"].as_array().unwrap().iter().any(|s| s["sdk_id"].as_str().is_some_and(|id| id.starts_with("umeng"))));
+    assert!(reading["sdks"].as_array().unwrap().iter().any(|s| {
+        s["sdk_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("umeng"))
+    }));
 }

@@ -224,9 +224,22 @@ fn appium_settings_has_the_google_sdks_its_classes_show() {
         .count();
     let markers = inv["library_markers"].as_array().unwrap();
     assert_eq!(markers.len(), expected);
-    let props = tool("unzip", &["-p", apk.to_str().unwrap(), "play-services-location.properties"]);
-    let version = props.lines().find_map(|l| l.strip_prefix("version=")).unwrap();
-    let marker = markers.iter().find(|m| m["path"] == "play-services-location.properties").unwrap();
+    let props = tool(
+        "unzip",
+        &[
+            "-p",
+            apk.to_str().unwrap(),
+            "play-services-location.properties",
+        ],
+    );
+    let version = props
+        .lines()
+        .find_map(|l| l.strip_prefix("version="))
+        .unwrap();
+    let marker = markers
+        .iter()
+        .find(|m| m["path"] == "play-services-location.properties")
+        .unwrap();
     assert_eq!(marker["version"], version);
     // The manifest asks for background location and SMS: dangerous, flagged.
     for p in [

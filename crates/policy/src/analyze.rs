@@ -705,7 +705,14 @@ fn find_sdk_hits(ctx: &Ctx<'_>, i: usize, roles: &HashMap<usize, (usize, Roles)>
     }
     if context {
         let in_sdk_section = ctx.sdk_section.get(i).copied().unwrap_or(false);
-        hits.extend(fuzzy_hits(ctx, i, text, &hits, line.row.is_some(), in_sdk_section));
+        hits.extend(fuzzy_hits(
+            ctx,
+            i,
+            text,
+            &hits,
+            line.row.is_some(),
+            in_sdk_section,
+        ));
     }
     hits.sort_by_key(|h| h.range.start);
     hits
@@ -794,11 +801,15 @@ fn fuzzy_hits(
         .find_iter(text)
         .map(|m| (m.range(), m.as_str().to_lowercase()))
         .collect();
-    let nearby = ctx.lines.get(i.saturating_sub(FUZZY_CUE_REACH)..(i + FUZZY_CUE_REACH + 1).min(ctx.lines.len()));
+    let nearby = ctx
+        .lines
+        .get(i.saturating_sub(FUZZY_CUE_REACH)..(i + FUZZY_CUE_REACH + 1).min(ctx.lines.len()));
     let has_sdk_context = in_sdk_section
         || nearby.unwrap_or_default().iter().any(|l| {
             let lower = l.text.to_lowercase();
-            lex.fuzzy_context_cues.iter().any(|cue| lower.contains(cue.as_str()))
+            lex.fuzzy_context_cues
+                .iter()
+                .any(|cue| lower.contains(cue.as_str()))
         });
     let mut out = Vec::new();
     for (w, (range, word)) in words.iter().enumerate() {
@@ -853,7 +864,10 @@ fn fuzzy_hits(
             // Closest first; on a tie the longer name ("jiguang push" over
             // "jiguang") says more and names the product.
             let longer = |b: &(usize, f64, usize, Range<usize>)| probe_range.len() > b.3.len();
-            if best.as_ref().is_none_or(|b| distance < b.0 || (distance == b.0 && longer(b))) {
+            if best
+                .as_ref()
+                .is_none_or(|b| distance < b.0 || (distance == b.0 && longer(b)))
+            {
                 best = Some((distance, 0.9 - 0.1 * distance as f64, *sdk, probe_range));
             }
         }

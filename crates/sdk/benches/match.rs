@@ -31,7 +31,9 @@ fn bench(c: &mut Criterion) {
     let db = SignatureDb::builtin().expect("builtin signatures");
     let classes = descriptors(&db);
     let mut group = c.benchmark_group("matcher");
-    group.bench_function("load_builtin", |b| b.iter(|| SignatureDb::builtin().expect("builtin")));
+    group.bench_function("load_builtin", |b| {
+        b.iter(|| SignatureDb::builtin().expect("builtin"))
+    });
     group.bench_function("build", |b| b.iter(|| Matcher::new(black_box(&db))));
     let matcher = Matcher::new(&db);
     group.throughput(Throughput::Elements(classes.len() as u64));

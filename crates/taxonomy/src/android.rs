@@ -562,7 +562,9 @@ impl<'r> MethodScan<'r> {
     /// a method of the class that no rule names still counts as a reference to the class
     /// (for reflection pairing), exactly as `invoke` + `class_reference` would.
     pub fn invoke_in(&mut self, class: ClassHandle, method: &str) -> bool {
-        let Some(rules) = self.rules.classes.get(class.0 as usize) else { return false };
+        let Some(rules) = self.rules.classes.get(class.0 as usize) else {
+            return false;
+        };
         match rules.methods.get(method) {
             Some(idx) => {
                 push_unique(&mut self.calls, *idx);
@@ -577,7 +579,12 @@ impl<'r> MethodScan<'r> {
 
     /// [`MethodScan::field`] for a class already resolved with [`AndroidRules::class_handle`].
     pub fn field_in(&mut self, class: ClassHandle, field: &str) -> bool {
-        let Some(idx) = self.rules.classes.get(class.0 as usize).and_then(|c| c.fields.get(field)) else {
+        let Some(idx) = self
+            .rules
+            .classes
+            .get(class.0 as usize)
+            .and_then(|c| c.fields.get(field))
+        else {
             return false;
         };
         push_unique(&mut self.calls, *idx);

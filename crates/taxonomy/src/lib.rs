@@ -27,8 +27,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use android::{
-    AndroidRules, ApiRule, ClassHandle, DataTypeId, DataTypeMeta, MarkerCondition, MarkerRule, MethodScan,
-    PermissionInfo, RuleKind,
+    AndroidRules, ApiRule, ClassHandle, DataTypeId, DataTypeMeta, MarkerCondition, MarkerRule,
+    MethodScan, PermissionInfo, RuleKind,
 };
 pub use collector::{Accessor, DataAccess, DataAccessCollector, SAMPLE_CALL_SITES};
 pub use ios::{IosApiRule, IosRule, IosRules};
