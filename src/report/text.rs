@@ -139,8 +139,8 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
         let kinds: BTreeSet<&str> = sdk.matched_rules.iter().map(|r| r.kind.as_str()).collect();
         writeln!(
             out,
-            "  {usage} {:<28} {:<16} {} classes; {}",
-            name,
+            "  {usage} {} {:<16} {} classes; {}",
+            pad_to(&name, 34),
             sdk.category,
             sdk.class_count,
             kinds.into_iter().collect::<Vec<_>>().join(", ")
@@ -240,6 +240,27 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
         }
     }
     Ok(())
+}
+
+/// Columns a terminal gives `c`: two for East Asian wide characters (CJK,
+/// Hangul, full-width forms), one otherwise — enough to align Chinese SDK names.
+fn char_width(c: char) -> usize {
+    match u32::from(c) {
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 => 2,
+        _ => 1,
+    }
+}
+
+/// `text` padded with spaces to `width` terminal columns.
+fn pad_to(text: &str, width: usize) -> String {
+    let used: usize = text.chars().map(char_width).sum();
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
 /// Most reader columns the matrix shows before falling back to one line per data type.
