@@ -570,18 +570,9 @@ fn checksum_matches(data: &[u8], file_size: u32, expected: u32) -> bool {
 }
 
 fn adler32(bytes: &[u8]) -> u32 {
-    const MOD: u32 = 65521;
-    // 5552 is the largest n for which the sums cannot overflow u32 before the modulo.
-    let (mut a, mut b) = (1u32, 0u32);
-    for chunk in bytes.chunks(5552) {
-        for &byte in chunk {
-            a += u32::from(byte);
-            b += a;
-        }
-        a %= MOD;
-        b %= MOD;
-    }
-    (b << 16) | a
+    let mut hash = simd_adler32::Adler32::new();
+    hash.write(bytes);
+    hash.finish()
 }
 
 /// Decodes the `string_data_item` at `off`: a uleb128 UTF-16 length, then modified UTF-8
