@@ -8,6 +8,7 @@
 mod scan;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::read::{WarningSink, le_u16, le_u32, mutf8, uleb128};
 use crate::{ClassDef, CodeContainer, CodeRef, FieldRef, MethodRef, Warning};
@@ -78,11 +79,18 @@ pub struct Dex<'a> {
     data: &'a [u8],
     version: u16,
     checksum_valid: bool,
-    strings: Vec<Option<Cow<'a, str>>>,
+    /// `string_ids` offsets; the strings are decoded on first use (most of a DEX's
+    /// strings are never looked at by a class walk, and decoding them all was most of
+    /// the parse time).
+    string_offsets: Vec<u32>,
+    strings: Vec<OnceLock<Option<Cow<'a, str>>>>,
     /// `type_ids`: string index of each type descriptor.
     types: Vec<u32>,
     /// `proto_ids` as full method descriptors, built once.
-    protos: Vec<Option<String>>,
+    /// `proto_ids` as (return type, parameter list offset); the full method
+    /// descriptors are built on first use, like the strings.
+    proto_ids: Vec<(u32, u32)>,
+    protos: Vec<OnceLock<Option<String>>>,
     fields: Vec<MemberId>,
     methods: Vec<MemberId>,
     class_defs: Vec<RawClassDef>,
@@ -144,8 +152,10 @@ impl<'a> Dex<'a> {
             data,
             version,
             checksum_valid,
+            string_offsets: Vec::new(),
             strings: Vec::new(),
             types: Vec::new(),
+            proto_ids: Vec::new(),
             protos: Vec::new(),
             fields: Vec::new(),
             methods: Vec::new(),
@@ -192,7 +202,12 @@ impl<'a> Dex<'a> {
 
     /// String `idx` of `string_ids`, if it exists and decoded.
     pub fn string(&self, idx: u32) -> Option<&str> {
-        self.strings.get(usize::try_from(idx).ok()?)?.as_deref()
+        let idx = usize::try_from(idx).ok()?;
+        let off = *self.string_offsets.get(idx)?;
+        self.strings
+            .get(idx)?
+            .get_or_init(|| string_data(self.data, off))
+            .as_deref()
     }
 
     /// Descriptor of type `idx` of `type_ids`.
@@ -206,7 +221,7 @@ impl<'a> Dex<'a> {
         Some(MethodRef {
             class: self.type_descriptor(u32::from(id.class))?,
             name: self.string(id.name)?,
-            descriptor: self.protos.get(usize::from(id.type_or_proto))?.as_deref()?,
+            descriptor: self.proto(usize::from(id.type_or_proto))?,
         })
     }
 
@@ -261,21 +276,28 @@ impl<'a> Dex<'a> {
 
     fn parse_strings(&mut self, table: (u32, u32), sink: &mut WarningSink) {
         let ids = self.table(table, 4, "string_ids", sink);
-        let data = self.data;
-        self.strings = ids
+        let len = self.data.len();
+        self.string_offsets = ids
             .chunks_exact(4)
             .enumerate()
             .map(|(idx, id)| {
                 let off = le_u32(id, 0).unwrap_or(u32::MAX);
-                let decoded = string_data(data, off);
-                if decoded.is_none() {
-                    sink.push_entry("string_ids",
+                // Only the cheap check here; a string whose data is cut short is
+                // found when (if ever) it is decoded, and reads as missing.
+                if usize::try_from(off).map_or(true, |o| o >= len) {
+                    sink.push_entry(
+                        "string_ids",
                         usize::try_from(off).unwrap_or(usize::MAX),
-                        format_args!("string_ids[{idx}]: string_data at {off:#x} is truncated or outside the file"),
+                        format_args!(
+                            "string_ids[{idx}]: string_data at {off:#x} is outside the file"
+                        ),
                     );
                 }
-                decoded
+                off
             })
+            .collect();
+        self.strings = (0..self.string_offsets.len())
+            .map(|_| OnceLock::new())
             .collect();
     }
 
@@ -304,8 +326,10 @@ impl<'a> Dex<'a> {
         for (idx, id) in ids.chunks_exact(12).enumerate() {
             let return_type = le_u32(id, 4).unwrap_or(NO_INDEX);
             let parameters_off = le_u32(id, 8).unwrap_or(0);
-            let descriptor = self.proto_descriptor(return_type, parameters_off);
-            if descriptor.is_none() {
+            // Cheap structural checks now; the descriptor itself is built on first use.
+            let return_ok = usize::try_from(return_type).is_ok_and(|t| t < self.types.len());
+            let params_ok = parameters_off == 0 || self.type_list(parameters_off).is_some();
+            if !return_ok || !params_ok {
                 sink.push_entry("proto_ids",
                     (table.1 as usize).saturating_add(idx * 12),
                     format_args!(
@@ -313,9 +337,19 @@ impl<'a> Dex<'a> {
                     ),
                 );
             }
-            protos.push(descriptor);
+            protos.push((return_type, parameters_off));
         }
-        self.protos = protos;
+        self.protos = (0..protos.len()).map(|_| OnceLock::new()).collect();
+        self.proto_ids = protos;
+    }
+
+    /// The method descriptor of proto `idx`, built on first use.
+    fn proto(&self, idx: usize) -> Option<&str> {
+        let &(return_type, parameters_off) = self.proto_ids.get(idx)?;
+        self.protos
+            .get(idx)?
+            .get_or_init(|| self.proto_descriptor(return_type, parameters_off))
+            .as_deref()
     }
 
     fn proto_descriptor(&self, return_type: u32, parameters_off: u32) -> Option<String> {
@@ -358,7 +392,7 @@ impl<'a> Dex<'a> {
         let (type_limit, what) = if name == "field_ids" {
             (self.types.len(), "type")
         } else {
-            (self.protos.len(), "proto")
+            (self.proto_ids.len(), "proto")
         };
         ids.chunks_exact(8)
             .enumerate()
@@ -602,7 +636,7 @@ impl CodeContainer for Dex<'_> {
     }
 
     fn strings(&self) -> impl Iterator<Item = &str> {
-        self.strings.iter().filter_map(|s| s.as_deref())
+        (0..self.string_offsets.len()).filter_map(|i| self.string(u32::try_from(i).ok()?))
     }
 
     fn for_each_code_ref<'d, F>(&'d self, mut visit: F) -> Vec<Warning>
