@@ -34,6 +34,7 @@ const MH_CIGAM_64: u32 = 0xcffa_edfe;
 
 const LC_SEGMENT: u32 = 0x1;
 const LC_SEGMENT_64: u32 = 0x19;
+const LC_MAIN: u32 = 0x8000_0028;
 const LC_ENCRYPTION_INFO: u32 = 0x21;
 const LC_ENCRYPTION_INFO_64: u32 = 0x2c;
 const LC_VERSION_MIN_MACOSX: u32 = 0x24;
@@ -562,6 +563,8 @@ fn walk_load_commands(
     }
     let be = header.big_endian;
     let mut facts = LoadCommandFacts::default();
+    let mut text_segment: Option<(u64, u64)> = None;
+    let mut main_entry: Option<u64> = None;
     let mut at = start;
     for index in 0..header.ncmds {
         let cmd = read_u32(bytes, at, be).unwrap_or_default();
@@ -598,7 +601,19 @@ fn walk_load_commands(
                         ),
                     });
                 }
+                if text_segment.is_none() && body.get(8..15) == Some(b"__TEXT\0".as_slice()) {
+                    let (vmaddr, fileoff) = if cmd == LC_SEGMENT_64 {
+                        (read_u64(body, 24, be), read_u64(body, 40, be))
+                    } else {
+                        (
+                            read_u32(body, 24, be).map(u64::from),
+                            read_u32(body, 32, be).map(u64::from),
+                        )
+                    };
+                    text_segment = vmaddr.zip(fileoff);
+                }
             }
+            LC_MAIN => main_entry = read_u64(body, 8, be),
             LC_ENCRYPTION_INFO | LC_ENCRYPTION_INFO_64 => {
                 facts.encrypted |= read_u32(body, 16, be).is_some_and(|id| id != 0);
             }
@@ -627,6 +642,23 @@ fn walk_load_commands(
             _ => {}
         }
         at += cmdsize;
+    }
+    // goblin maps LC_MAIN's entry offset through the first __TEXT segment with
+    // unchecked arithmetic (`vmaddr - fileoff + entryoff`, goblin 0.10.7
+    // src/mach/mod.rs:280), which panics in checked builds on a hostile file
+    // (found by the macho fuzz target). Refuse such an image before goblin sees it.
+    if let (Some(entry), Some((vmaddr, fileoff))) = (main_entry, text_segment)
+        && vmaddr
+            .checked_sub(fileoff)
+            .and_then(|base| base.checked_add(entry))
+            .is_none()
+    {
+        return Err(IosError::MachO {
+            offset,
+            detail: format!(
+                "LC_MAIN entry offset {entry:#x} cannot be mapped: __TEXT has vmaddr {vmaddr:#x} and fileoff {fileoff:#x}"
+            ),
+        });
     }
     Ok(facts)
 }
