@@ -15,6 +15,12 @@ use serde_json::Value;
 /// `None` only when `APPAUDIT_SKIP_CORPUS=1` says the run has none.
 fn samples() -> Option<PathBuf> {
     corpus()?;
+    // Tests run on several threads: one builds, the others wait for it rather
+    // than writing into the same directory at once (a race CI caught).
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = BUILD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let out = repo().join("target/ios-samples");
     if !out.join("Demo.ipa").is_file() || !out.join("Payload/Demo.app/Demo").is_file() {
         let status = Command::new("bash")
