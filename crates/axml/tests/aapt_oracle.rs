@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+mod common;
+use common::corpus_dir;
+
 use appaudit_axml::{AxmlDocument, Manifest, Value, parse_axml};
 
 fn data_dir() -> PathBuf {
@@ -669,24 +672,6 @@ fn packer_manifest_with_fake_attribute_names_resolves_by_resource_id() {
 }
 
 // ---- real APKs from the corpus -------------------------------------------------------
-
-fn corpus_dir() -> Option<PathBuf> {
-    if std::env::var_os("APPAUDIT_SKIP_CORPUS").is_some_and(|v| v == "1") {
-        return None;
-    }
-    let dir = std::env::var_os("APPAUDIT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/appaudit-corpus")
-        });
-    assert!(
-        dir.is_dir(),
-        "corpus not found at {} (run shared/corpus/fetch.sh, set APPAUDIT_CORPUS, or set \
-         APPAUDIT_SKIP_CORPUS=1)",
-        dir.display()
-    );
-    Some(dir)
-}
 
 fn apk_manifest(dir: &std::path::Path, rel: &str) -> Vec<u8> {
     use std::io::Read;

@@ -1,30 +1,13 @@
 //! Text manifests: vendor fragments from the real corpus (expected values read with
 //! python's `xml.etree.ElementTree`), and hand-written edge cases.
 
-use std::path::PathBuf;
+mod common;
+use common::corpus_dir;
 
 use appaudit_axml::{
     AxmlError, ComponentKind, Manifest, NumberOrText, SourceFormat, parse_manifest,
     parse_manifest_bytes, parse_text_xml,
 };
-
-fn corpus_dir() -> Option<PathBuf> {
-    if std::env::var_os("APPAUDIT_SKIP_CORPUS").is_some_and(|v| v == "1") {
-        return None;
-    }
-    let dir = std::env::var_os("APPAUDIT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/appaudit-corpus")
-        });
-    assert!(
-        dir.is_dir(),
-        "corpus not found at {} (run shared/corpus/fetch.sh, set APPAUDIT_CORPUS, or set \
-         APPAUDIT_SKIP_CORPUS=1)",
-        dir.display()
-    );
-    Some(dir)
-}
 
 fn corpus_manifest(dir: &std::path::Path, rel: &str) -> Manifest {
     let data = std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));

@@ -32,6 +32,30 @@ mod class;
 mod dex;
 mod read;
 
+/// Test helper shared by the DEX and class-file unit tests.
+#[cfg(test)]
+pub(crate) fn render_code_ref(site: &CallSite<'_>, code_ref: CodeRef<'_>, offset: &str) -> String {
+    let at = format!(
+        "{}->{}{} {offset}",
+        site.class, site.method, site.descriptor
+    );
+    match code_ref {
+        CodeRef::Invoke { invoke, method } => {
+            format!(
+                "{at} {invoke:?} {}.{}:{}",
+                method.class, method.name, method.descriptor
+            )
+        }
+        CodeRef::String { value } => format!("{at} string {value}"),
+        CodeRef::Field { op, field } => {
+            format!(
+                "{at} {op:?} {}.{}:{}",
+                field.class, field.name, field.field_type
+            )
+        }
+    }
+}
+
 use serde::Serialize;
 
 pub use class::{ClassFile, ClassFileError};

@@ -18,24 +18,9 @@ fn run_code() -> usize {
     find(&[0x12, 0x15, 0x4c, 0x2a, 0xb4, 0x00, 0x17, 0xaa])
 }
 
+// javap prints byte offsets in decimal
 fn render(site: &CallSite<'_>, code_ref: CodeRef<'_>) -> String {
-    let at = format!(
-        "{}->{}{} {}",
-        site.class, site.method, site.descriptor, site.offset
-    );
-    match code_ref {
-        CodeRef::Invoke { invoke, method } => {
-            format!(
-                "{at} {invoke:?} {}.{}:{}",
-                method.class, method.name, method.descriptor
-            )
-        }
-        CodeRef::String { value } => format!("{at} string {value}"),
-        CodeRef::Field { op, field } => format!(
-            "{at} {op:?} {}.{}:{}",
-            field.class, field.name, field.field_type
-        ),
-    }
+    crate::render_code_ref(site, code_ref, &site.offset.to_string())
 }
 
 fn scan(bytes: &[u8]) -> (Vec<String>, Vec<Warning>) {

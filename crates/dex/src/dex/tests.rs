@@ -14,24 +14,9 @@ const RUN_INSNS: usize = RUN_CODE_ITEM + 16;
 const PACKED_SWITCH_PAYLOAD: usize = RUN_INSNS + 0x1e * 2;
 const ARRAY_DATA_PAYLOAD: usize = RUN_INSNS + 0x30 * 2;
 
+// dexdump prints code-unit offsets as 4 hex digits
 fn render(site: &CallSite<'_>, code_ref: CodeRef<'_>) -> String {
-    let at = format!(
-        "{}->{}{} {:04x}",
-        site.class, site.method, site.descriptor, site.offset
-    );
-    match code_ref {
-        CodeRef::Invoke { invoke, method } => {
-            format!(
-                "{at} {invoke:?} {}.{}:{}",
-                method.class, method.name, method.descriptor
-            )
-        }
-        CodeRef::String { value } => format!("{at} string {value}"),
-        CodeRef::Field { op, field } => format!(
-            "{at} {op:?} {}.{}:{}",
-            field.class, field.name, field.field_type
-        ),
-    }
+    crate::render_code_ref(site, code_ref, &format!("{:04x}", site.offset))
 }
 
 fn scan_all(dex: &Dex<'_>) -> (Vec<String>, Vec<Warning>) {
