@@ -17,8 +17,13 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut message = format!("appaudit: error: {err}");
+            // Error types that print their source inside their own text (thiserror's
+            // `{source}`) would show each cause twice; a cause already said is left out.
             for cause in err.chain().skip(1) {
-                message.push_str(&format!("\n  caused by: {cause}"));
+                let cause = cause.to_string();
+                if !message.contains(&cause) {
+                    message.push_str(&format!("\n  caused by: {cause}"));
+                }
             }
             #[allow(clippy::print_stderr)]
             {

@@ -586,15 +586,75 @@ fn overlapping_entries_do_not_break_the_scan() {
 }
 
 #[test]
-fn garbage_named_apk_fails_cleanly_naming_the_file() {
+fn garbage_after_a_zip_header_is_reported_as_truncated_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("garbage.apk");
     std::fs::write(&path, b"PK\x03\x04 but nothing else of a zip").unwrap();
     let (code, _, stderr) = appaudit(&["scan", path.to_str().unwrap()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("garbage.apk") && stderr.contains("not a zip archive"),
+        stderr.contains("garbage.apk") && stderr.contains("truncated: the archive ends at byte 30"),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn empty_file_is_reported_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.apk");
+    std::fs::write(&path, b"").unwrap();
+    let (code, _, stderr) = appaudit(&["scan", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("empty.apk") && stderr.contains("empty file (0 bytes)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cut_off_apk_is_reported_as_truncated_at_its_length() {
+    let demo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/appaudit-demo.apk"
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.apk");
+    std::fs::write(&path, &demo[..3000]).unwrap();
+    let (code, _, stderr) = appaudit(&["scan", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cut.apk") && stderr.contains("truncated: the archive ends at byte 3000"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn png_named_apk_is_named_as_a_png_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("icon.apk");
+    std::fs::write(&path, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10").unwrap();
+    let (code, _, stderr) = appaudit(&["scan", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("icon.apk") && stderr.contains("it is a PNG image"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_policy_names_its_cause_once() {
+    let (code, _, stderr) = appaudit(&[
+        "audit",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/samples/appaudit-demo.apk"),
+        "--policy",
+        "/nonexistent/policy.txt",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
 }

@@ -4,6 +4,23 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ArchiveError {
+    /// The file has no bytes at all.
+    #[error("empty file (0 bytes)")]
+    Empty,
+    /// A zip that starts like one but ends before its central directory (a cut-off download).
+    #[error(
+        "truncated: the archive ends at byte {len}, before its central directory (an incomplete download or copy?)"
+    )]
+    Truncated {
+        /// Length of the file.
+        len: usize,
+    },
+    /// Not a zip at all; its leading bytes say what it is.
+    #[error("not an APK, IPA or other zip archive: it is {what}")]
+    NotAZip {
+        /// What the magic bytes say the file is (`a PNG image`).
+        what: &'static str,
+    },
     /// No end-of-central-directory record in the searched tail of the file.
     #[error("not a zip archive: no end of central directory record in the last {searched} bytes")]
     NoEocd {

@@ -31,6 +31,7 @@ mod anomaly;
 mod error;
 mod inflate;
 mod raw;
+mod sniff;
 
 use std::io::Cursor;
 use std::sync::Mutex;
@@ -141,11 +142,30 @@ pub struct Archive<'a> {
     read_anomalies: Mutex<Vec<(usize, Anomaly)>>,
 }
 
+/// Rewords "no end of central directory record" as what a person can act on: a zip that was
+/// cut off (it starts with a local header), or a file of another kind named by its magic.
+fn plain_words(data: &[u8], error: ArchiveError) -> ArchiveError {
+    if !matches!(error, ArchiveError::NoEocd { .. }) {
+        return error;
+    }
+    if data.starts_with(sniff::LOCAL_HEADER_MAGIC) {
+        return ArchiveError::Truncated { len: data.len() };
+    }
+    match sniff::describe(data) {
+        Some(what) => ArchiveError::NotAZip { what },
+        None => error,
+    }
+}
+
 impl<'a> Archive<'a> {
     /// Parses the end of central directory and the central directory, and checks every local
     /// header against it. No entry data is decoded.
     pub fn open(data: &'a [u8], limits: Limits) -> Result<Self, ArchiveError> {
-        let candidates = raw::find_eocd_candidates(data)?;
+        if data.is_empty() {
+            return Err(ArchiveError::Empty);
+        }
+        let candidates =
+            raw::find_eocd_candidates(data).map_err(|error| plain_words(data, error))?;
         let mut skipped = Vec::new();
         let mut first_error = None;
         for eocd in candidates {
