@@ -16,15 +16,10 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            let mut message = format!("appaudit: error: {err}");
-            // Error types that print their source inside their own text (thiserror's
-            // `{source}`) would show each cause twice; a cause already said is left out.
-            for cause in err.chain().skip(1) {
-                let cause = cause.to_string();
-                if !message.contains(&cause) {
-                    message.push_str(&format!("\n  caused by: {cause}"));
-                }
-            }
+            let message = format!(
+                "appaudit: error: {}",
+                appaudit::cli::error_lines(err.as_ref()).join("\n  caused by: ")
+            );
             #[allow(clippy::print_stderr)]
             {
                 eprintln!("{message}");

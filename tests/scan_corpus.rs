@@ -501,11 +501,79 @@ fn folder_scan_reports_a_bad_file_and_goes_on() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 1);
-    assert_eq!(lines[0]["app"]["package"], "com.example.appauditdemo");
+    // One record per file: the failed one carries `path` and `error`, so a batch consumer
+    // never loses an input.
+    assert_eq!(lines.len(), 2, "{stdout}");
+    let scanned: Vec<_> = lines.iter().filter(|l| l.get("error").is_none()).collect();
+    assert_eq!(scanned.len(), 1);
+    assert_eq!(scanned[0]["app"]["package"], "com.example.appauditdemo");
+    let failed: Vec<_> = lines.iter().filter(|l| l.get("error").is_some()).collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0]["path"].as_str().unwrap().ends_with("broken.apk"));
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("truncated"),
+        "{}",
+        failed[0]
+    );
     assert!(stderr.contains("broken.apk"), "{stderr}");
     assert!(
         stderr.contains("scanned 1 of 2 files, 1 failed"),
         "{stderr}"
     );
+}
+
+#[test]
+fn folder_scan_in_text_ends_with_a_summary_and_lists_failures_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("samples/appaudit-demo.apk"),
+        dir.path().join("good.apk"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.apk"), b"").unwrap();
+    let (code, stdout, stderr) = appaudit(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "a failed file makes the exit code 2");
+    let summary = stdout
+        .split("\nSummary\n")
+        .nth(1)
+        .expect("a closing summary");
+    assert!(
+        summary.contains("2 files: 1 scanned (1 apps, 0 SDK or library files), 1 failed"),
+        "{summary}"
+    );
+    // Two push SDKs in one file: JPush (samples/demo-app/smali/cn/jpush) and JCore
+    // (lib/x86_64/libjcore123.so, built from samples/demo-app/jni/jcore_demo.c).
+    let push = summary
+        .lines()
+        .find(|l| l.trim_start().starts_with("push "))
+        .expect("a push row");
+    assert!(push.trim_end().ends_with("1 · 2"), "{push}");
+    assert!(
+        summary.contains("failed:") && summary.contains("empty file (0 bytes)"),
+        "{summary}"
+    );
+    assert!(
+        !stderr.contains("empty file"),
+        "said once, in the summary: {stderr}"
+    );
+}
+
+#[test]
+fn scan_output_flag_writes_the_report_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inventory.json");
+    let demo = repo().join("samples/appaudit-demo.apk");
+    let (code, stdout, stderr) = appaudit(&[
+        "scan",
+        demo.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["app"]["package"], "com.example.appauditdemo");
 }

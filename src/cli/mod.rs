@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 
-use crate::report::{self, ScanFormat};
+use crate::report::{self, ScanFailure, ScanFormat, ScanOutcome};
 use crate::scan::{self, Engine, ScanOptions};
 
 /// Does what a mobile app collects match what its privacy policy says?
@@ -104,6 +104,9 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Limits and signatures.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -118,6 +121,9 @@ pub struct PolicyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PolicyFormat::Text)]
     pub format: PolicyFormat,
+    /// Write the reading to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Output formats of `policy`.
@@ -166,32 +172,44 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         args.paths
     );
     // Files in parallel; each scan parallelises inside too, rayon balances both.
-    let results: Vec<_> = inputs.par_iter().map(|p| engine.scan_path(p)).collect();
-    let mut inventories = Vec::new();
-    let mut failures = Vec::new();
-    for result in results {
-        match result {
-            Ok(inv) => inventories.push(inv),
-            Err(e) => failures.push(e.to_string()),
+    let outcomes: Vec<ScanOutcome> = inputs
+        .par_iter()
+        .map(|p| match engine.scan_path(p) {
+            Ok(inv) => ScanOutcome::Scanned(Box::new(inv)),
+            Err(e) => ScanOutcome::Failed(ScanFailure {
+                path: p.display().to_string(),
+                error: error_lines(&e).join(": "),
+            }),
+        })
+        .collect();
+    let failures: Vec<&ScanFailure> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ScanOutcome::Failed(f) => Some(f),
+            ScanOutcome::Scanned(_) => None,
+        })
+        .collect();
+    let reporter = report::scan_reporter(args.format, args.output.is_none() && use_color());
+    write_output(args.output.as_deref(), |out| {
+        reporter.outcomes(out, &outcomes)
+    })?;
+    // Failures also go to stderr so JSON on stdout stays parseable and scripts see them;
+    // the text report of several files lists them in its closing summary instead.
+    let summarised = args.format == ScanFormat::Text && outcomes.len() > 1 && args.output.is_none();
+    if !summarised {
+        let mut err = std::io::stderr().lock();
+        for f in &failures {
+            writeln!(err, "appaudit: error: {}", f.error)?;
         }
-    }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    report::scan_reporter(args.format, use_color()).inventories(&mut out, &inventories)?;
-    out.flush()?;
-    // Failures go to stderr so JSON on stdout stays parseable.
-    let mut err = std::io::stderr().lock();
-    for f in &failures {
-        writeln!(err, "appaudit: error: {f}")?;
-    }
-    if inputs.len() > 1 {
-        writeln!(
-            err,
-            "appaudit: scanned {} of {} files, {} failed",
-            inventories.len(),
-            inputs.len(),
-            failures.len()
-        )?;
+        if inputs.len() > 1 {
+            writeln!(
+                err,
+                "appaudit: scanned {} of {} files, {} failed",
+                outcomes.len() - failures.len(),
+                inputs.len(),
+                failures.len()
+            )?;
+        }
     }
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
@@ -200,17 +218,53 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// An error and its causes, each said once: error types that print their source inside their
+/// own text (thiserror's `{source}`) would otherwise show every cause twice.
+pub fn error_lines(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !lines.iter().any(|said| said.contains(&text)) {
+            lines.push(text);
+        }
+        next = cause.source();
+    }
+    lines
+}
+
+/// Runs `write` against `-o FILE` when given, else standard output; flushes either.
+fn write_output(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    match path {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
+            out.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
 fn run_policy(args: PolicyArgs) -> anyhow::Result<ExitCode> {
     let reading = crate::policy::read(&args.path)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
+    write_output(args.output.as_deref(), |out| match args.format {
         PolicyFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &reading)?;
-            out.write_all(b"\n")?;
+            serde_json::to_writer_pretty(&mut *out, &reading)?;
+            out.write_all(b"\n")
         }
-        PolicyFormat::Text => out.write_all(appaudit_policy::render_human(&reading).as_bytes())?,
-    }
-    out.flush()?;
+        PolicyFormat::Text => out.write_all(appaudit_policy::render_human(&reading).as_bytes()),
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,13 +7,44 @@ pub mod text;
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
 use crate::model::Inventory;
 
-/// Something that renders inventories in one output format.
+/// What scanning one input gave: its inventory, or why it could not be scanned.
+#[derive(Debug)]
+pub enum ScanOutcome {
+    /// The input was scanned.
+    Scanned(Box<Inventory>),
+    /// The input could not be scanned.
+    Failed(ScanFailure),
+}
+
+/// An input that could not be scanned: the JSON Lines record written in its place, so a
+/// batch consumer never loses an input.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanFailure {
+    /// The file, as given or found in a folder.
+    pub path: String,
+    /// What is wrong with it, in one line (the same words the CLI prints).
+    pub error: String,
+}
+
+impl ScanOutcome {
+    /// The inventory, when the input was scanned.
+    pub fn inventory(&self) -> Option<&Inventory> {
+        match self {
+            ScanOutcome::Scanned(inv) => Some(inv),
+            ScanOutcome::Failed(_) => None,
+        }
+    }
+}
+
+/// Something that renders scan results in one output format.
 pub trait Reporter {
-    /// Writes the report for `inventories` (one per scanned input; failures were
-    /// reported separately) to `out`.
-    fn inventories(&self, out: &mut dyn Write, inventories: &[Inventory]) -> io::Result<()>;
+    /// Writes the report for `outcomes` (one per input, in input order) to `out`. Formats
+    /// that cannot carry a failure (one JSON document) leave failures to the caller's stderr.
+    fn outcomes(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()>;
 }
 
 /// Output formats of `scan`.

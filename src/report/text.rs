@@ -1,10 +1,10 @@
 //! The human summary for a terminal: one screen for a typical app.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use super::Reporter;
-use crate::model::Inventory;
+use super::{Reporter, ScanOutcome};
+use crate::model::{InputKind, Inventory};
 
 /// Plain-text reporter; colours only when asked (a TTY without `NO_COLOR`).
 pub struct TextReporter {
@@ -40,16 +40,93 @@ impl Style {
 }
 
 impl Reporter for TextReporter {
-    fn inventories(&self, out: &mut dyn Write, inventories: &[Inventory]) -> io::Result<()> {
+    fn outcomes(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()> {
         let style = Style { color: self.color };
-        for (i, inv) in inventories.iter().enumerate() {
+        for (i, inv) in outcomes
+            .iter()
+            .filter_map(ScanOutcome::inventory)
+            .enumerate()
+        {
             if i > 0 {
                 writeln!(out)?;
             }
             write_inventory(out, inv, &style)?;
         }
+        if outcomes.len() > 1 {
+            write_folder_summary(out, outcomes, &style)?;
+        }
         Ok(())
     }
+}
+
+/// The closing table of a scan of several files: what was read, what failed, and the SDKs
+/// found across all of them by category (each SDK counted once per file).
+fn write_folder_summary(
+    out: &mut dyn Write,
+    outcomes: &[ScanOutcome],
+    s: &Style,
+) -> io::Result<()> {
+    let inventories: Vec<&Inventory> = outcomes.iter().filter_map(ScanOutcome::inventory).collect();
+    let apps = inventories
+        .iter()
+        .filter(|inv| {
+            matches!(
+                inv.source.kind,
+                InputKind::Apk | InputKind::SplitApks | InputKind::Ipa | InputKind::AppBundle
+            )
+        })
+        .count();
+    let failed: Vec<&super::ScanFailure> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ScanOutcome::Failed(f) => Some(f),
+            ScanOutcome::Scanned(_) => None,
+        })
+        .collect();
+    let mut by_category: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for inv in &inventories {
+        let categories: BTreeSet<&str> = inv.sdks.iter().map(|sdk| sdk.category.as_str()).collect();
+        for category in categories {
+            by_category.entry(category).or_default().0 += 1;
+        }
+        for sdk in &inv.sdks {
+            by_category
+                .entry(sdk.category.as_str())
+                .or_default()
+                .1
+                .insert(sdk.name.as_str());
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", s.bold("Summary"))?;
+    writeln!(
+        out,
+        "  {} files: {} scanned ({} apps, {} SDK or library files), {} failed",
+        outcomes.len(),
+        inventories.len(),
+        apps,
+        inventories.len() - apps,
+        if failed.is_empty() {
+            "0".to_owned()
+        } else {
+            s.red(&failed.len().to_string())
+        }
+    )?;
+    if !by_category.is_empty() {
+        writeln!(
+            out,
+            "  SDKs by category (files carrying one · distinct SDKs):"
+        )?;
+        let width = by_category.keys().map(|c| c.len()).max().unwrap_or(0);
+        for (category, (files, names)) in &by_category {
+            writeln!(out, "    {category:<width$}  {files:>4} · {}", names.len())?;
+        }
+    }
+    for failure in failed {
+        // The error names the file already.
+        writeln!(out, "  {} {}", s.red("failed:"), failure.error)?;
+    }
+    Ok(())
 }
 
 fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Result<()> {
