@@ -8,6 +8,12 @@ use crate::model::{AuditReport, Verdict};
 /// Findings whose evidence is listed in the collapsible block (keeps a PR comment under GitHub's size limit).
 const MAX_EVIDENCE_FINDINGS: usize = 40;
 
+/// GitHub refuses a pull-request comment longer than this many characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// Room kept for the truncation note and the closing tags it may need.
+const TRUNCATION_RESERVE: usize = 400;
+
 /// GitHub-flavoured Markdown.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MarkdownReporter;
@@ -30,6 +36,47 @@ fn md(text: &str) -> String {
 
 impl Reporter for MarkdownReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
+        let mut full = Vec::new();
+        write_full(&mut full, report)?;
+        let full = String::from_utf8(full).map_err(io::Error::other)?;
+        out.write_all(fit_comment_limit(&full, GITHUB_COMMENT_LIMIT).as_bytes())
+    }
+}
+
+/// `text` whole when it fits in `limit` characters; else cut at the last line that fits,
+/// with any open `<details>` closed and a note saying how much was left out and where the
+/// rest is, so a pull-request comment is never refused for its size.
+fn fit_comment_limit(text: &str, limit: usize) -> String {
+    let total = text.chars().count();
+    if total <= limit {
+        return text.to_owned();
+    }
+    let budget = limit.saturating_sub(TRUNCATION_RESERVE);
+    let mut kept = String::new();
+    let mut kept_chars = 0;
+    for line in text.split_inclusive('\n') {
+        let n = line.chars().count();
+        if kept_chars + n > budget {
+            break;
+        }
+        kept.push_str(line);
+        kept_chars += n;
+    }
+    let open = kept.matches("<details>").count();
+    let closed = kept.matches("</details>").count();
+    for _ in closed..open {
+        kept.push_str("\n</details>\n");
+    }
+    kept.push_str(&format!(
+        "\n> **Truncated**: this report is {total} characters, more than the {limit} a GitHub comment holds; \
+         {} characters are shown. The full report: `--format html`, `json` or `sarif`.\n",
+        kept_chars
+    ));
+    kept
+}
+
+fn write_full(out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
+    {
         let verdict = match report.verdict {
             Verdict::Pass => "✅ pass",
             Verdict::Fail => "❌ fail",
@@ -122,5 +169,43 @@ impl Reporter for MarkdownReporter {
             writeln!(out, "> note: {}", md(note))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_reports_are_left_whole() {
+        assert_eq!(fit_comment_limit("a\nb\n", 100), "a\nb\n");
+    }
+
+    #[test]
+    fn long_reports_are_cut_at_a_line_with_open_details_closed_and_a_note() {
+        let mut text = String::from("## head\n<details><summary>Evidence</summary>\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("- finding {i} with some evidence text 中文\n"));
+        }
+        text.push_str("</details>\n");
+        let fitted = fit_comment_limit(&text, GITHUB_COMMENT_LIMIT);
+        assert!(fitted.chars().count() <= GITHUB_COMMENT_LIMIT);
+        assert!(fitted.starts_with("## head\n"));
+        assert_eq!(
+            fitted.matches("<details>").count(),
+            fitted.matches("</details>").count()
+        );
+        assert!(
+            fitted.contains("**Truncated**"),
+            "{}",
+            fitted.chars().rev().take(300).collect::<String>()
+        );
+        // Cut between lines, never inside one.
+        let before_note = fitted.split("\n</details>").next().unwrap();
+        assert!(
+            before_note.ends_with("中文\n"),
+            "{}",
+            before_note.chars().rev().take(40).collect::<String>()
+        );
     }
 }
