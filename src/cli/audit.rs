@@ -173,34 +173,22 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         args.format.into(),
         args.output.is_none() && super::use_color(),
     );
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            reporter.write(&mut out, &audit)?;
-            out.flush()?;
-            // Keep the verdict visible in CI logs when the report goes to a file.
-            writeln!(
-                std::io::stderr(),
-                "appaudit: {} — {} high, {} medium, {} low, {} info; report written to {}",
-                match audit.verdict {
-                    Verdict::Pass => "pass",
-                    Verdict::Fail => "fail",
-                },
-                audit.summary.high,
-                audit.summary.medium,
-                audit.summary.low,
-                audit.summary.info,
-                path.display()
-            )?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            reporter.write(&mut out, &audit)?;
-            out.flush()?;
-        }
+    super::write_output(args.output.as_deref(), |out| reporter.write(out, &audit))?;
+    if let Some(path) = &args.output {
+        // Keep the verdict visible in CI logs when the report goes to a file.
+        writeln!(
+            std::io::stderr(),
+            "appaudit: {} — {} high, {} medium, {} low, {} info; report written to {}",
+            match audit.verdict {
+                Verdict::Pass => "pass",
+                Verdict::Fail => "fail",
+            },
+            audit.summary.high,
+            audit.summary.medium,
+            audit.summary.low,
+            audit.summary.info,
+            path.display()
+        )?;
     }
     Ok(match audit.verdict {
         Verdict::Pass => ExitCode::SUCCESS,
