@@ -11,25 +11,33 @@ fn main() {
     let manifest_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let dir = manifest_dir.join("../../sdk-signatures");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
+    // Hand-written files at the top, the importer's output in `imported/`.
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    for (prefix, sub) in [("", dir.clone()), ("imported/", dir.join("imported"))] {
+        println!("cargo:rerun-if-changed={}", sub.display());
+        let Ok(entries) = fs::read_dir(&sub) else {
+            assert!(!prefix.is_empty(), "cannot read {}", sub.display());
+            continue;
+        };
+        for path in entries.filter_map(|entry| entry.ok().map(|e| e.path())) {
+            if path.extension().is_some_and(|ext| ext == "toml") {
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .expect("UTF-8 file name");
+                files.push((format!("{prefix}{name}"), path));
+            }
+        }
+    }
     files.sort();
     let mut out = String::from(
         "/// Every built-in signature file: (file name, contents).\npub(crate) const BUILTIN_FILES: &[(&str, &str)] = &[\n",
     );
-    for path in &files {
+    for (name, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let canonical = path
             .canonicalize()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("UTF-8 file name");
         out.push_str(&format!(
             "    ({name:?}, include_str!({:?})),\n",
             canonical.display().to_string()

@@ -49,6 +49,10 @@ pub struct SignatureDb {
     sdks: Vec<Sdk>,
     /// File each entry came from, parallel to `sdks`.
     origins: Vec<String>,
+    /// Id -> index into `sdks`.
+    by_id: HashMap<String, usize>,
+    /// Whether each entry comes from a generated file, parallel to `sdks`.
+    generated: Vec<bool>,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +60,22 @@ pub struct SignatureDb {
 struct SignatureFile {
     #[serde(default)]
     sdk: Vec<toml::Value>,
+    #[serde(default)]
+    extend: Vec<toml::Value>,
+    /// Written by the importer from public lists (`sdk-signatures/imported/`): its rules rank
+    /// below hand-written ones, which may refine them (see `validate_no_shadowing`).
+    #[serde(default)]
+    generated: bool,
+}
+
+/// Rules added to an entry defined elsewhere (`[[extend]]`): how the generated files add the
+/// public lists' facts to a hand-written entry without copying or overriding it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Extension {
+    /// Id of the entry the rules are added to.
+    id: String,
+    rules: crate::schema::Rules,
 }
 
 impl SignatureDb {
@@ -99,14 +119,23 @@ impl SignatureDb {
         Self::from_files(std::iter::once((file.to_owned(), text)))
     }
 
+    /// Loads several files' texts as one database, `(name, text)` in load order (names
+    /// appear in errors); `[[extend]]` records may name an entry of any of them.
+    pub fn from_named_files<'t>(
+        files: impl IntoIterator<Item = (String, &'t str)>,
+    ) -> Result<Self, SignatureError> {
+        Self::from_files(files.into_iter())
+    }
+
     fn from_files<'t>(
         files: impl Iterator<Item = (String, &'t str)>,
     ) -> Result<Self, SignatureError> {
         let mut db = SignatureDb::default();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut extensions = Vec::new();
         for (file, text) in files {
-            for sdk in parse_file(&file, text)? {
-                if let Some(&first) = seen.get(&sdk.id) {
+            let (sdks, extends, generated) = parse_file(&file, text)?;
+            for sdk in sdks {
+                if let Some(&first) = db.by_id.get(&sdk.id) {
                     return Err(SignatureError::Invalid {
                         file,
                         entry: sdk.id,
@@ -116,13 +145,49 @@ impl SignatureDb {
                         ),
                     });
                 }
-                seen.insert(sdk.id.clone(), db.sdks.len());
+                db.by_id.insert(sdk.id.clone(), db.sdks.len());
                 db.sdks.push(sdk);
                 db.origins.push(file.clone());
+                db.generated.push(generated);
             }
+            extensions.extend(extends.into_iter().map(|e| (file.clone(), e)));
+        }
+        // Extensions apply after every file is read: they may name an entry of any file.
+        for (file, extension) in extensions {
+            db.apply_extension(&file, extension)?;
         }
         db.validate()?;
         Ok(db)
+    }
+
+    fn apply_extension(&mut self, file: &str, extension: Extension) -> Result<(), SignatureError> {
+        let invalid = |message: String| SignatureError::Invalid {
+            file: file.to_owned(),
+            entry: extension.id.clone(),
+            message,
+        };
+        let Some(sdk) = self
+            .by_id
+            .get(&extension.id)
+            .and_then(|&i| self.sdks.get_mut(i))
+        else {
+            return Err(invalid("`[[extend]]` names no known entry".to_owned()));
+        };
+        for kind in RuleKind::ALL {
+            for rule in extension.rules.of(kind) {
+                if rule.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                    return Err(invalid(format!(
+                        "extension {} rule `{}` has no source",
+                        kind.key(),
+                        rule.pattern
+                    )));
+                }
+            }
+            sdk.rules
+                .of_mut(kind)
+                .extend(extension.rules.of(kind).iter().cloned());
+        }
+        Ok(())
     }
 
     /// Adds `other`'s entries: one with an id already present replaces it in place, others are appended.
@@ -136,11 +201,16 @@ impl SignatureDb {
                     {
                         *slot = sdk;
                         *origin_slot = origin;
+                        if let Some(g) = self.generated.get_mut(i) {
+                            *g = false;
+                        }
                     }
                 }
                 None => {
+                    self.by_id.insert(sdk.id.clone(), self.sdks.len());
                     self.sdks.push(sdk);
                     self.origins.push(origin);
+                    self.generated.push(false);
                 }
             }
         }
@@ -159,7 +229,12 @@ impl SignatureDb {
 
     /// The index in [`Self::sdks`] of the SDK with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.sdks.iter().position(|s| s.id == id)
+        self.by_id.get(id).copied()
+    }
+
+    /// Whether the SDK at `index` comes from a generated (imported) file.
+    pub fn is_generated(&self, index: usize) -> bool {
+        self.generated.get(index).copied().unwrap_or(false)
     }
 
     /// The file the SDK at `index` was loaded from.
@@ -300,7 +375,13 @@ impl SignatureDb {
         // Nesting is fine inside one vendor family (same root of the parent chain): the longer,
         // more specific rule names the module. Across families it would silently steal matches.
         let roots: Vec<usize> = (0..self.sdks.len()).map(|i| self.family_root(i)).collect();
-        let nested_ok = |inner: usize, outer: usize| roots.get(inner) == roots.get(outer);
+        // A hand-written rule may also refine a generated rule of another family: the
+        // imported lists know `com.google.ads` as legacy AdMob, the hand-written data knows
+        // `com.google.ads.interactivemedia` is IMA; the longer rule wins, as intended.
+        let generated = |i: usize| self.generated.get(i).copied().unwrap_or(false);
+        let nested_ok = |inner: usize, outer: usize| {
+            roots.get(inner) == roots.get(outer) || (generated(outer) && !generated(inner))
+        };
         for (i, sdk) in self.sdks.iter().enumerate() {
             for kind in RuleKind::ALL {
                 for rule in sdk.rules.of(kind) {
@@ -417,27 +498,51 @@ fn enclosing_prefixes(kind: RuleKind, own: &str) -> Vec<String> {
     }
 }
 
-fn parse_file(file: &str, text: &str) -> Result<Vec<Sdk>, SignatureError> {
+fn parse_file(file: &str, text: &str) -> Result<(Vec<Sdk>, Vec<Extension>, bool), SignatureError> {
     let parsed: SignatureFile = toml::from_str(text).map_err(|e| SignatureError::Syntax {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    let mut sdks = Vec::with_capacity(parsed.sdk.len());
-    for (n, value) in parsed.sdk.into_iter().enumerate() {
-        let entry = value
+    let entry_name = |value: &toml::Value, n: usize| {
+        value
             .get("id")
             .and_then(toml::Value::as_str)
-            .map_or_else(|| format!("#{n}"), str::to_owned);
+            .map_or_else(|| format!("#{n}"), str::to_owned)
+    };
+    let mut sdks = Vec::with_capacity(parsed.sdk.len());
+    for (n, value) in parsed.sdk.into_iter().enumerate() {
+        let entry = entry_name(&value, n);
         let sdk: Sdk = value
             .try_into()
-            .map_err(|e: toml::de::Error| SignatureError::Invalid {
-                file: file.to_owned(),
-                entry,
-                message: e.message().to_owned(),
-            })?;
+            .map_err(|e: toml::de::Error| invalid_entry(file, text, entry, e))?;
         sdks.push(sdk);
     }
-    Ok(sdks)
+    let mut extends = Vec::with_capacity(parsed.extend.len());
+    for (n, value) in parsed.extend.into_iter().enumerate() {
+        let entry = entry_name(&value, n);
+        let extension: Extension = value
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid_entry(file, text, entry, e))?;
+        extends.push(extension);
+    }
+    Ok((sdks, extends, parsed.generated))
+}
+
+/// A schema error in one entry, with the line of its `id` so the user finds it.
+fn invalid_entry(file: &str, text: &str, entry: String, error: toml::de::Error) -> SignatureError {
+    let needle = format!("\"{entry}\"");
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains(&needle))
+        .map(|n| n + 1);
+    SignatureError::Invalid {
+        file: match line {
+            Some(line) => format!("{file}:{line}"),
+            None => file.to_owned(),
+        },
+        entry,
+        message: error.message().to_owned(),
+    }
 }
 
 fn is_kebab_id(id: &str) -> bool {
@@ -475,9 +580,6 @@ fn validate_entry(sdk: &Sdk) -> Result<(), String> {
     }
     if sdk.platforms.is_empty() {
         return Err("platforms must not be empty".to_owned());
-    }
-    if sdk.category.is_data_processing() && sdk.privacy_policy.is_none() {
-        return Err("a data-processing SDK needs a `privacy_policy` URL".to_owned());
     }
     if !sdk.data_types.is_empty() && sdk.data_types_source.is_none() {
         return Err("`data_types` needs a `data_types_source`".to_owned());

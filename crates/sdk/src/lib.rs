@@ -12,7 +12,9 @@ mod db;
 mod glob;
 mod matcher;
 mod schema;
+mod stats;
 
 pub use db::{SignatureDb, SignatureError};
 pub use matcher::{Hit, Matcher};
 pub use schema::{Category, Market, Platform, Rule, RuleKind, Rules, Sdk};
+pub use stats::Stats;

@@ -233,6 +233,21 @@ impl Rules {
         }
     }
 
+    /// The rule list of one kind, to add to.
+    pub(crate) fn of_mut(&mut self, kind: RuleKind) -> &mut Vec<Rule> {
+        match kind {
+            RuleKind::JavaPackage => &mut self.java_packages,
+            RuleKind::NativeLib => &mut self.native_libs,
+            RuleKind::Component => &mut self.components,
+            RuleKind::MetaData => &mut self.meta_data,
+            RuleKind::Asset => &mut self.assets,
+            RuleKind::LibraryMarker => &mut self.library_markers,
+            RuleKind::IosFramework => &mut self.ios_frameworks,
+            RuleKind::ObjcClass => &mut self.objc_class_prefixes,
+            RuleKind::IosBundleId => &mut self.ios_bundle_ids,
+        }
+    }
+
     /// Whether there is no rule at all.
     pub fn is_empty(&self) -> bool {
         RuleKind::ALL.iter().all(|k| self.of(*k).is_empty())

@@ -51,10 +51,20 @@ fn every_rule_names_its_source() {
     }
 }
 
+/// The hand-written entries (not the importer's `imported/` files, whose sources carry no such
+/// facts) name the vendor's privacy statement and, for Chinese vendors, the legal entity.
 #[test]
 fn every_ios_sdk_has_ios_rules_and_chinese_vendors_have_legal_names() {
     let db = db();
-    for sdk in db.sdks() {
+    for (i, sdk) in db.sdks().iter().enumerate() {
+        if db.origin(i).is_some_and(|o| o.starts_with("imported/")) {
+            continue;
+        }
+        assert!(
+            !sdk.category.is_data_processing() || sdk.privacy_policy.is_some(),
+            "{} processes data but names no `privacy_policy`",
+            sdk.id
+        );
         if sdk.platforms.contains(&appaudit_sdk::Platform::Ios) {
             assert!(
                 !sdk.rules.ios_frameworks.is_empty() || !sdk.rules.objc_class_prefixes.is_empty(),
