@@ -360,8 +360,9 @@ impl Lexicon {
                 let latin = lower
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+                // Four letters or fewer ("MAUI", "Mob") are too short to misspell believably.
                 if latin
-                    && lower.len() >= 4
+                    && lower.len() >= 5
                     && !data.common_word_sdk_names.contains(&lower)
                     && let Some(first) = lower.chars().next()
                 {

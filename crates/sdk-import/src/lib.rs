@@ -1,0 +1,169 @@
+//! The importer of public SDK lists into appaudit's signature format.
+//!
+//! Reads LibChecker-Rules, LibRadar and the Exodus tracker list from `../shared/reference`
+//! and the apk-analyzer 1.32.0 wheel, keeps facts only (names, vendors, patterns, home
+//! pages; never description texts), merges them with the hand-written files of
+//! `sdk-signatures/` (which win), and writes `sdk-signatures/imported/*.toml`. The same
+//! inputs always give the same bytes; `tests/reproducible.rs` checks the committed files.
+
+pub mod classify;
+pub mod emit;
+pub mod fact;
+pub mod merge;
+pub mod sources;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use appaudit_sdk::SignatureDb;
+
+/// Why the import failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A list is not in the format this importer reads.
+    #[error("{}: {message}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The hand-written signatures do not load.
+    #[error("hand-written signatures: {0}")]
+    HandWritten(#[from] appaudit_sdk::SignatureError),
+    /// The importer's own classification data is broken.
+    #[error("crates/sdk-import/data/classify.toml: {0}")]
+    Classify(#[from] toml::de::Error),
+    /// The generated files do not load together with the hand-written ones (a bug here).
+    #[error("the generated signatures do not load: {0}")]
+    Generated(appaudit_sdk::SignatureError),
+}
+
+impl ImportError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn format(path: &Path, e: impl std::fmt::Display) -> Self {
+        Self::Input {
+            path: path.to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub(crate) fn read_text(path: &Path) -> Result<String, ImportError> {
+    std::fs::read_to_string(path).map_err(|e| ImportError::io(path, e))
+}
+
+/// Where the inputs are.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// `../shared/reference`.
+    pub reference: PathBuf,
+    /// The apk-analyzer 1.32.0 wheel.
+    pub wheel: PathBuf,
+    /// The hand-written `sdk-signatures/` directory (its top-level `*.toml`).
+    pub hand_written: PathBuf,
+}
+
+/// What an import produced.
+#[derive(Debug)]
+pub struct Import {
+    /// The files to write into `sdk-signatures/imported/`.
+    pub files: Vec<(String, String)>,
+    /// Conflicts between lists, and between lists and the hand-written data.
+    pub conflicts: Vec<String>,
+    /// Facts read, by list.
+    pub facts_by_source: BTreeMap<&'static str, usize>,
+    /// Items skipped, by reason.
+    pub skipped: BTreeMap<&'static str, usize>,
+    /// New entries written.
+    pub entries: usize,
+    /// Hand-written entries extended.
+    pub extensions: usize,
+    /// Facts a hand-written rule already states.
+    pub covered_by_hand_written: usize,
+    /// Facts two lists state alike.
+    pub duplicates: usize,
+    /// Libraries two lists name differently, made one by a shared pattern.
+    pub merged_by_pattern: usize,
+}
+
+/// Runs the whole import in memory.
+pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
+    let classifier = classify::Classifier::builtin()?;
+    let hand = SignatureDb::load_dir(&inputs.hand_written)?;
+    let reads = [
+        sources::libchecker::read(&inputs.reference.join("libchecker"))?,
+        sources::exodus::read(&inputs.reference.join("exodus/exodus_trackers.json"))?,
+        sources::apk_analyzer::read(&inputs.wheel)?,
+        sources::libradar::read(&inputs.reference.join("libradar/tag_rules.csv"))?,
+    ];
+    let mut facts = Vec::new();
+    let mut facts_by_source = BTreeMap::new();
+    let mut skipped = BTreeMap::new();
+    for read in reads {
+        for fact in &read.facts {
+            *facts_by_source.entry(fact.source.name()).or_default() += 1;
+        }
+        for (why, n) in read.skipped {
+            *skipped.entry(why).or_default() += n;
+        }
+        facts.extend(read.facts);
+    }
+    let merged = merge::merge(facts, &hand, &classifier);
+    let files = emit::files(&merged.entries, &merged.extensions);
+    check_loads(&inputs.hand_written, &files)?;
+    Ok(Import {
+        files,
+        conflicts: merged.conflicts,
+        facts_by_source,
+        skipped,
+        entries: merged.entries.len(),
+        extensions: merged.extensions.len(),
+        covered_by_hand_written: merged.covered_by_hand_written,
+        duplicates: merged.duplicates,
+        merged_by_pattern: merged.merged_by_pattern,
+    })
+}
+
+/// The generated files must load together with the hand-written ones exactly as appaudit
+/// loads them; an error here is a bug of the importer, never written to disk.
+fn check_loads(hand_written: &Path, files: &[(String, String)]) -> Result<(), ImportError> {
+    let mut texts = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(hand_written)
+        .map_err(|e| ImportError::io(hand_written, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        texts.push((name, read_text(&path)?));
+    }
+    texts.extend(
+        files
+            .iter()
+            .map(|(name, text)| (format!("imported/{name}"), text.clone())),
+    );
+    SignatureDb::from_named_files(texts.iter().map(|(n, t)| (n.clone(), t.as_str())))
+        .map(drop)
+        .map_err(ImportError::Generated)
+}

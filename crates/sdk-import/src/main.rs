@@ -1,0 +1,115 @@
+//! `cargo run -p appaudit-sdk-import [-- --check]`: regenerates `sdk-signatures/imported/`.
+//!
+//! Inputs: `--reference DIR` (default `../shared/reference` beside the repository),
+//! `--wheel FILE` (default `$APPAUDIT_CORPUS/apk_analyzer-1.32.0-py3-none-any.whl`, the
+//! corpus cache `~/.cache/appaudit-corpus` when unset; `scripts/fetch-corpus.sh` fetches it),
+//! `--out DIR` (default `sdk-signatures/imported`). `--check` writes nothing and fails when
+//! the committed files differ from a fresh run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use appaudit_sdk_import::{Inputs, run, sources::apk_analyzer::WHEEL_NAME};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The default wheel location, shared with the reproducibility test.
+fn default_wheel() -> PathBuf {
+    let corpus = std::env::var_os("APPAUDIT_CORPUS")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/appaudit-corpus"))
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    corpus.join(WHEEL_NAME)
+}
+
+fn main() -> ExitCode {
+    let root = repo_root();
+    let mut reference = root.join("../shared/reference");
+    let mut wheel = default_wheel();
+    let mut out = root.join("sdk-signatures/imported");
+    let mut check = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| match args.next() {
+            Some(v) => Ok(PathBuf::from(v)),
+            None => Err(format!("{name} needs a value")),
+        };
+        let parsed = match arg.as_str() {
+            "--reference" => value("--reference").map(|v| reference = v),
+            "--wheel" => value("--wheel").map(|v| wheel = v),
+            "--out" => value("--out").map(|v| out = v),
+            "--check" => {
+                check = true;
+                Ok(())
+            }
+            other => Err(format!("unknown argument `{other}`")),
+        };
+        if let Err(message) = parsed {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    let inputs = Inputs {
+        reference,
+        wheel,
+        hand_written: root.join("sdk-signatures"),
+    };
+    let import = match run(&inputs) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for line in &import.conflicts {
+        println!("conflict: {line}");
+    }
+    for (source, n) in &import.facts_by_source {
+        println!("read {n} facts from {source}");
+    }
+    for (why, n) in &import.skipped {
+        println!("skipped {n}: {why}");
+    }
+    println!(
+        "{} new entries, {} hand-written entries extended, {} facts already hand-written, {} stated by two lists, {} libraries named differently by two lists merged, {} conflicts",
+        import.entries,
+        import.extensions,
+        import.covered_by_hand_written,
+        import.duplicates,
+        import.merged_by_pattern,
+        import.conflicts.len()
+    );
+    if check {
+        let mut stale = Vec::new();
+        for (name, text) in &import.files {
+            if std::fs::read_to_string(out.join(name)).ok().as_deref() != Some(text.as_str()) {
+                stale.push(name.clone());
+            }
+        }
+        if !stale.is_empty() {
+            eprintln!(
+                "error: {} differ from a fresh import: {}; run `cargo run -p appaudit-sdk-import`",
+                out.display(),
+                stale.join(", ")
+            );
+            return ExitCode::FAILURE;
+        }
+        return ExitCode::SUCCESS;
+    }
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("error: cannot create {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    for (name, text) in &import.files {
+        let path = out.join(name);
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
