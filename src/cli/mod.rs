@@ -1,6 +1,7 @@
 //! Command-line flags and the dispatch to the library. No analysis here.
 
 pub mod audit;
+pub mod signatures;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Command {
     Explain(audit::ExplainArgs),
     /// List SDKs, permissions and data types that appeared or vanished between two builds.
     Diff(audit::DiffArgs),
+    /// Look inside the SDK database: stats, list, show ID, check DIR.
+    Signatures(signatures::SignaturesArgs),
 }
 
 /// Flags shared by every command that opens apps.
@@ -151,6 +154,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(args) => audit::run_rules(args),
         Command::Explain(args) => audit::run_explain(args),
         Command::Diff(args) => audit::run_diff(args),
+        Command::Signatures(args) => signatures::run_signatures(args),
     }
 }
 
