@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 #   SECONDS_PER_TARGET  default 600 (the release bar: 10 minutes per target, no crash)
-#   TARGET              default: zip axml dex classfile macho plist policy elf pipeline
+#   TARGET              default: zip axml proto_xml dex classfile macho plist policy elf pipeline
 #
 # Environment:
 #   FUZZ_SANITIZER   cargo-fuzz sanitizer: none (default: the parsers are safe Rust, so the findings
@@ -35,7 +35,7 @@ FUZZ="$ROOT/fuzz"
 SECONDS_PER_TARGET="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(zip axml dex classfile macho plist policy elf pipeline)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(zip axml proto_xml dex classfile macho plist policy elf pipeline)
 SANITIZER="${FUZZ_SANITIZER:-none}"
 RSS_MB="${FUZZ_RSS_MB:-2048}"
 TIMEOUT="${FUZZ_TIMEOUT:-10}"
@@ -146,6 +146,11 @@ seed() {
         "$CORPUS/jcore-react-native@2.3.7/android/src/main/AndroidManifest.xml" \
         "$CORPUS/jshare-react-native@1.4.3/android/src/main/AndroidManifest.xml"
       unzip_seed axml "$demo" AndroidManifest.xml
+      ;;
+    proto_xml)
+      for aab in /work/shared/corpus/aab/*.aab; do
+        unzip_seed proto_xml "$aab" base/manifest/AndroidManifest.xml
+      done
       ;;
     dex)
       copy_seed dex "$ROOT/crates/dex/tests/fixtures/probe.dex" \

@@ -62,6 +62,14 @@ pub fn axml(data: &[u8]) {
     }
 }
 
+/// aapt2 protobuf XML (an App Bundle manifest), then the manifest model.
+pub fn proto_xml(data: &[u8]) {
+    if let Ok(doc) = appaudit_axml::parse_proto_xml(data) {
+        let manifest = appaudit_axml::Manifest::from_document(&doc);
+        std::hint::black_box(manifest);
+    }
+}
+
 /// DEX: tables, then every method's code.
 pub fn dex(data: &[u8]) {
     if let Ok(dex) = appaudit_dex::Dex::parse(data) {

@@ -69,7 +69,7 @@ impl From<FailOn> for Severity {
 /// `appaudit audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// The app: APK, XAPK/APKS/APKM, AAR, JAR or IPA.
+    /// The app: APK, XAPK/APKS/APKM, AAB, AAR, JAR or IPA.
     #[arg(value_name = "APP")]
     pub app: PathBuf,
     /// Its privacy policy (text, Markdown, HTML, PDF or DOCX).

@@ -101,7 +101,7 @@ impl LimitArgs {
 /// `appaudit scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// APK, XAPK/APKS/APKM, JAR, AAR, DEX, .so — or a folder of them.
+    /// APK, XAPK/APKS/APKM, AAB, JAR, AAR, DEX, .so — or a folder of them.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.

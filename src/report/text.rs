@@ -72,7 +72,11 @@ fn write_folder_summary(
         .filter(|inv| {
             matches!(
                 inv.source.kind,
-                InputKind::Apk | InputKind::SplitApks | InputKind::Ipa | InputKind::AppBundle
+                InputKind::Apk
+                    | InputKind::SplitApks
+                    | InputKind::Aab
+                    | InputKind::Ipa
+                    | InputKind::AppBundle
             )
         })
         .count();

@@ -1,4 +1,9 @@
-//! Android inputs: APK, split-APK sets (XAPK/APKS/APKM), JAR, AAR, bare DEX and `.so`.
+//! Android inputs: APK, split-APK sets (XAPK/APKS/APKM), App Bundles (AAB), JAR, AAR,
+//! bare DEX and `.so`.
+//!
+//! An App Bundle is read as the APKs bundletool would build from it: each module's
+//! entries are mapped to the path they take in an APK ([`aab_apk_path`]) and then
+//! handled exactly like an APK's, so both give the same inventory.
 //!
 //! One walk over each archive decides what every entry is; the entries worth
 //! reading (manifest, DEX, class files, native libraries, library markers) are
@@ -132,8 +137,69 @@ pub(super) fn scan_archive(
     archive: &Archive<'_>,
     kind: InputKind,
 ) -> Result<Inventory, ScanError> {
-    let facts = walk(engine, archive, kind, "", 0);
+    let mut facts = walk(engine, archive, kind, "", 0);
+    if kind == InputKind::Aab {
+        bundle_modules(archive, &mut facts);
+    }
     Ok(finish(engine, name, size, kind, facts))
+}
+
+/// Bundle entries that are not part of any module.
+const BUNDLE_TOP_LEVEL: &[&str] = &["META-INF", "BUNDLE-METADATA"];
+
+/// Where an App Bundle entry ends up in the APK bundletool builds from its module:
+/// `base/dex/classes2.dex` → `classes2.dex`, `base/root/META-INF/x.version` →
+/// `META-INF/x.version`, `base/manifest/AndroidManifest.xml` → `AndroidManifest.xml`,
+/// `base/lib/…`, `base/assets/…`, `base/res/…` keep their path under the module.
+/// `None` for bundle-level files (`BundleConfig.pb`, `BUNDLE-METADATA/`, the bundle
+/// signature) and the module's own protobuf tables (`resources.pb`, `native.pb`, `assets.pb`).
+pub(crate) fn aab_apk_path(entry: &str) -> Option<&str> {
+    let (module, rest) = entry.split_once('/')?;
+    if BUNDLE_TOP_LEVEL.contains(&module) || module.is_empty() {
+        return None;
+    }
+    let (dir, tail) = rest.split_once('/')?;
+    match dir {
+        "manifest" if tail == "AndroidManifest.xml" => Some(tail),
+        "dex" if !tail.contains('/') => Some(tail),
+        "root" => Some(tail),
+        "lib" | "assets" | "res" => Some(rest),
+        _ => None,
+    }
+}
+
+/// Checks every module of a bundle has a manifest and makes `base`'s the app's.
+fn bundle_modules(archive: &Archive<'_>, facts: &mut Facts<'_>) {
+    let mut modules = BTreeSet::new();
+    for entry in archive.entries() {
+        if let Some((module, rest)) = entry.name.split_once('/')
+            && !BUNDLE_TOP_LEVEL.contains(&module)
+            && !module.is_empty()
+            && rest.contains('/')
+        {
+            modules.insert(module);
+        }
+    }
+    for module in &modules {
+        let manifest = format!("{module}/manifest/AndroidManifest.xml");
+        if archive.by_name(&manifest).is_none() {
+            facts.warnings.push(Warning::new(
+                format!("{module}/"),
+                format!("bundle module {module} has no {manifest}; its code is still scanned"),
+            ));
+        }
+    }
+    let is_base = |(location, _): &(String, appaudit_axml::Manifest)| {
+        location == "base/manifest/AndroidManifest.xml"
+    };
+    if !facts.manifest.as_ref().is_some_and(is_base)
+        && let Some(i) = facts.extra_manifests.iter().position(is_base)
+    {
+        let base = facts.extra_manifests.remove(i);
+        if let Some(old) = facts.manifest.replace(base) {
+            facts.extra_manifests.insert(0, old);
+        }
+    }
 }
 
 /// Location prefix for entries of a nested archive: `split_config.arm64_v8a.apk!`.
@@ -156,27 +222,36 @@ fn walk<'e>(
             .push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
     }
     // Cheap, name-only evidence first: assets and any path rule.
-    let mut jobs: Vec<(&Entry, Job)> = Vec::new();
+    let mut jobs: Vec<(&Entry, Job, &str)> = Vec::new();
     for entry in archive.entries() {
         if entry.is_dir() {
             continue;
         }
-        if let Some(hit) = engine.matcher.match_asset(&entry.name) {
+        // A bundle's entries are matched by the path they take in the APK.
+        let (apk_name, apk_kind) = if kind == InputKind::Aab {
+            match aab_apk_path(&entry.name) {
+                Some(n) => (n, InputKind::Apk),
+                None => continue,
+            }
+        } else {
+            (entry.name.as_str(), kind)
+        };
+        if let Some(hit) = engine.matcher.match_asset(apk_name) {
             facts
                 .sdk(hit.sdk)
                 .hit(&hit, "asset", &format!("{prefix}{}", entry.name), || {
-                    entry.name.clone()
+                    apk_name.to_owned()
                 });
         }
-        if let Some(job) = job_for(&entry.name, kind, depth) {
+        if let Some(job) = job_for(apk_name, apk_kind, depth) {
             // A split set's APKs are the app; an AAR's manifest is text.
-            jobs.push((entry, job));
+            jobs.push((entry, job, apk_name));
         }
     }
     let limit_dex = engine.max_dex_size();
     let parts: Vec<Facts<'e>> = jobs
         .par_iter()
-        .map(|&(entry, job)| {
+        .map(|&(entry, job, apk_name)| {
             let location = format!("{prefix}{}", entry.name);
             let mut part = Facts::new(engine);
             if matches!(job, Job::Dex | Job::Class) && entry.uncompressed_size > limit_dex {
@@ -204,8 +279,8 @@ fn walk<'e>(
                 Job::Manifest => read_manifest(&mut part, &location, &bytes),
                 Job::Dex => read_dex(engine, &mut part, &location, &bytes),
                 Job::Class => read_class(engine, &mut part, &location, &bytes),
-                Job::NativeLib => read_native(engine, &mut part, &location, &entry.name, &bytes),
-                Job::Marker => read_marker(engine, &mut part, &location, &entry.name, &bytes),
+                Job::NativeLib => read_native(engine, &mut part, &location, apk_name, &bytes),
+                Job::Marker => read_marker(engine, &mut part, &location, apk_name, &bytes),
                 Job::Nested => read_nested(
                     engine,
                     &mut part,

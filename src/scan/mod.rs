@@ -178,7 +178,11 @@ impl Engine {
             reason,
         })?;
         match kind {
-            InputKind::Apk | InputKind::SplitApks | InputKind::Jar | InputKind::Aar => {
+            InputKind::Apk
+            | InputKind::SplitApks
+            | InputKind::Aab
+            | InputKind::Jar
+            | InputKind::Aar => {
                 android::scan_archive(self, name, bytes.len() as u64, &archive, kind)
             }
             InputKind::Ipa => {
@@ -209,11 +213,7 @@ fn classify_zip(archive: &Archive<'_>, lower_name: &str) -> Result<InputKind, St
     let has = |name: &str| archive.by_name(name).is_some();
     let names = || archive.entries().iter().map(|e| e.name.as_str());
     if has("base/manifest/AndroidManifest.xml") || has("BundleConfig.pb") {
-        return Err(
-            "an Android App Bundle (AAB): its protobuf manifest is not supported yet; \
-                    build an APK set with bundletool and scan that"
-                .to_owned(),
-        );
+        return Ok(InputKind::Aab);
     }
     if names().any(|n| n.starts_with("Payload/") && n.contains(".app/")) {
         return Ok(InputKind::Ipa);

@@ -12,6 +12,8 @@ pub enum SourceFormat {
     Binary,
     /// Plain text XML, as found in an AAR or a vendor's manifest fragment.
     Text,
+    /// aapt2 protobuf XML (`XmlNode`), as found in an Android App Bundle.
+    Proto,
 }
 
 /// A decoded XML document: elements in document order, in one flat arena.
@@ -223,6 +225,19 @@ impl Element {
                 .attributes
                 .iter()
                 .find(|a| a.namespace.as_deref() == Some(ANDROID_NS) && a.name == name),
+            // aapt2 links android attributes to their ids, which bundletool keeps when
+            // it builds the APK: match by id, and by name only an attribute without one.
+            SourceFormat::Proto => {
+                let id = android_attr_id(name);
+                id.and_then(|id| self.attributes.iter().find(|a| a.resource_id == Some(id)))
+                    .or_else(|| {
+                        self.attributes.iter().find(|a| {
+                            a.resource_id.is_none()
+                                && a.namespace.as_deref() == Some(ANDROID_NS)
+                                && a.name == name
+                        })
+                    })
+            }
         }
     }
 

@@ -46,9 +46,12 @@ pub enum AxmlError {
         /// The reader's message.
         message: String,
     },
-    /// An Android App Bundle (protobuf) manifest was given.
-    #[error("AAB/protobuf manifests are not supported yet")]
-    ProtobufManifest,
+    /// The bytes look like aapt2 protobuf XML (an App Bundle manifest) but do not decode.
+    #[error("protobuf XML (App Bundle manifest) does not decode: {0}")]
+    Protobuf(String),
+    /// The protobuf XML decodes but its root node is not an element.
+    #[error("protobuf XML (App Bundle manifest) has no root element")]
+    ProtobufNoElement,
     /// The bytes are neither binary AXML, text XML nor a protobuf manifest.
     #[error("not an AndroidManifest: unrecognised leading bytes {0:02x?}")]
     UnknownFormat(Vec<u8>),

@@ -1,5 +1,5 @@
 //! Decoder for Android manifests: binary AXML (from APKs), text XML (from AARs and vendor
-//! fragments), and a [`Manifest`] model of what Android's package parser reads from them.
+//! fragments), aapt2 protobuf XML (from App Bundles), and a [`Manifest`] model of what Android's package parser reads from them.
 //!
 //! Every parser here takes untrusted bytes: reads are bounds-checked, counts are capped by
 //! the bytes that could hold them, nesting is walked iteratively with a depth cap, and any
@@ -12,6 +12,7 @@ mod bytes;
 mod document;
 mod error;
 mod manifest;
+mod proto;
 mod strings;
 mod text;
 
@@ -24,12 +25,13 @@ pub use manifest::{
     MetaData, NumberOrText, Queries, UsesFeature, UsesPermission, protection_level_name,
     resolve_class_name,
 };
+pub use proto::{MAX_PROTO_ELEMENTS, parse_proto_xml};
 pub use text::parse_text_xml;
 
 /// Decodes a manifest whatever its encoding, sniffed from the first bytes:
 /// binary AXML (`03 00 08 00`, or any `xx xx 08 00` chunk header, as Android ignores the
 /// outer type), text XML (`<`, `<?xml`, optionally after a BOM or whitespace), or an App
-/// Bundle protobuf manifest (first byte `0x0a`), which is reported as unsupported.
+/// Bundle's aapt2 protobuf XML (first byte `0x0a`: field 1, the root element).
 pub fn parse_manifest_bytes(data: &[u8]) -> Result<AxmlDocument, AxmlError> {
     let first = data.first().copied();
     let looks_binary = data.len() >= 8 && data.get(2..4) == Some(&[0x08, 0x00][..]);
@@ -45,7 +47,7 @@ pub fn parse_manifest_bytes(data: &[u8]) -> Result<AxmlDocument, AxmlError> {
     } else if text_start == Some(b'<') || utf16_bom {
         parse_text_xml(data)
     } else if first == Some(0x0a) {
-        Err(AxmlError::ProtobufManifest)
+        parse_proto_xml(data)
     } else {
         Err(AxmlError::UnknownFormat(
             data.iter().take(8).copied().collect(),

@@ -333,7 +333,7 @@ fn hand_written_manifest_model() {
 fn sniffing_and_errors() {
     assert!(matches!(
         parse_manifest_bytes(&[0x0a, 0x05, 0x01]),
-        Err(AxmlError::ProtobufManifest)
+        Err(AxmlError::Protobuf(_))
     ));
     assert!(matches!(
         parse_manifest_bytes(b"PK\x03\x04rest"),

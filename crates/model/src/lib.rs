@@ -119,6 +119,8 @@ pub enum InputKind {
     Apk,
     /// A zip of split APKs (XAPK, APKS, APKM), audited as one app.
     SplitApks,
+    /// An Android App Bundle (`.aab`): modules with protobuf manifests, audited as one app.
+    Aab,
     /// Java archive (an SDK before integration, or a dependency).
     Jar,
     /// Android library archive.
