@@ -114,24 +114,6 @@ pub fn name_key(name: &str) -> String {
     key
 }
 
-/// Package rules and component classes share one namespace (a component is a class).
-fn namespace(kind: RuleKind) -> RuleKind {
-    match kind {
-        RuleKind::Component => RuleKind::JavaPackage,
-        other => other,
-    }
-}
-
-/// The comparable form of a pattern (as the loader compares them).
-fn normalize(kind: RuleKind, pattern: &str) -> String {
-    match kind {
-        RuleKind::JavaPackage => format!("{pattern}."),
-        RuleKind::Component => pattern.strip_suffix('*').unwrap_or(pattern).to_owned(),
-        RuleKind::IosFramework => pattern.to_ascii_lowercase(),
-        _ => pattern.to_owned(),
-    }
-}
-
 /// The normalized package prefixes that enclose a normalized Java pattern.
 fn enclosing(own: &str) -> impl Iterator<Item = &str> {
     own.char_indices()
@@ -172,7 +154,7 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
         for kind in RuleKind::ALL {
             for rule in sdk.rules.of(kind) {
                 owner.insert(
-                    (namespace(kind), normalize(kind, &rule.pattern)),
+                    (kind.namespace(), kind.normalize(&rule.pattern)),
                     Owner::Hand(i),
                 );
             }
@@ -237,7 +219,7 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
             groups.len() - 1
         });
         let mut g = find(&merged_into, first);
-        let slot = (namespace(fact.kind), normalize(fact.kind, &fact.pattern));
+        let slot = (fact.kind.namespace(), fact.kind.normalize(&fact.pattern));
         match owner.get(&slot).copied() {
             Some(Owner::Hand(h)) => {
                 if let Some(group) = groups.get_mut(g) {
@@ -432,8 +414,8 @@ fn drop_inside_hand_written(
         .map(|(k, p)| (*k, p))
         .collect();
     let inside = |kind: RuleKind, pattern: &str| -> bool {
-        let ns = namespace(kind);
-        let own = normalize(kind, pattern);
+        let ns = kind.namespace();
+        let own = kind.normalize(pattern);
         if hand_patterns.contains(&(ns, own.clone())) {
             return false; // an identical pattern is the hand-written rule itself
         }
@@ -567,7 +549,7 @@ fn resolve_nesting(
     for group in groups.iter_mut() {
         for kind in [RuleKind::JavaPackage, RuleKind::Component] {
             if let Some(rules) = group.rules.get_mut(&kind) {
-                rules.retain(|r| !dropped.contains(&normalize(kind, &r.pattern)));
+                rules.retain(|r| !dropped.contains(&kind.normalize(&r.pattern)));
             }
         }
     }
@@ -581,9 +563,9 @@ fn is_extension_rule(groups: &[Group], owner: Owner, normalized: &str) -> bool {
             && [RuleKind::JavaPackage, RuleKind::Component]
                 .iter()
                 .any(|k| {
-                    g.rules.get(k).is_some_and(|rs| {
-                        rs.iter().any(|r| normalize(*k, &r.pattern) == normalized)
-                    })
+                    g.rules
+                        .get(k)
+                        .is_some_and(|rs| rs.iter().any(|r| k.normalize(&r.pattern) == normalized))
                 })
     })
 }

@@ -356,7 +356,7 @@ impl SignatureDb {
         for (i, sdk) in self.sdks.iter().enumerate() {
             for kind in RuleKind::ALL {
                 for rule in sdk.rules.of(kind) {
-                    let key = (namespace(kind), normalize(kind, &rule.pattern));
+                    let key = (kind.namespace(), kind.normalize(&rule.pattern));
                     if let Some(&other) = exact.get(&key) {
                         return Err(self.invalid(
                             i,
@@ -385,9 +385,9 @@ impl SignatureDb {
         for (i, sdk) in self.sdks.iter().enumerate() {
             for kind in RuleKind::ALL {
                 for rule in sdk.rules.of(kind) {
-                    let own = normalize(kind, &rule.pattern);
+                    let own = kind.normalize(&rule.pattern);
                     for outer_key in enclosing_prefixes(kind, &own) {
-                        if let Some(&outer) = exact.get(&(namespace(kind), outer_key.clone()))
+                        if let Some(&outer) = exact.get(&(kind.namespace(), outer_key.clone()))
                             && !nested_ok(i, outer)
                         {
                             return Err(self.invalid(
@@ -457,28 +457,6 @@ impl SignatureDb {
             }
         }
         Ok(())
-    }
-}
-
-/// Java packages and manifest components share one namespace (a component is a class).
-fn namespace(kind: RuleKind) -> RuleKind {
-    match kind {
-        RuleKind::Component => RuleKind::JavaPackage,
-        other => other,
-    }
-}
-
-/// The comparable form of a pattern: package prefixes end with `.`, iOS framework names are
-/// case-insensitive, component prefixes `pkg.*` become `pkg.`.
-fn normalize(kind: RuleKind, pattern: &str) -> String {
-    match kind {
-        RuleKind::JavaPackage => format!("{pattern}."),
-        RuleKind::Component => match pattern.strip_suffix('*') {
-            Some(prefix) => prefix.to_owned(),
-            None => pattern.to_owned(),
-        },
-        RuleKind::IosFramework => pattern.to_ascii_lowercase(),
-        _ => pattern.to_owned(),
     }
 }
 

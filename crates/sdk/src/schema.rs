@@ -147,6 +147,25 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    /// Java packages and manifest components share one namespace (a component is a class).
+    pub fn namespace(self) -> RuleKind {
+        match self {
+            RuleKind::Component => RuleKind::JavaPackage,
+            other => other,
+        }
+    }
+
+    /// The comparable form of a pattern: package prefixes end with `.`, iOS framework names are
+    /// case-insensitive, component prefixes `pkg.*` become `pkg.`.
+    pub fn normalize(self, pattern: &str) -> String {
+        match self {
+            RuleKind::JavaPackage => format!("{pattern}."),
+            RuleKind::Component => pattern.strip_suffix('*').unwrap_or(pattern).to_owned(),
+            RuleKind::IosFramework => pattern.to_ascii_lowercase(),
+            _ => pattern.to_owned(),
+        }
+    }
+
     /// Every kind, in declaration order.
     pub const ALL: [RuleKind; 9] = [
         RuleKind::JavaPackage,
