@@ -458,8 +458,10 @@ fn xapk_split_set_is_audited_as_one_app() {
     );
 }
 
+/// Bundles are read since AAB input landed; a manifest that does not decode is a warning
+/// naming the entry, and the rest of the bundle is still scanned.
 #[test]
-fn aab_is_refused_with_a_clear_error() {
+fn aab_with_a_corrupt_manifest_is_scanned_with_a_warning_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let aab = dir.path().join("app.aab");
     python_zip(
@@ -469,14 +471,17 @@ fn aab_is_refused_with_a_clear_error() {
             ("BundleConfig.pb", Err(b"\x0a\x00")),
         ],
     );
-    let (code, stdout, stderr) = appaudit(&["scan", aab.to_str().unwrap()]);
-    assert_eq!(code, 2);
-    assert!(stdout.is_empty());
+    let (code, stdout, stderr) = appaudit(&["scan", aab.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["source"]["kind"], "aab");
+    let warnings = report["warnings"].as_array().unwrap();
     assert!(
-        stderr.contains("app.aab")
-            && stderr.contains("App Bundle")
-            && stderr.contains("not supported yet"),
-        "{stderr}"
+        warnings
+            .iter()
+            .any(|w| w["location"] == "base/manifest/AndroidManifest.xml"
+                && w["message"].as_str().unwrap().contains("does not decode")),
+        "{warnings:?}"
     );
 }
 
