@@ -28,6 +28,10 @@ pub enum AuditFormat {
     Markdown,
     /// One self-contained HTML page.
     Html,
+    /// GitLab Code Quality JSON (the `codequality` report of a job).
+    Gitlab,
+    /// JUnit XML: one test case per rule, failures at or above --fail-on.
+    Junit,
 }
 
 impl From<AuditFormat> for Format {
@@ -38,6 +42,8 @@ impl From<AuditFormat> for Format {
             AuditFormat::Sarif => Format::Sarif,
             AuditFormat::Markdown => Format::Markdown,
             AuditFormat::Html => Format::Html,
+            AuditFormat::Gitlab => Format::Gitlab,
+            AuditFormat::Junit => Format::Junit,
         }
     }
 }
@@ -87,6 +93,14 @@ pub struct AuditArgs {
     /// Configuration file [default: ./appaudit.toml when present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Accepted findings: an appaudit baseline (--write-baseline) or an appaudit SARIF log;
+    /// only findings not in it are reported and gate the exit code.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every finding of this run (before --baseline hides any) as a baseline to FILE;
+    /// the run then exits 0 unless the audit could not run.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Limits and signatures.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -138,6 +152,12 @@ fn load_config(explicit: Option<&Path>) -> anyhow::Result<Option<Config>> {
 /// Runs `appaudit audit`.
 pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(args.config.as_deref())?;
+    // A bad baseline is an input error: refuse before the (slower) scan.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(appaudit_audit::baseline::Baseline::load)
+        .transpose()?;
     let mut scan_options = args.limits.options()?;
     if let Some(c) = &config {
         scan_options
@@ -167,7 +187,21 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         taxonomy: engine.taxonomy(),
         signatures: engine.signatures(),
     };
-    let audit = appaudit_audit::audit(&inventory, &policy, knowledge, &options);
+    let mut audit = appaudit_audit::audit(&inventory, &policy, knowledge, &options);
+    if let Some(path) = &args.write_baseline {
+        let file = appaudit_audit::baseline::BaselineFile::from_report(&audit);
+        file.write(path)?;
+        writeln!(
+            std::io::stderr(),
+            "appaudit: baseline of {} finding{} written to {}",
+            file.findings.len(),
+            if file.findings.len() == 1 { "" } else { "s" },
+            path.display()
+        )?;
+    }
+    if let Some(b) = &baseline {
+        appaudit_audit::baseline::apply(&mut audit, b);
+    }
 
     let reporter = report::reporter(
         args.format.into(),
@@ -178,7 +212,7 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         // Keep the verdict visible in CI logs when the report goes to a file.
         writeln!(
             std::io::stderr(),
-            "appaudit: {} — {} high, {} medium, {} low, {} info; report written to {}",
+            "appaudit: {} — {} high, {} medium, {} low, {} info{}; report written to {}",
             match audit.verdict {
                 Verdict::Pass => "pass",
                 Verdict::Fail => "fail",
@@ -187,8 +221,16 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
             audit.summary.medium,
             audit.summary.low,
             audit.summary.info,
+            audit
+                .baseline
+                .as_ref()
+                .map(|b| format!(", {} hidden by baseline {}", b.hidden, b.file))
+                .unwrap_or_default(),
             path.display()
         )?;
+    }
+    if args.write_baseline.is_some() {
+        return Ok(ExitCode::SUCCESS);
     }
     Ok(match audit.verdict {
         Verdict::Pass => ExitCode::SUCCESS,

@@ -8,6 +8,7 @@
 //! [`audit`] is pure: configuration (gate, severity overrides, waivers) comes in
 //! [`AuditOptions`], reports go out through one [`report::Reporter`] per format.
 
+pub mod baseline;
 mod check;
 pub mod config;
 pub mod diff;
@@ -162,6 +163,7 @@ pub fn audit(
         policy_path: options.policy_path.clone(),
         inventory: inventory.clone(),
         policy: policy.clone(),
+        baseline: None,
     }
 }
 

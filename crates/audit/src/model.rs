@@ -277,6 +277,9 @@ pub struct AuditReport {
     pub inventory: appaudit_model::Inventory,
     /// The policy reading.
     pub policy: appaudit_policy::PolicyReading,
+    /// The baseline applied (`--baseline`) and what it hid; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineUse>,
 }
 
 /// The producing tool.

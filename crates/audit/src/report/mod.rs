@@ -1,7 +1,9 @@
 //! Reporters: one per output format, all behind [`Reporter`].
 
+mod gitlab;
 mod html;
 mod json;
+mod junit;
 mod markdown;
 pub mod sarif;
 mod terminal;
@@ -10,8 +12,10 @@ use std::io::{self, Write};
 
 use crate::model::{AppEvidence, AuditReport, PolicyEvidence};
 
+pub use gitlab::GitlabReporter;
 pub use html::HtmlReporter;
 pub use json::JsonReporter;
+pub use junit::JunitReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::SarifReporter;
 pub use terminal::TerminalReporter;
@@ -35,6 +39,10 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page.
     Html,
+    /// GitLab Code Quality JSON (merge-request widget).
+    Gitlab,
+    /// JUnit XML, one test case per rule.
+    Junit,
 }
 
 /// The reporter for a format; `color` only affects the terminal format.
@@ -45,6 +53,8 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
         Format::Sarif => Box::new(SarifReporter),
         Format::Markdown => Box::new(MarkdownReporter),
         Format::Html => Box::new(HtmlReporter),
+        Format::Gitlab => Box::new(GitlabReporter),
+        Format::Junit => Box::new(JunitReporter),
     }
 }
 

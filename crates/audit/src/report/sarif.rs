@@ -36,6 +36,17 @@ struct Run {
     results: Vec<SarifResult>,
     #[serde(rename = "columnKind")]
     column_kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties>,
+}
+
+/// Run-level properties: what a baseline hid (SARIF has no standard place for that count).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    baseline_file: String,
+    baseline_hidden: usize,
+    baseline_resolved: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,6 +99,9 @@ struct SarifResult {
     message: Message,
     locations: Vec<Location>,
     partial_fingerprints: PartialFingerprints,
+    /// `new` when a baseline was applied (every reported result is then new to it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     properties: ResultProperties,
 }
 
@@ -155,7 +169,7 @@ fn level(s: Severity) -> &'static str {
 }
 
 /// A path as a SARIF `uri-reference`: forward slashes, percent-encoding of what a URI cannot hold.
-fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     let mut s = String::with_capacity(path.len());
     for b in path.replace('\\', "/").bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
@@ -168,7 +182,7 @@ fn uri(path: &str) -> String {
 }
 
 /// FNV-1a 64: stable across runs, platforms and Rust versions (unlike `DefaultHasher`).
-fn fnv1a(text: &str) -> String {
+pub(crate) fn fnv1a(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         hash ^= u64::from(b);
@@ -288,6 +302,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                 partial_fingerprints: PartialFingerprints {
                     finding: fingerprint(f, &report.inventory.source.path),
                 },
+                baseline_state: report.baseline.as_ref().map(|_| "new"),
                 properties: ResultProperties {
                     severity: f.severity.as_str(),
                     sdk: f.sdk.clone(),
@@ -311,6 +326,11 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
             },
             results,
             column_kind: "unicodeCodePoints",
+            properties: report.baseline.as_ref().map(|b| RunProperties {
+                baseline_file: b.file.clone(),
+                baseline_hidden: b.hidden,
+                baseline_resolved: b.resolved,
+            }),
         }],
     }
 }
