@@ -85,7 +85,12 @@ fn quiet_or_no_terminal_means_no_bar() {
     // A pipe for stderr: silent, and stdout is the same report.
     let (code, stdout, stderr) = appaudit(&["scan", path, "--format", "jsonl"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(!stderr.contains("files") && !stderr.contains('\x1b') && !stderr.contains('\r'));
+    // Only the closing line ("scanned 6 of 6 files, 0 failed"), no bar.
+    assert!(
+        !stderr.contains(" files ·") && !stderr.contains('\x1b') && !stderr.contains('\r'),
+        "{stderr:?}"
+    );
+    assert_eq!(stderr, "appaudit: scanned 6 of 6 files, 0 failed\n");
     assert_eq!(stdout.lines().count(), 6);
     let (code, _, stderr) = appaudit(&[
         "audit",
