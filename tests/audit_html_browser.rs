@@ -233,7 +233,14 @@ fn check_case(browser: &str, case: &Case) {
 
     // Self-contained: nothing to fetch, one script (ours), a CSP that forbids loading.
     // (A policy may quote a URL as text; only markup that would fetch it matters.)
-    for needle in ["<link", "src=", "href=\"http", "href=\"//", "url(", "@import"] {
+    for needle in [
+        "<link",
+        "src=",
+        "href=\"http",
+        "href=\"//",
+        "url(",
+        "@import",
+    ] {
         assert!(
             !source.contains(needle),
             "{}: external content: {needle}",
