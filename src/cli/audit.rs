@@ -13,7 +13,6 @@ use appaudit_audit::{AuditOptions, Config, Knowledge, RULES, RuleId, Severity, V
 use clap::Args;
 
 use super::LimitArgs;
-use crate::scan::Engine;
 
 /// Output formats of `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -164,10 +163,12 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
             .extra_signature_dirs
             .extend(c.signatures.iter().cloned());
     }
-    let engine = Engine::new(scan_options)?;
-    let inventory = engine
-        .scan_path(&args.app)
-        .with_context(|| format!("scanning {}", args.app.display()))?;
+    let (engine, bar) = args.limits.engine_with(scan_options)?;
+    let inventory = engine.scan_path(&args.app);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let inventory = inventory.with_context(|| format!("scanning {}", args.app.display()))?;
     let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
     // PDFs are read in a child process (see `crate::policy`).
     let policy = crate::policy::read_with(&args.policy, &lexicon)?;
@@ -275,13 +276,14 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `appaudit diff OLD NEW`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::new(args.limits.options()?)?;
-    let old = engine
-        .scan_path(&args.old)
-        .with_context(|| format!("scanning {}", args.old.display()))?;
-    let new = engine
-        .scan_path(&args.new)
-        .with_context(|| format!("scanning {}", args.new.display()))?;
+    let (engine, bar) = args.limits.engine()?;
+    let old = engine.scan_path(&args.old);
+    let new = engine.scan_path(&args.new);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let old = old.with_context(|| format!("scanning {}", args.old.display()))?;
+    let new = new.with_context(|| format!("scanning {}", args.new.display()))?;
     let d = appaudit_audit::diff::diff(&old, &new);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -1,6 +1,7 @@
 //! Command-line flags and the dispatch to the library. No analysis here.
 
 pub mod audit;
+pub mod progress;
 pub mod signatures;
 
 use std::io::{IsTerminal, Write};
@@ -9,7 +10,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use rayon::prelude::*;
 
 use crate::report::{self, ScanFailure, ScanFormat, ScanOutcome};
 use crate::scan::{self, Engine, ScanOptions};
@@ -69,9 +69,27 @@ pub struct LimitArgs {
     /// Skip the bytecode pass: no data access or SDK usage, about twice as fast.
     #[arg(long)]
     pub skip_code_scan: bool,
+    /// No progress bar (it is only drawn when standard error is a terminal).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 impl LimitArgs {
+    /// The engine for these flags, reporting progress on a terminal unless `--quiet`;
+    /// call `finish` on the returned bar when the scanning is over.
+    pub fn engine(&self) -> anyhow::Result<(Engine, Option<std::sync::Arc<progress::Bar>>)> {
+        self.engine_with(self.options()?)
+    }
+
+    /// [`engine`](Self::engine) with options adjusted by the caller.
+    pub fn engine_with(
+        &self,
+        options: ScanOptions,
+    ) -> anyhow::Result<(Engine, Option<std::sync::Arc<progress::Bar>>)> {
+        let (events, bar) = progress::for_stderr(self.quiet);
+        Ok((Engine::new(options)?.with_progress(events), bar))
+    }
+
     fn options(&self) -> anyhow::Result<ScanOptions> {
         let mut options = ScanOptions::default();
         let mib = |v: u64, flag: &str| -> anyhow::Result<u64> {
@@ -159,7 +177,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::new(args.limits.options()?)?;
+    let (engine, bar) = args.limits.engine()?;
     let mut inputs = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
@@ -175,10 +193,11 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         "no app or SDK files found in {:?}",
         args.paths
     );
-    // Files in parallel; each scan parallelises inside too, rayon balances both.
-    let outcomes: Vec<ScanOutcome> = inputs
-        .par_iter()
-        .map(|p| match engine.scan_path(p) {
+    let outcomes: Vec<ScanOutcome> = engine
+        .scan_all(&inputs)
+        .into_iter()
+        .zip(&inputs)
+        .map(|(result, p)| match result {
             Ok(inv) => ScanOutcome::Scanned(Box::new(inv)),
             Err(e) => ScanOutcome::Failed(ScanFailure {
                 path: p.display().to_string(),
@@ -186,6 +205,9 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             }),
         })
         .collect();
+    if let Some(bar) = bar {
+        bar.finish();
+    }
     let failures: Vec<&ScanFailure> = outcomes
         .iter()
         .filter_map(|o| match o {

@@ -248,48 +248,25 @@ fn walk<'e>(
             jobs.push((entry, job, apk_name));
         }
     }
-    let limit_dex = engine.max_dex_size();
+    // Progress counts the top archive's entries; a nested archive is one of them.
+    let top = depth == 0;
+    if top {
+        engine.progress.entries(jobs.len());
+    }
     let parts: Vec<Facts<'e>> = jobs
         .par_iter()
         .map(|&(entry, job, apk_name)| {
             let location = format!("{prefix}{}", entry.name);
-            let mut part = Facts::new(engine);
-            if matches!(job, Job::Dex | Job::Class) && entry.uncompressed_size > limit_dex {
-                part.warnings.push(Warning::new(
-                    &location,
-                    format!(
-                        "{} bytes is over the DEX/class size limit of {limit_dex}; skipped",
-                        entry.uncompressed_size
-                    ),
-                ));
-                return part;
-            }
-            if job == Job::Marker && entry.uncompressed_size > MAX_MARKER_SIZE {
-                return part;
-            }
-            let bytes = match archive.read(entry) {
-                Ok(b) => b,
-                Err(e) => {
-                    part.warnings.push(Warning::new(&location, e.to_string()));
-                    return part;
-                }
-            };
-            part.stats.inflated_bytes = bytes.len() as u64;
-            match job {
-                Job::Manifest => read_manifest(&mut part, &location, &bytes),
-                Job::Dex => read_dex(engine, &mut part, &location, &bytes),
-                Job::Class => read_class(engine, &mut part, &location, &bytes),
-                Job::NativeLib => read_native(engine, &mut part, &location, apk_name, &bytes),
-                Job::Marker => read_marker(engine, &mut part, &location, apk_name, &bytes),
-                Job::Nested => read_nested(
-                    engine,
-                    &mut part,
-                    &location,
-                    &entry.name,
-                    &bytes,
-                    kind,
-                    depth,
-                ),
+            let part = read_job(
+                engine,
+                archive,
+                (entry, job, apk_name),
+                &location,
+                kind,
+                depth,
+            );
+            if top {
+                engine.progress.entry_done(&location);
             }
             part
         })
@@ -303,6 +280,58 @@ fn walk<'e>(
             .push(Warning::new(format!("{prefix}(zip)"), anomaly.to_string()));
     }
     facts
+}
+
+/// Reads and analyses one archive entry chosen by [`walk`].
+fn read_job<'e>(
+    engine: &'e Engine,
+    archive: &Archive<'_>,
+    (entry, job, apk_name): (&Entry, Job, &str),
+    location: &str,
+    kind: InputKind,
+    depth: usize,
+) -> Facts<'e> {
+    let limit_dex = engine.max_dex_size();
+    let mut part = Facts::new(engine);
+
+    if matches!(job, Job::Dex | Job::Class) && entry.uncompressed_size > limit_dex {
+        part.warnings.push(Warning::new(
+            location,
+            format!(
+                "{} bytes is over the DEX/class size limit of {limit_dex}; skipped",
+                entry.uncompressed_size
+            ),
+        ));
+        return part;
+    }
+    if job == Job::Marker && entry.uncompressed_size > MAX_MARKER_SIZE {
+        return part;
+    }
+    let bytes = match archive.read(entry) {
+        Ok(b) => b,
+        Err(e) => {
+            part.warnings.push(Warning::new(location, e.to_string()));
+            return part;
+        }
+    };
+    part.stats.inflated_bytes = bytes.len() as u64;
+    match job {
+        Job::Manifest => read_manifest(&mut part, location, &bytes),
+        Job::Dex => read_dex(engine, &mut part, location, &bytes),
+        Job::Class => read_class(engine, &mut part, location, &bytes),
+        Job::NativeLib => read_native(engine, &mut part, location, apk_name, &bytes),
+        Job::Marker => read_marker(engine, &mut part, location, apk_name, &bytes),
+        Job::Nested => read_nested(
+            engine,
+            &mut part,
+            location,
+            &entry.name,
+            &bytes,
+            kind,
+            depth,
+        ),
+    }
+    part
 }
 
 fn read_nested(
@@ -447,7 +476,7 @@ fn analyze_code<C: CodeContainer + Sync>(
     let chunks: Vec<CodeFacts<'_>> = classes
         .par_chunks(CLASSES_PER_TASK)
         .map(|chunk| {
-            let mut facts = CodeFacts::new(engine);
+            let mut facts = CodeFacts::new(engine, location);
             for class in chunk {
                 facts.scan_class(code, class);
             }
@@ -460,7 +489,8 @@ fn analyze_code<C: CodeContainer + Sync>(
             part.warnings.push(Warning::new(location, w.to_string()));
         }
         for (sdk, (count, sites)) in facts.calls {
-            part.sdk(sdk).calls(count, sites);
+            part.sdk(sdk)
+                .calls(count, sites.into_iter().map(|s| (s, location.to_owned())));
         }
     }
 }
@@ -479,7 +509,8 @@ struct CodeFacts<'e> {
 }
 
 impl<'e> CodeFacts<'e> {
-    fn new(engine: &'e Engine) -> Self {
+    /// Facts about classes of the code file at `location` (`classes2.dex`).
+    fn new(engine: &'e Engine, location: &str) -> Self {
         CodeFacts {
             engine,
             cache: ClassCache {
@@ -488,7 +519,7 @@ impl<'e> CodeFacts<'e> {
             },
             inert_strings: HashSet::default(),
             scan: MethodScan::new(&engine.android),
-            access: DataAccessCollector::new(&engine.android),
+            access: DataAccessCollector::new(&engine.android).in_file(location),
             calls: BTreeMap::new(),
             warnings: Vec::new(),
         }

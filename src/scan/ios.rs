@@ -292,9 +292,10 @@ fn inventory(
                     engine.db.is_within(o, hit.sdk) || engine.db.is_within(hit.sdk, o)
                 })
             {
-                sdks.entry(hit.sdk)
-                    .or_default()
-                    .calls(1, [format!("{} imports {class}", bin.path)]);
+                sdks.entry(hit.sdk).or_default().calls(
+                    1,
+                    [(format!("{} imports {class}", bin.path), bin.path.clone())],
+                );
             }
         }
         record_data_access(&rules, &mut access, owner.and_then(sdk_id).as_deref(), bin);

@@ -6,15 +6,20 @@
 mod android;
 mod ios;
 pub mod mmap;
+pub mod progress;
 mod sdk_facts;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use appaudit_archive::{Archive, Limits};
 use appaudit_sdk::{Matcher, SignatureDb};
 use appaudit_taxonomy::{AndroidRules, Taxonomy};
 
 use crate::model::{InputKind, Inventory, Warning};
+pub use progress::{NoProgress, Progress};
 
 /// How a scan is configured (validated before any work starts).
 #[derive(Debug, Clone, Default)]
@@ -74,6 +79,7 @@ pub struct Engine {
     pub(crate) taxonomy: Taxonomy,
     pub(crate) android: AndroidRules,
     pub(crate) options: ScanOptions,
+    pub(crate) progress: Arc<dyn Progress>,
 }
 
 impl Engine {
@@ -98,7 +104,21 @@ impl Engine {
             taxonomy,
             android,
             options,
+            progress: Arc::new(NoProgress),
         })
+    }
+
+    /// Reports scan events to `progress` (a terminal bar, a log); the default reports nothing.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Scans every input, in parallel, in order; one result per input.
+    pub fn scan_all(&self, inputs: &[PathBuf]) -> Vec<Result<Inventory, ScanError>> {
+        self.progress.inputs(inputs.len());
+        // Files in parallel; each scan parallelises inside too, rayon balances both.
+        inputs.par_iter().map(|p| self.scan_path(p)).collect()
     }
 
     /// The SDK database in use.
@@ -118,6 +138,14 @@ impl Engine {
     /// Scans one input file (or an unzipped bundle directory).
     pub fn scan_path(&self, path: &Path) -> Result<Inventory, ScanError> {
         let shown = path.display().to_string();
+        self.progress.input_started(&shown);
+        let result = self.scan_path_inner(path, &shown);
+        self.progress.input_done(&shown);
+        result
+    }
+
+    fn scan_path_inner(&self, path: &Path, shown: &str) -> Result<Inventory, ScanError> {
+        let shown = shown.to_owned();
         let io = |source| ScanError::Io {
             path: shown.clone(),
             source,

@@ -19,7 +19,8 @@ pub(super) struct SdkAcc {
     rules: BTreeMap<(RuleKind, String), usize>,
     evidence: BTreeSet<Evidence>,
     evidence_kinds: BTreeMap<String, usize>,
-    call_sites: Vec<String>,
+    /// Sample call sites with the code file each is in (`""` when unknown).
+    call_sites: Vec<(String, String)>,
     call_count: usize,
 }
 
@@ -56,12 +57,15 @@ impl SdkAcc {
         }
     }
 
-    /// Records `count` calls into the SDK from outside it, keeping distinct sample sites.
-    pub fn calls(&mut self, count: usize, sites: impl IntoIterator<Item = String>) {
+    /// Records `count` calls into the SDK from outside it, keeping distinct sample sites,
+    /// each with the code file it is in (`classes2.dex`).
+    pub fn calls(&mut self, count: usize, sites: impl IntoIterator<Item = (String, String)>) {
         self.call_count += count;
-        for site in sites {
-            if self.call_sites.len() < EVIDENCE_SAMPLES && !self.call_sites.contains(&site) {
-                self.call_sites.push(site);
+        for (site, file) in sites {
+            if self.call_sites.len() < EVIDENCE_SAMPLES
+                && !self.call_sites.iter().any(|(s, _)| *s == site)
+            {
+                self.call_sites.push((site, file));
             }
         }
     }
@@ -129,7 +133,12 @@ impl SdkAcc {
             evidence: self.evidence.into_iter().collect(),
             usage: model::SdkUsage {
                 status,
-                call_sites: self.call_sites,
+                call_site_files: if self.call_sites.iter().all(|(_, f)| f.is_empty()) {
+                    Vec::new()
+                } else {
+                    self.call_sites.iter().map(|(_, f)| f.clone()).collect()
+                },
+                call_sites: self.call_sites.into_iter().map(|(s, _)| s).collect(),
                 call_count: self.call_count,
             },
             documented_data_types: sdk.data_types.clone(),

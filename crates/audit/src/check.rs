@@ -192,11 +192,21 @@ fn manifest_evidence(inv: &Inventory, permission: &str) -> AppEvidence {
     }
 }
 
+/// The code file of call site `i` (`classes2.dex`), when the scan recorded one.
+fn code_file(files: &[String], i: usize) -> Option<String> {
+    files.get(i).filter(|f| !f.is_empty()).cloned()
+}
+
 fn accessor_evidence(accessor: &Accessor, out: &mut Vec<AppEvidence>) {
-    for site in accessor.call_sites.iter().take(EVIDENCE_SAMPLES) {
+    for (i, site) in accessor
+        .call_sites
+        .iter()
+        .enumerate()
+        .take(EVIDENCE_SAMPLES)
+    {
         out.push(AppEvidence {
             kind: "call_site".into(),
-            location: None,
+            location: code_file(&accessor.call_site_files, i),
             value: site.clone(),
             sdk: accessor.sdk.clone(),
         });
@@ -710,10 +720,16 @@ impl<'a> Ctx<'a> {
                     sdk: Some(sdk.id.clone()),
                 });
             }
-            for site in sdk.usage.call_sites.iter().take(EVIDENCE_SAMPLES) {
+            for (i, site) in sdk
+                .usage
+                .call_sites
+                .iter()
+                .enumerate()
+                .take(EVIDENCE_SAMPLES)
+            {
                 f.app_evidence.push(AppEvidence {
                     kind: "sdk_call".into(),
-                    location: None,
+                    location: code_file(&sdk.usage.call_site_files, i),
                     value: site.clone(),
                     sdk: Some(sdk.id.clone()),
                 });

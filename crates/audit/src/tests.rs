@@ -104,6 +104,11 @@ fn sdk(id: &str, name: &str, category: &str, status: &'static str) -> DetectedSd
             } else {
                 vec![]
             },
+            call_site_files: if status == "used" {
+                vec!["classes.dex".to_owned()]
+            } else {
+                vec![]
+            },
             call_count: usize::from(status == "used"),
         },
         documented_data_types: Vec::new(),
@@ -127,6 +132,7 @@ fn access(
                 apis: vec![(*api).to_owned()],
                 markers: Vec::new(),
                 call_sites: vec![(*site).to_owned()],
+                call_site_files: vec!["classes2.dex".to_owned()],
                 call_site_count: 1,
             })
             .collect(),
@@ -479,7 +485,9 @@ fn empty_inputs_end_cleanly() {
 #[test]
 fn reports_escape_hostile_text() {
     let fx = Fixture::new();
-    let policy = fx.policy("We do not collect your contacts <script>alert(1)</script> | x\n");
+    let policy = fx.policy(
+        "We do not collect your contacts <script>alert(1)</script> </script><img onerror=alert(2)> | x\n",
+    );
     let mut inv = empty_inventory();
     inv.source.path = "a<b>.apk".into();
     inv.permissions = vec![permission(
@@ -495,7 +503,14 @@ fn reports_escape_hostile_text() {
     let report = fx.run(&inv, &policy, &AuditOptions::default());
     assert!(find(&report, RuleId::StatementContradicted, Some("contacts")).is_some());
     let html = report::render(report::Format::Html, false, &report).unwrap();
-    assert!(!html.contains("<script>") && !html.contains("<img>") && !html.contains("a<b>"));
+    // The page's own filter script is the only script; nothing hostile becomes markup.
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
+    assert_eq!(html.matches("</script>").count(), 1, "{html}");
+    assert!(
+        !html.contains("<img")
+            && !html.contains("a<b>")
+            && !html.contains("<q>We do not collect your contacts <")
+    );
     assert!(html.contains("&lt;img&gt;") && html.contains("a&lt;b&gt;.apk"));
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src="));
     let md = report::render(report::Format::Markdown, false, &report).unwrap();

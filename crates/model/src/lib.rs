@@ -238,6 +238,10 @@ pub struct SdkUsage {
     pub status: &'static str,
     /// Sample calling sites: `Lcom/example/MainActivity;->onCreate -> Lcn/jpush/android/api/JPushInterface;->init`.
     pub call_sites: Vec<String>,
+    /// The code file (`classes2.dex`; nested archives as `outer!inner`) of each of `call_sites`,
+    /// in the same order; empty when no file was known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub call_site_files: Vec<String>,
     /// Total number of calls from outside.
     pub call_count: usize,
 }

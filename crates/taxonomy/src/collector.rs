@@ -40,6 +40,10 @@ pub struct Accessor {
     /// The first [`SAMPLE_CALL_SITES`] call sites in sorted order
     /// (`Lcom/umeng/…/DeviceConfig;->getImei`).
     pub call_sites: Vec<String>,
+    /// The code file (DEX or class file entry, `classes2.dex`; nested archives as
+    /// `outer!inner`) of each of `call_sites`, in the same order; empty when no file was known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub call_site_files: Vec<String>,
     /// Number of distinct call sites.
     pub call_site_count: usize,
 }
@@ -48,27 +52,53 @@ pub struct Accessor {
 struct AccessorAcc {
     apis: BTreeSet<String>,
     markers: BTreeSet<String>,
-    call_sites: BTreeSet<String>,
+    /// Call site → the file it is in (`""` when unknown).
+    call_sites: BTreeMap<String, String>,
+}
+
+/// Records `site` in `file`. A site seen in several files (the same class in two DEX files)
+/// keeps the smallest known file name, so the result does not depend on scan order.
+fn insert_site(sites: &mut BTreeMap<String, String>, site: &str, file: &str) {
+    match sites.get_mut(site) {
+        Some(known) => {
+            if !file.is_empty() && (known.is_empty() || file < known.as_str()) {
+                file.clone_into(known);
+            }
+        }
+        None => {
+            sites.insert(site.to_owned(), file.to_owned());
+        }
+    }
 }
 
 impl AccessorAcc {
     fn merge(&mut self, other: AccessorAcc) {
         self.apis.extend(other.apis);
         self.markers.extend(other.markers);
-        self.call_sites.extend(other.call_sites);
+        for (site, file) in other.call_sites {
+            insert_site(&mut self.call_sites, &site, &file);
+        }
     }
 
     fn into_accessor(self, sdk: Option<String>) -> Accessor {
+        let call_site_count = self.call_sites.len();
+        let sample: Vec<(String, String)> = self
+            .call_sites
+            .into_iter()
+            .take(SAMPLE_CALL_SITES)
+            .collect();
+        let files: Vec<String> = if sample.iter().all(|(_, f)| f.is_empty()) {
+            Vec::new()
+        } else {
+            sample.iter().map(|(_, f)| f.clone()).collect()
+        };
         Accessor {
             sdk,
             apis: self.apis.into_iter().collect(),
             markers: self.markers.into_iter().collect(),
-            call_site_count: self.call_sites.len(),
-            call_sites: self
-                .call_sites
-                .into_iter()
-                .take(SAMPLE_CALL_SITES)
-                .collect(),
+            call_site_count,
+            call_sites: sample.into_iter().map(|(s, _)| s).collect(),
+            call_site_files: files,
         }
     }
 }
@@ -108,6 +138,8 @@ fn insert_str(set: &mut BTreeSet<String>, s: &str) {
 pub struct DataAccessCollector<'r> {
     rules: &'r AndroidRules,
     per_type: Vec<TypeAcc>,
+    /// The code file being scanned (see [`in_file`](Self::in_file)).
+    file: String,
 }
 
 impl<'r> DataAccessCollector<'r> {
@@ -116,7 +148,18 @@ impl<'r> DataAccessCollector<'r> {
         let per_type = (0..rules.data_type_count())
             .map(|_| TypeAcc::default())
             .collect();
-        DataAccessCollector { rules, per_type }
+        DataAccessCollector {
+            rules,
+            per_type,
+            file: String::new(),
+        }
+    }
+
+    /// Names the code file (`classes2.dex`) the following call sites are in; each call site
+    /// reports it in [`Accessor::call_site_files`].
+    pub fn in_file(mut self, file: &str) -> Self {
+        file.clone_into(&mut self.file);
+        self
     }
 
     fn record(
@@ -131,6 +174,7 @@ impl<'r> DataAccessCollector<'r> {
             return;
         }
         let site = format!("{caller_class}->{caller_method}");
+        let file = self.file.as_str();
         for t in types {
             let Some(acc) = self.per_type.get_mut(t.index()) else {
                 continue;
@@ -150,7 +194,7 @@ impl<'r> DataAccessCollector<'r> {
                 }
                 Evidence::Marker(text) => insert_str(&mut acc.markers, text),
             }
-            insert_str(&mut acc.call_sites, &site);
+            insert_site(&mut acc.call_sites, &site, file);
         }
     }
 
@@ -285,7 +329,8 @@ impl<'r> DataAccessCollector<'r> {
             };
             let acc = acc.accessor(accessor);
             insert_str(&mut acc.apis, display);
-            insert_str(&mut acc.call_sites, binary_path);
+            // Mach-O has no call graph: the binary is both the site and its file.
+            insert_site(&mut acc.call_sites, binary_path, binary_path);
         }
     }
 
@@ -389,6 +434,47 @@ mod tests {
         // Taxonomy order: imei before imsi.
         let pos = |id: &str| out.iter().position(|d| d.data_type == id);
         assert!(pos("imei") < pos("imsi"));
+    }
+
+    #[test]
+    fn call_sites_carry_their_code_file_whatever_the_merge_order() {
+        let r = rules();
+        let imei = r
+            .api("Landroid/telephony/TelephonyManager;", "getImei")
+            .expect("rule");
+        let run = |order: [&str; 2]| {
+            let mut all = DataAccessCollector::new(&r);
+            for file in order {
+                let mut c = DataAccessCollector::new(&r).in_file(file);
+                let class = if file == "classes.dex" {
+                    "La/A;"
+                } else {
+                    "Lb/B;"
+                };
+                c.record_call(None, class, "m", imei);
+                // The same class in both files: the smaller file name wins.
+                c.record_call(None, "Lshared/S;", "m", imei);
+                all.merge(c);
+            }
+            all.finish()
+        };
+        let out = run(["classes2.dex", "classes.dex"]);
+        assert_eq!(out, run(["classes.dex", "classes2.dex"]));
+        let app = &out
+            .iter()
+            .find(|d| d.data_type == "imei")
+            .expect("imei")
+            .accessors[0];
+        assert_eq!(app.call_sites, ["La/A;->m", "Lb/B;->m", "Lshared/S;->m"]);
+        assert_eq!(
+            app.call_site_files,
+            ["classes.dex", "classes2.dex", "classes.dex"]
+        );
+        // No file named: no file list at all (and none in the JSON).
+        let mut bare = DataAccessCollector::new(&r);
+        bare.record_call(None, "La/A;", "m", imei);
+        let json = serde_json::to_string(&bare.finish()).expect("json");
+        assert!(!json.contains("call_site_files"), "{json}");
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! evidence is a second location (policy file + line). `partialFingerprints` is a
 //! stable hash of rule, SDK, data type, permission and artifact, so GitHub code
 //! scanning tracks a finding across runs.
+//!
+//! Each call site whose code file is known adds a location of its own: the DEX (or class
+//! file) as an artifact nested in the app (`run.artifacts[i].parentIndex` = the app), with the
+//! calling class (`type`) and method (`function`) as logical locations.
 
 use std::io::{self, Write};
 
@@ -33,6 +37,7 @@ pub struct SarifLog {
 #[derive(Debug, Serialize)]
 struct Run {
     tool: SarifTool,
+    artifacts: Vec<Artifact>,
     results: Vec<SarifResult>,
     #[serde(rename = "columnKind")]
     column_kind: &'static str,
@@ -145,6 +150,85 @@ struct PhysicalLocation {
 #[derive(Debug, Serialize)]
 struct ArtifactLocation {
     uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+}
+
+/// An entry of `run.artifacts`: the app, or a code file inside it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact {
+    location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_index: Option<usize>,
+}
+
+/// The calling class of a call-site value: `Lcom/foo/Bar;` from `Lcom/foo/Bar;->m`
+/// (or from `Lcom/foo/Bar;->m calls Lx/Y;->n`).
+fn caller_class(site: &str) -> Option<&str> {
+    site.split_once("->")
+        .map(|(class, _)| class)
+        .filter(|c| !c.is_empty())
+}
+
+/// The calling method: `Lcom/foo/Bar;->m` from either call-site form.
+fn caller_method(site: &str) -> &str {
+    site.split_once(" calls ")
+        .map_or(site, |(caller, _)| caller)
+}
+
+/// One location per call site whose code file is known, each file registered once in
+/// `artifacts` as nested in the app (index 0).
+fn call_site_locations(f: &Finding, artifacts: &mut Vec<Artifact>) -> Vec<Location> {
+    let mut out = Vec::new();
+    for e in &f.app_evidence {
+        if !matches!(e.kind.as_str(), "call_site" | "sdk_call") {
+            continue;
+        }
+        let (Some(file), Some(class)) = (e.location.as_deref(), caller_class(&e.value)) else {
+            continue;
+        };
+        let file_uri = uri(file);
+        let index = match artifacts
+            .iter()
+            .position(|a| a.parent_index == Some(0) && a.location.uri == file_uri)
+        {
+            Some(i) => i,
+            None => {
+                artifacts.push(Artifact {
+                    location: ArtifactLocation {
+                        uri: file_uri.clone(),
+                        index: None,
+                    },
+                    parent_index: Some(0),
+                });
+                artifacts.len() - 1
+            }
+        };
+        out.push(Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: file_uri,
+                    index: Some(index),
+                },
+                region: None,
+            },
+            logical_locations: vec![
+                LogicalLocation {
+                    fully_qualified_name: class.to_owned(),
+                    kind: "type",
+                },
+                LogicalLocation {
+                    fully_qualified_name: caller_method(&e.value).to_owned(),
+                    kind: "function",
+                },
+            ],
+            message: Message {
+                text: format!("call site in {file}: {}", e.value),
+            },
+        });
+    }
+    out
 }
 
 #[derive(Debug, Serialize)]
@@ -224,6 +308,13 @@ fn logical(f: &Finding) -> Vec<LogicalLocation> {
 pub fn to_sarif(report: &AuditReport) -> SarifLog {
     let artifact = uri(&report.inventory.source.path);
     let policy = uri(&report.policy_path);
+    let mut artifacts = vec![Artifact {
+        location: ArtifactLocation {
+            uri: artifact.clone(),
+            index: None,
+        },
+        parent_index: None,
+    }];
     let rules = RULES
         .iter()
         .map(|(_, info)| ReportingDescriptor {
@@ -259,6 +350,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                 physical_location: PhysicalLocation {
                     artifact_location: ArtifactLocation {
                         uri: artifact.clone(),
+                        index: Some(0),
                     },
                     region: None,
                 },
@@ -273,6 +365,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
                             uri: policy.clone(),
+                            index: None,
                         },
                         region: quoted
                             .and_then(|e| e.line)
@@ -291,6 +384,8 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                     },
                 });
             }
+            // Then one location per call site in a known DEX (after the policy, which stays second).
+            locations.extend(call_site_locations(f, &mut artifacts));
             SarifResult {
                 rule_id: f.rule.code(),
                 rule_index: RULES.iter().position(|(id, _)| *id == f.rule).unwrap_or(0),
@@ -324,6 +419,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                     rules,
                 },
             },
+            artifacts,
             results,
             column_kind: "unicodeCodePoints",
             properties: report.baseline.as_ref().map(|b| RunProperties {
@@ -351,6 +447,17 @@ mod tests {
         // From the FNV reference test suite (Noll): "" and "a" for FNV-1a 64.
         assert_eq!(fnv1a(""), "cbf29ce484222325");
         assert_eq!(fnv1a("a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn call_site_values_split_into_class_and_method() {
+        assert_eq!(caller_class("Lcom/a/B;->m"), Some("Lcom/a/B;"));
+        assert_eq!(
+            caller_class("Lcom/a/B;->m calls Lx/Y;->n"),
+            Some("Lcom/a/B;")
+        );
+        assert_eq!(caller_method("Lcom/a/B;->m calls Lx/Y;->n"), "Lcom/a/B;->m");
+        assert_eq!(caller_class("Payload/A.app/A"), None);
     }
 
     #[test]
