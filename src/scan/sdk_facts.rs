@@ -306,7 +306,7 @@ pub(super) fn resolve(
             sdks.entry(p).or_default().merge(acc);
         }
     }
-    for (&from, _) in &moved_to {
+    for &from in moved_to.keys() {
         let mut to = moved_to.get(&from).copied().flatten();
         let mut hops = 0;
         while let Some(t) = to
