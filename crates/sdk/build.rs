@@ -30,22 +30,34 @@ fn main() {
         }
     }
     files.sort();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut out = String::from(
-        "/// Every built-in signature file: (file name, contents).\npub(crate) const BUILTIN_FILES: &[(&str, &str)] = &[\n",
+        "/// Every built-in signature file: (file name, TOML text, the same as JSON).\npub(crate) const BUILTIN_FILES: &[(&str, &str, &str)] = &[\n",
     );
-    for (name, path) in &files {
+    for (n, (name, path)) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
         let canonical = path
             .canonicalize()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // The same data as JSON: parsing it at start-up takes a fraction of TOML's time.
+        // A file that is not valid TOML is left for the loader to report (empty JSON).
+        let text = fs::read_to_string(&canonical)
+            .unwrap_or_else(|e| panic!("{}: {e}", canonical.display()));
+        let json = toml::from_str::<toml::Value>(&text)
+            .ok()
+            .and_then(|v| serde_json::to_string(&v).ok())
+            .unwrap_or_default();
+        let json_path = out_dir.join(format!("signatures_{n}.json"));
+        fs::write(&json_path, json)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", json_path.display()));
         out.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            canonical.display().to_string()
+            "    ({name:?}, include_str!({:?}), include_str!({:?})),\n",
+            canonical.display().to_string(),
+            json_path.display().to_string()
         ));
     }
     out.push_str("];\n");
-    let out_path = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("builtin_signatures.rs");
+    let out_path = out_dir.join("builtin_signatures.rs");
     fs::write(&out_path, out)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", out_path.display()));
 }

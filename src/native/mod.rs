@@ -29,6 +29,9 @@ pub struct ElfFacts {
     pub exported_symbols: usize,
     /// Java packages named by `Java_…` JNI exports, dotted, sorted, unique.
     pub jni_packages: Vec<String>,
+    /// Byte range of the `.rodata` section in the file (constant strings), when it lies
+    /// inside the file.
+    pub rodata: Option<std::ops::Range<usize>>,
 }
 
 /// Caps what one library can make us collect, whatever its symbol table claims.
@@ -68,6 +71,15 @@ pub fn parse_elf(data: &[u8]) -> Result<ElfFacts, ElfError> {
         }
     }
     facts.jni_packages = packages.into_iter().collect();
+    facts.rodata = elf.section_headers.iter().find_map(|sh| {
+        if elf.shdr_strtab.get_at(sh.sh_name) != Some(".rodata") {
+            return None;
+        }
+        let start = usize::try_from(sh.sh_offset).ok()?;
+        let end = start.checked_add(usize::try_from(sh.sh_size).ok()?)?;
+        (end <= data.len() && sh.sh_type != goblin::elf::section_header::SHT_NOBITS)
+            .then_some(start..end)
+    });
     Ok(facts)
 }
 
@@ -170,4 +182,21 @@ mod tests {
             let _ = parse_elf(&data[..len]);
         }
     }
+}
+
+/// Printable ASCII runs of at least `min` bytes in `bytes` (what `strings -n MIN` prints for
+/// one section), at most `limit` of them.
+pub fn printable_runs(bytes: &[u8], min: usize, limit: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    for run in bytes.split(|b| !(0x20..0x7f).contains(b)) {
+        if run.len() >= min {
+            if out.len() >= limit {
+                break;
+            }
+            if let Ok(text) = std::str::from_utf8(run) {
+                out.push(text);
+            }
+        }
+    }
+    out
 }

@@ -15,10 +15,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use appaudit_archive::{Archive, Entry, Limits};
 use appaudit_dex::{ClassFile, CodeContainer, CodeRef, Dex};
+use appaudit_sdk::{Hit, RuleKind};
 use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
 use rayon::prelude::*;
 
-use super::sdk_facts::{EVIDENCE_SAMPLES, SdkAcc, detected_sdks};
+use super::sdk_facts::{
+    EVIDENCE_SAMPLES, NETWORK_HOST, SdkAcc, configured_sdks, detected_sdks, reattribute, resolve,
+};
 use super::{Engine, ScanError};
 use crate::model::{self, InputKind, Inventory, Warning};
 use crate::native;
@@ -27,6 +30,72 @@ use crate::native;
 const MAX_NESTING: usize = 2;
 /// Library marker files are tiny; anything bigger is not one.
 const MAX_MARKER_SIZE: u64 = 4096;
+
+/// The app's own package (`cn.sharesdk.demo`, a vendor's demo app): its classes and
+/// components are the app's, never evidence of an SDK whose package rule encloses it
+/// (`cn.sharesdk`). Rules inside the app's package still match.
+pub(super) struct OwnPackage {
+    /// `cn.sharesdk.demo.`
+    dotted: String,
+    /// `cn/sharesdk/demo/`
+    slashed: String,
+}
+
+impl OwnPackage {
+    /// `None` for a package of one segment (no real app has one; it would enclose too much).
+    pub(super) fn new(package: &str) -> Option<Self> {
+        let segments: Vec<&str> = package.split('.').collect();
+        if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
+            return None;
+        }
+        Some(Self {
+            dotted: format!("{package}."),
+            slashed: format!("{}/", package.replace('.', "/")),
+        })
+    }
+
+    /// Whether `hit`, a match of `class` (a descriptor, slashed or dotted name), only says
+    /// that the class lies in the app's own package.
+    pub(super) fn owns(&self, class: &str, hit: &Hit<'_>) -> bool {
+        if !matches!(hit.kind, RuleKind::JavaPackage | RuleKind::Component) {
+            return false;
+        }
+        let name = class.trim_start_matches('[');
+        let name = name.strip_prefix('L').unwrap_or(name);
+        if !(name.starts_with(&self.slashed) || name.starts_with(&self.dotted)) {
+            return false;
+        }
+        // The rule is the app's package or encloses it.
+        let pattern = hit.pattern.strip_suffix(".*").unwrap_or(hit.pattern);
+        self.dotted.starts_with(pattern) && self.dotted.as_bytes().get(pattern.len()) == Some(&b'.')
+    }
+}
+
+/// The SDK owning `class`, unless the match only says the class is the app's own.
+fn match_class_outside<'e>(
+    engine: &'e Engine,
+    own: Option<&OwnPackage>,
+    class: &str,
+) -> Option<Hit<'e>> {
+    engine
+        .matcher
+        .match_class(class)
+        .filter(|h| !own.is_some_and(|o| o.owns(class, h)))
+}
+
+/// The app's package, read ahead of everything else so that its own classes are known
+/// while the code is read: only for an APK (or a split set's APK) or a bundle's base module.
+fn own_package(archive: &Archive<'_>, kind: InputKind) -> Option<OwnPackage> {
+    let name = match kind {
+        InputKind::Apk => "AndroidManifest.xml",
+        InputKind::Aab => "base/manifest/AndroidManifest.xml",
+        _ => return None,
+    };
+    let entry = archive.by_name(name)?;
+    let bytes = archive.read(entry).ok()?;
+    let (manifest, _) = appaudit_axml::parse_manifest(&bytes).ok()?;
+    OwnPackage::new(manifest.package.as_deref()?)
+}
 
 /// Partial facts from any part of the input; merged at the end.
 struct Facts<'e> {
@@ -216,6 +285,8 @@ fn walk<'e>(
 ) -> Facts<'e> {
     let mut facts = Facts::new(engine);
     facts.stats.entries = archive.entries().len();
+    let own = own_package(archive, kind);
+    let own = own.as_ref();
     for anomaly in archive.anomalies() {
         facts
             .warnings
@@ -264,6 +335,7 @@ fn walk<'e>(
                 &location,
                 kind,
                 depth,
+                own,
             );
             if top {
                 engine.progress.entry_done(&location);
@@ -290,6 +362,7 @@ fn read_job<'e>(
     location: &str,
     kind: InputKind,
     depth: usize,
+    own: Option<&OwnPackage>,
 ) -> Facts<'e> {
     let limit_dex = engine.max_dex_size();
     let mut part = Facts::new(engine);
@@ -317,9 +390,9 @@ fn read_job<'e>(
     part.stats.inflated_bytes = bytes.len() as u64;
     match job {
         Job::Manifest => read_manifest(&mut part, location, &bytes),
-        Job::Dex => read_dex(engine, &mut part, location, &bytes),
-        Job::Class => read_class(engine, &mut part, location, &bytes),
-        Job::NativeLib => read_native(engine, &mut part, location, apk_name, &bytes),
+        Job::Dex => read_dex(engine, own, &mut part, location, &bytes),
+        Job::Class => read_class(engine, own, &mut part, location, &bytes),
+        Job::NativeLib => read_native(engine, own, &mut part, location, apk_name, &bytes),
         Job::Marker => read_marker(engine, &mut part, location, apk_name, &bytes),
         Job::Nested => read_nested(
             engine,
@@ -378,21 +451,33 @@ fn read_manifest(part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
     }
 }
 
-fn read_dex(engine: &Engine, part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+fn read_dex(
+    engine: &Engine,
+    own: Option<&OwnPackage>,
+    part: &mut Facts<'_>,
+    location: &str,
+    bytes: &[u8],
+) {
     match Dex::parse(bytes) {
         Ok(dex) => {
             part.stats.dex_files += 1;
-            analyze_code(engine, part, location, &dex);
+            analyze_code(engine, own, part, location, &dex);
         }
         Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
     }
 }
 
-fn read_class(engine: &Engine, part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+fn read_class(
+    engine: &Engine,
+    own: Option<&OwnPackage>,
+    part: &mut Facts<'_>,
+    location: &str,
+    bytes: &[u8],
+) {
     match ClassFile::parse(bytes) {
         Ok(class) => {
             part.stats.class_files += 1;
-            analyze_code(engine, part, location, &class);
+            analyze_code(engine, own, part, location, &class);
         }
         Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
     }
@@ -412,17 +497,18 @@ struct ClassInfo {
 /// same name at another address just costs one more lookup.
 struct ClassCache<'e> {
     engine: &'e Engine,
+    own: Option<&'e OwnPackage>,
     memo: HashMap<usize, ClassInfo, BuildHasherDefault<AddressHasher>>,
 }
 
 impl ClassCache<'_> {
     fn get(&mut self, class: &str) -> ClassInfo {
-        let engine = self.engine;
+        let (engine, own) = (self.engine, self.own);
         *self
             .memo
             .entry(class.as_ptr() as usize)
             .or_insert_with(|| ClassInfo {
-                sdk: engine.matcher.match_class(class).map(|h| h.sdk),
+                sdk: match_class_outside(engine, own, class).map(|h| h.sdk),
                 rules: engine.android.class_handle(class),
             })
     }
@@ -454,6 +540,7 @@ const CLASSES_PER_TASK: usize = 512;
 /// Class inventory, SDK usage and sensitive-API use of one DEX or class file.
 fn analyze_code<C: CodeContainer + Sync>(
     engine: &Engine,
+    own: Option<&OwnPackage>,
     part: &mut Facts<'_>,
     location: &str,
     code: &C,
@@ -464,8 +551,11 @@ fn analyze_code<C: CodeContainer + Sync>(
     let classes: Vec<_> = code.classes().collect();
     for class in &classes {
         part.stats.classes += 1;
-        if let Some(hit) = engine.matcher.match_class(class.descriptor) {
+        if let Some(hit) = match_class_outside(engine, own, class.descriptor) {
+            let marker = engine.matcher.needs_marker(hit.sdk)
+                && engine.matcher.marker_of(class.descriptor) == Some(hit.sdk);
             let acc = part.sdk(hit.sdk);
+            acc.marker |= marker;
             acc.classes += 1;
             acc.hit(&hit, "class", location, || class.descriptor.to_owned());
         }
@@ -476,7 +566,7 @@ fn analyze_code<C: CodeContainer + Sync>(
     let chunks: Vec<CodeFacts<'_>> = classes
         .par_chunks(CLASSES_PER_TASK)
         .map(|chunk| {
-            let mut facts = CodeFacts::new(engine, location);
+            let mut facts = CodeFacts::new(engine, location, own);
             for class in chunk {
                 facts.scan_class(code, class);
             }
@@ -492,6 +582,10 @@ fn analyze_code<C: CodeContainer + Sync>(
             part.sdk(sdk)
                 .calls(count, sites.into_iter().map(|s| (s, location.to_owned())));
         }
+        for ((sdk, _), (hit, count, samples)) in facts.hosts {
+            part.sdk(sdk)
+                .hits(&hit, NETWORK_HOST, location, count, samples);
+        }
     }
 }
 
@@ -505,22 +599,30 @@ struct CodeFacts<'e> {
     scan: MethodScan<'e>,
     access: DataAccessCollector<'e>,
     calls: BTreeMap<usize, (usize, Vec<String>)>,
+    /// Network-host rules matched by constant strings: (SDK, pattern) -> (the hit, how many
+    /// strings, sample `host in class` evidence).
+    hosts: BTreeMap<(usize, &'e str), (Hit<'e>, usize, Vec<String>)>,
+    /// Host rule matched by each constant string (by address), once looked up.
+    host_memo: HashMap<usize, Option<Hit<'e>>, BuildHasherDefault<AddressHasher>>,
     warnings: Vec<appaudit_dex::Warning>,
 }
 
 impl<'e> CodeFacts<'e> {
     /// Facts about classes of the code file at `location` (`classes2.dex`).
-    fn new(engine: &'e Engine, location: &str) -> Self {
+    fn new(engine: &'e Engine, location: &str, own: Option<&'e OwnPackage>) -> Self {
         CodeFacts {
             engine,
             cache: ClassCache {
                 engine,
+                own,
                 memo: HashMap::default(),
             },
             inert_strings: HashSet::default(),
             scan: MethodScan::new(&engine.android),
             access: DataAccessCollector::new(&engine.android).in_file(location),
             calls: BTreeMap::new(),
+            hosts: BTreeMap::new(),
+            host_memo: HashMap::default(),
             warnings: Vec::new(),
         }
     }
@@ -554,6 +656,8 @@ impl<'e> CodeFacts<'e> {
             scan,
             access,
             calls,
+            hosts,
+            host_memo,
             ..
         } = self;
         let warnings = code.for_each_code_ref_in(class, |site, code_ref| {
@@ -596,6 +700,27 @@ impl<'e> CodeFacts<'e> {
                     }
                 }
                 CodeRef::String { value } => {
+                    let hit = *host_memo
+                        .entry(value.as_ptr() as usize)
+                        .or_insert_with(|| string_host(engine, value));
+                    // Another SDK's code naming a host (an ad mediation adapter, a
+                    // login kit) is not evidence of the host's SDK.
+                    if let Some(hit) = hit
+                        && caller_sdk.is_none_or(|c| {
+                            engine.db.family_root(c) == engine.db.family_root(hit.sdk)
+                        })
+                    {
+                        let entry = hosts
+                            .entry((hit.sdk, hit.pattern))
+                            .or_insert_with(|| (hit, 0, Vec::new()));
+                        entry.1 += 1;
+                        if entry.2.len() < EVIDENCE_SAMPLES {
+                            let sample = format!("{value} in {}", site.class);
+                            if !entry.2.contains(&sample) {
+                                entry.2.push(sample);
+                            }
+                        }
+                    }
                     // Most constants are UI text and keys: remember the ones no
                     // rule cares about instead of re-running the marker automaton.
                     let key = value.as_ptr() as usize;
@@ -614,7 +739,24 @@ impl<'e> CodeFacts<'e> {
     }
 }
 
-fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str, bytes: &[u8]) {
+/// The first host rule a string's hosts match (see [`appaudit_sdk::Matcher::hosts_in`]).
+fn string_host<'e>(engine: &'e Engine, value: &str) -> Option<Hit<'e>> {
+    if value.len() < 5 || value.len() > 2048 || !value.contains('.') {
+        return None;
+    }
+    appaudit_sdk::Matcher::hosts_in(value, 8)
+        .into_iter()
+        .find_map(|h| engine.matcher.match_host(h))
+}
+
+fn read_native(
+    engine: &Engine,
+    own: Option<&OwnPackage>,
+    part: &mut Facts<'_>,
+    location: &str,
+    name: &str,
+    bytes: &[u8],
+) {
     let file_name = name.rsplit('/').next().unwrap_or(name);
     let abi = abi_of(name);
     let mut lib = model::NativeLib {
@@ -638,7 +780,7 @@ fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
                 // A JNI export names the Java class that declares the native
                 // method: the package is as good as a class in that package.
                 let probe = format!("L{}/X;", pkg.replace('.', "/"));
-                if let Some(hit) = engine.matcher.match_class(&probe) {
+                if let Some(hit) = match_class_outside(engine, own, &probe) {
                     let acc = part.sdk(hit.sdk);
                     acc.hit(&hit, "jni_export", location, || {
                         format!("Java_{}_…", pkg.replace('.', "_"))
@@ -648,6 +790,9 @@ fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
                     }
                 }
             }
+            if let Some(rodata) = elf.rodata.clone().and_then(|r| bytes.get(r)) {
+                rodata_hosts(engine, part, location, lib.sdk.as_deref(), rodata);
+            }
             lib.soname = elf.soname;
             lib.needed = elf.needed;
             lib.exported_symbols = elf.exported_symbols;
@@ -656,6 +801,46 @@ fn read_native(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
         Err(e) => part.warnings.push(Warning::new(location, e.to_string())),
     }
     part.native_libs.push(lib);
+}
+
+/// Most strings one library's `.rodata` is searched for hosts in (a bound for hostile input).
+const MAX_RODATA_STRINGS: usize = 200_000;
+
+/// Network hosts in a native library's constant strings: evidence of the host's SDK unless
+/// the library belongs to another SDK's family.
+fn rodata_hosts(
+    engine: &Engine,
+    part: &mut Facts<'_>,
+    location: &str,
+    lib_sdk: Option<&str>,
+    rodata: &[u8],
+) {
+    let lib_root = lib_sdk
+        .and_then(|id| engine.db.index_of(id))
+        .map(|i| engine.db.family_root(i));
+    let mut found: BTreeMap<(usize, &str), (Hit<'_>, usize, Vec<String>)> = BTreeMap::new();
+    for text in native::printable_runs(rodata, 6, MAX_RODATA_STRINGS) {
+        if !text.contains('.') {
+            continue;
+        }
+        let Some(hit) = string_host(engine, text) else {
+            continue;
+        };
+        if lib_root.is_some_and(|r| r != engine.db.family_root(hit.sdk)) {
+            continue;
+        }
+        let entry = found
+            .entry((hit.sdk, hit.pattern))
+            .or_insert_with(|| (hit, 0, Vec::new()));
+        entry.1 += 1;
+        if entry.2.len() < EVIDENCE_SAMPLES && !entry.2.iter().any(|s| s.starts_with(text)) {
+            entry.2.push(format!("{text} in .rodata"));
+        }
+    }
+    for ((sdk, _), (hit, count, samples)) in found {
+        part.sdk(sdk)
+            .hits(&hit, NETWORK_HOST, location, count, samples);
+    }
 }
 
 /// `lib/arm64-v8a/libx.so` and `jni/arm64-v8a/libx.so` → `arm64-v8a`.
@@ -705,14 +890,14 @@ fn read_marker(engine: &Engine, part: &mut Facts<'_>, location: &str, name: &str
 pub(super) fn scan_bare_dex(engine: &Engine, name: &str, bytes: &[u8]) -> Inventory {
     let mut facts = Facts::new(engine);
     facts.stats.inflated_bytes = bytes.len() as u64;
-    read_dex(engine, &mut facts, name, bytes);
+    read_dex(engine, None, &mut facts, name, bytes);
     finish(engine, name, bytes.len() as u64, InputKind::Dex, facts)
 }
 
 /// A bare `.class` file.
 pub(super) fn scan_bare_class(engine: &Engine, name: &str, bytes: &[u8]) -> Inventory {
     let mut facts = Facts::new(engine);
-    read_class(engine, &mut facts, name, bytes);
+    read_class(engine, None, &mut facts, name, bytes);
     finish(engine, name, bytes.len() as u64, InputKind::Jar, facts)
 }
 
@@ -723,7 +908,7 @@ pub(super) fn scan_bare_so(engine: &Engine, name: &str, bytes: &[u8]) -> Invento
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    read_native(engine, &mut facts, name, &file, bytes);
+    read_native(engine, None, &mut facts, name, &file, bytes);
     finish(engine, name, bytes.len() as u64, InputKind::So, facts)
 }
 
@@ -749,6 +934,11 @@ fn finish(
         .chain(std::mem::take(&mut facts.extra_manifests))
         .collect();
     let mut seen_permissions = BTreeSet::new();
+    // Only an app (not an SDK's own AAR or JAR) has a package of its own to leave out.
+    let own = matches!(kind, InputKind::Apk | InputKind::Aab | InputKind::SplitApks)
+        .then(|| manifests.first().and_then(|(_, m)| m.package.as_deref()))
+        .flatten()
+        .and_then(OwnPackage::new);
     for (i, (location, m)) in manifests.iter().enumerate() {
         if i == 0 {
             app.package = m.package.clone();
@@ -798,10 +988,14 @@ fn finish(
             });
         }
         for c in &m.components {
-            let hit = engine.matcher.match_component(&c.name).or_else(|| {
-                let probe = format!("L{};", c.name.replace('.', "/"));
-                engine.matcher.match_class(&probe)
-            });
+            let hit = engine
+                .matcher
+                .match_component(&c.name)
+                .or_else(|| {
+                    let probe = format!("L{};", c.name.replace('.', "/"));
+                    engine.matcher.match_class(&probe)
+                })
+                .filter(|h| !own.as_ref().is_some_and(|o| o.owns(&c.name, h)));
             let sdk = hit.map(|h| {
                 facts.sdk(h.sdk).hit(&h, "component", location, || {
                     format!("{} {}", crate::serde_name(&c.kind), c.name)
@@ -839,12 +1033,15 @@ fn finish(
             });
         }
     }
-    let has_code =
-        facts.stats.dex_files + facts.stats.class_files > 0 && !engine.options.skip_code_scan;
-    let sdks = detected_sdks(engine, facts.sdks, has_code);
+    let classes_read = facts.stats.dex_files + facts.stats.class_files > 0;
+    let has_code = classes_read && !engine.options.skip_code_scan;
+    let resolved = resolve(engine, std::mem::take(&mut facts.sdks), classes_read);
+    let sdks = detected_sdks(engine, resolved.bundled, has_code);
+    let configured = configured_sdks(engine, resolved.configured);
     facts.native_libs.sort_by(|a, b| a.path.cmp(&b.path));
     facts.markers.sort_by(|a, b| a.path.cmp(&b.path));
-    let data_access = facts.access.finish();
+    let mut data_access = facts.access.finish();
+    reattribute(&mut data_access, &resolved.moved);
     Inventory {
         schema_version: model::INVENTORY_SCHEMA_VERSION,
         source: model::Source {
@@ -855,6 +1052,7 @@ fn finish(
         app,
         permissions,
         sdks,
+        configured_sdks: configured,
         native_libs: facts.native_libs,
         components,
         meta_data,

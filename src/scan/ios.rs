@@ -492,6 +492,7 @@ fn inventory(
         app,
         permissions,
         sdks: detected,
+        configured_sdks: Vec::new(),
         native_libs,
         components: Vec::new(),
         meta_data: Vec::new(),

@@ -56,6 +56,7 @@ fn empty_inventory() -> Inventory {
         },
         permissions: Vec::new(),
         sdks: Vec::new(),
+        configured_sdks: Vec::new(),
         native_libs: Vec::new(),
         components: Vec::new(),
         meta_data: Vec::new(),
@@ -112,6 +113,7 @@ fn sdk(id: &str, name: &str, category: &str, status: &'static str) -> DetectedSd
             call_count: usize::from(status == "used"),
         },
         documented_data_types: Vec::new(),
+        confidence: None,
     }
 }
 

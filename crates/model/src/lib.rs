@@ -23,6 +23,10 @@ pub struct Inventory {
     pub permissions: Vec<Permission>,
     /// Third-party SDKs detected, with evidence.
     pub sdks: Vec<DetectedSdk>,
+    /// SDKs the manifest configures (meta-data keys, components) whose code is not in the
+    /// app: status `configured`, never counted as bundled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub configured_sdks: Vec<DetectedSdk>,
     /// Native libraries (ELF `.so`, Mach-O binaries).
     pub native_libs: Vec<NativeLib>,
     /// Manifest components (activities, services, receivers, providers).
@@ -204,6 +208,10 @@ pub struct DetectedSdk {
     pub usage: SdkUsage,
     /// Data types the vendor documents the SDK collects.
     pub documented_data_types: Vec<String>,
+    /// `low` when the SDK was seen only by weak signals (network hosts in strings, manifest
+    /// declarations); omitted (high) when its code, native libraries or markers are there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<&'static str>,
 }
 
 /// One matched rule of an SDK.
@@ -234,7 +242,8 @@ pub struct Evidence {
 #[derive(Debug, Clone, Serialize)]
 pub struct SdkUsage {
     /// `used` (called from the app or another SDK), `present` (bundled, never called from outside),
-    /// or `unknown` (no bytecode was read).
+    /// `unknown` (no bytecode was read), or `configured` (only in [`Inventory::configured_sdks`]:
+    /// declared in the manifest, code absent).
     pub status: &'static str,
     /// Sample calling sites: `Lcom/example/MainActivity;->onCreate -> Lcn/jpush/android/api/JPushInterface;->init`.
     pub call_sites: Vec<String>,

@@ -10,6 +10,8 @@ const CLASSIFY_TOML: &str = include_str!("../data/classify.toml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Data {
+    #[serde(default)]
+    generic_hosts: Vec<String>,
     category: Vec<CategoryKeywords>,
     source_categories: BTreeMap<String, Category>,
     market: MarketData,
@@ -46,6 +48,11 @@ impl Classifier {
             }
         }
         Ok(Self { data })
+    }
+
+    /// Whether a host (as appaudit writes host rules) is too generic to name one SDK.
+    pub fn is_generic_host(&self, host: &str) -> bool {
+        self.data.generic_hosts.iter().any(|h| h == host)
     }
 
     /// The category: the first keyword group matching one of `names` (in order), else the

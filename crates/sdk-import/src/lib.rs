@@ -108,7 +108,10 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
     let hand = SignatureDb::load_dir(&inputs.hand_written)?;
     let reads = [
         sources::libchecker::read(&inputs.reference.join("libchecker"))?,
-        sources::exodus::read(&inputs.reference.join("exodus/exodus_trackers.json"))?,
+        sources::exodus::read(
+            &inputs.reference.join("exodus/exodus_trackers.json"),
+            &classifier,
+        )?,
         sources::apk_analyzer::read(&inputs.wheel)?,
         sources::libradar::read(&inputs.reference.join("libradar/tag_rules.csv"))?,
     ];

@@ -80,12 +80,28 @@ struct Extension {
 
 impl SignatureDb {
     /// The signatures shipped with appaudit (`sdk-signatures/*.toml`, embedded at compile time).
+    ///
+    /// Every entry is checked on its own, but the database-wide shadowing check (every rule
+    /// against every other: the bulk of the load time at a few thousand rules) is left to the
+    /// tests, which run [`Self::check`] on these very files; the files cannot change after the
+    /// build. User directories ([`Self::load_dir`], [`Self::merge`]) always get every check.
     pub fn builtin() -> Result<Self, SignatureError> {
-        Self::from_files(
-            BUILTIN_FILES
-                .iter()
-                .map(|(name, text)| ((*name).to_owned(), *text)),
-        )
+        let mut db = SignatureDb::default();
+        let mut extensions = Vec::new();
+        for (name, text, json) in BUILTIN_FILES {
+            // The build wrote each file as JSON too; the TOML is read only to report an error.
+            let (sdks, extends, generated) = match serde_json::from_str::<TypedFile>(json) {
+                Ok(typed) => (typed.sdk, typed.extend, typed.generated),
+                Err(_) => parse_file(name, text)?,
+            };
+            db.add_file(name, sdks, extends, generated, &mut extensions)?;
+        }
+        db.finish(extensions, false)
+    }
+
+    /// Runs every invariant check of the database, the shadowing check included.
+    pub fn check(&self) -> Result<(), SignatureError> {
+        self.validate()
     }
 
     /// Loads every `*.toml` file of a directory (not recursive), in file-name order.
@@ -130,33 +146,67 @@ impl SignatureDb {
     fn from_files<'t>(
         files: impl Iterator<Item = (String, &'t str)>,
     ) -> Result<Self, SignatureError> {
+        Self::from_files_checked(files, true)
+    }
+
+    fn from_files_checked<'t>(
+        files: impl Iterator<Item = (String, &'t str)>,
+        shadowing: bool,
+    ) -> Result<Self, SignatureError> {
         let mut db = SignatureDb::default();
         let mut extensions = Vec::new();
         for (file, text) in files {
             let (sdks, extends, generated) = parse_file(&file, text)?;
-            for sdk in sdks {
-                if let Some(&first) = db.by_id.get(&sdk.id) {
-                    return Err(SignatureError::Invalid {
-                        file,
-                        entry: sdk.id,
-                        message: format!(
-                            "duplicate id (first defined in {})",
-                            db.origin(first).unwrap_or("?")
-                        ),
-                    });
-                }
-                db.by_id.insert(sdk.id.clone(), db.sdks.len());
-                db.sdks.push(sdk);
-                db.origins.push(file.clone());
-                db.generated.push(generated);
-            }
-            extensions.extend(extends.into_iter().map(|e| (file.clone(), e)));
+            db.add_file(&file, sdks, extends, generated, &mut extensions)?;
         }
+        db.finish(extensions, shadowing)
+    }
+
+    /// Adds one file's entries; its extensions wait in `extensions` until every file is in.
+    fn add_file(
+        &mut self,
+        file: &str,
+        sdks: Vec<Sdk>,
+        extends: Vec<Extension>,
+        generated: bool,
+        extensions: &mut Vec<(String, Extension)>,
+    ) -> Result<(), SignatureError> {
+        let file = file.to_owned();
+        for sdk in sdks {
+            if let Some(&first) = self.by_id.get(&sdk.id) {
+                return Err(SignatureError::Invalid {
+                    file,
+                    entry: sdk.id,
+                    message: format!(
+                        "duplicate id (first defined in {})",
+                        self.origin(first).unwrap_or("?")
+                    ),
+                });
+            }
+            self.by_id.insert(sdk.id.clone(), self.sdks.len());
+            self.sdks.push(sdk);
+            self.origins.push(file.clone());
+            self.generated.push(generated);
+        }
+        extensions.extend(extends.into_iter().map(|e| (file.clone(), e)));
+        Ok(())
+    }
+
+    /// Applies the extensions and validates.
+    fn finish(
+        self,
+        extensions: Vec<(String, Extension)>,
+        shadowing: bool,
+    ) -> Result<Self, SignatureError> {
+        let mut db = self;
         // Extensions apply after every file is read: they may name an entry of any file.
         for (file, extension) in extensions {
             db.apply_extension(&file, extension)?;
         }
-        db.validate()?;
+        db.validate_entries()?;
+        if shadowing {
+            db.validate_no_shadowing()?;
+        }
         Ok(db)
     }
 
@@ -299,6 +349,12 @@ impl SignatureDb {
 
     /// Every invariant of the database; see `sdk-signatures/README.md`.
     fn validate(&self) -> Result<(), SignatureError> {
+        self.validate_entries()?;
+        self.validate_no_shadowing()
+    }
+
+    /// The checks of each entry on its own (schema, rule syntax, sources, parents).
+    fn validate_entries(&self) -> Result<(), SignatureError> {
         for (i, sdk) in self.sdks.iter().enumerate() {
             validate_entry(sdk).map_err(|m| self.invalid(i, m))?;
             if let Some(parent) = &sdk.parent {
@@ -310,7 +366,7 @@ impl SignatureDb {
                 }
             }
         }
-        self.validate_no_shadowing()
+        Ok(())
     }
 
     /// The top of an entry's parent chain (itself when it has no parent).
@@ -414,6 +470,7 @@ impl SignatureDb {
             RuleKind::LibraryMarker,
             RuleKind::IosFramework,
             RuleKind::IosBundleId,
+            RuleKind::Host,
         ] {
             let mut globs = Vec::new();
             for (i, sdk) in self.sdks.iter().enumerate() {
@@ -476,7 +533,30 @@ fn enclosing_prefixes(kind: RuleKind, own: &str) -> Vec<String> {
     }
 }
 
+/// The same file read straight into the schema types: one pass instead of two. Only its
+/// errors are poorer (no entry id), so a file it rejects is read again by [`parse_file`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypedFile {
+    #[serde(default)]
+    sdk: Vec<Sdk>,
+    #[serde(default)]
+    extend: Vec<Extension>,
+    #[serde(default)]
+    generated: bool,
+}
+
 fn parse_file(file: &str, text: &str) -> Result<(Vec<Sdk>, Vec<Extension>, bool), SignatureError> {
+    if let Ok(typed) = toml::from_str::<TypedFile>(text) {
+        return Ok((typed.sdk, typed.extend, typed.generated));
+    }
+    parse_file_slow(file, text)
+}
+
+fn parse_file_slow(
+    file: &str,
+    text: &str,
+) -> Result<(Vec<Sdk>, Vec<Extension>, bool), SignatureError> {
     let parsed: SignatureFile = toml::from_str(text).map_err(|e| SignatureError::Syntax {
         file: file.to_owned(),
         message: e.to_string(),
@@ -583,7 +663,10 @@ fn validate_entry(sdk: &Sdk) -> Result<(), String> {
                 "ships on {platform:?} but has no {platform:?} rule"
             ));
         }
-        if has_rules && !declared {
+        let has_binary_rules = RuleKind::ALL.iter().any(|k| {
+            *k != RuleKind::Host && k.platform() == platform && !sdk.rules.of(*k).is_empty()
+        });
+        if has_binary_rules && !declared {
             return Err(format!("has {platform:?} rules but `platforms` lacks it"));
         }
     }
@@ -598,6 +681,20 @@ fn validate_entry(sdk: &Sdk) -> Result<(), String> {
                     rule.pattern
                 ));
             }
+        }
+    }
+    for marker in &sdk.marker_classes {
+        let m = marker.pattern.as_str();
+        if !is_java_identifier_path(m) || !m.contains('.') {
+            return Err(format!("marker class `{m}` must be a dotted class name"));
+        }
+        if !sdk.java_packages().any(|p| m.starts_with(&format!("{p}."))) {
+            return Err(format!(
+                "marker class `{m}` lies in none of the entry's own java_packages"
+            ));
+        }
+        if sdk.rule_source(marker).is_none_or(|s| s.trim().is_empty()) {
+            return Err(format!("marker class `{m}` has no source"));
         }
     }
     Ok(())
@@ -644,6 +741,21 @@ fn validate_rule(kind: RuleKind, rule: &Rule) -> Result<(), &'static str> {
         RuleKind::Asset | RuleKind::LibraryMarker => {
             if p.starts_with('/') || glob::literal_len(p) < 6 {
                 return Err("must be a relative path with at least 6 literal characters");
+            }
+        }
+        RuleKind::Host => {
+            let labels: Vec<&str> = p.split('.').collect();
+            let well_formed = p.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'*')
+            }) && labels.len() >= 2
+                && labels.iter().all(|l| !l.is_empty());
+            if !well_formed {
+                return Err(
+                    "must be a lower-case host name of two labels or more (`bugly.qq.com`), `*` allowed",
+                );
+            }
+            if glob::literal_len(p) < 5 {
+                return Err("too unspecific (fewer than 5 literal characters)");
             }
         }
     }

@@ -144,6 +144,11 @@ pub enum RuleKind {
     ObjcClass,
     /// iOS embedded-framework bundle identifier, exact or glob.
     IosBundleId,
+    /// Network host the SDK talks to (`bugly.qq.com`: the host and its subdomains), or a glob
+    /// (`mst*.is.autonavi.com`); matched against URLs and host names in DEX `const-string`s
+    /// and native `.rodata` strings. Weaker evidence than code: an SDK seen only so is
+    /// reported with a low confidence.
+    Host,
 }
 
 impl RuleKind {
@@ -161,13 +166,13 @@ impl RuleKind {
         match self {
             RuleKind::JavaPackage => format!("{pattern}."),
             RuleKind::Component => pattern.strip_suffix('*').unwrap_or(pattern).to_owned(),
-            RuleKind::IosFramework => pattern.to_ascii_lowercase(),
+            RuleKind::IosFramework | RuleKind::Host => pattern.to_ascii_lowercase(),
             _ => pattern.to_owned(),
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [RuleKind; 9] = [
+    pub const ALL: [RuleKind; 10] = [
         RuleKind::JavaPackage,
         RuleKind::NativeLib,
         RuleKind::Component,
@@ -177,6 +182,7 @@ impl RuleKind {
         RuleKind::IosFramework,
         RuleKind::ObjcClass,
         RuleKind::IosBundleId,
+        RuleKind::Host,
     ];
 
     /// The TOML key of this kind's rule list.
@@ -191,10 +197,12 @@ impl RuleKind {
             RuleKind::IosFramework => "ios_frameworks",
             RuleKind::ObjcClass => "objc_class_prefixes",
             RuleKind::IosBundleId => "ios_bundle_ids",
+            RuleKind::Host => "hosts",
         }
     }
 
-    /// The platform whose binaries this kind of rule looks at.
+    /// The platform whose binaries this kind of rule looks at (hosts: Android, the only
+    /// platform whose strings are matched today; an iOS entry may carry them too).
     pub fn platform(self) -> Platform {
         match self {
             RuleKind::IosFramework | RuleKind::ObjcClass | RuleKind::IosBundleId => Platform::Ios,
@@ -234,6 +242,9 @@ pub struct Rules {
     /// iOS embedded-framework bundle ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ios_bundle_ids: Vec<Rule>,
+    /// Network hosts (domain suffixes) and host globs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<Rule>,
 }
 
 impl Rules {
@@ -249,6 +260,7 @@ impl Rules {
             RuleKind::IosFramework => &self.ios_frameworks,
             RuleKind::ObjcClass => &self.objc_class_prefixes,
             RuleKind::IosBundleId => &self.ios_bundle_ids,
+            RuleKind::Host => &self.hosts,
         }
     }
 
@@ -264,6 +276,7 @@ impl Rules {
             RuleKind::IosFramework => &mut self.ios_frameworks,
             RuleKind::ObjcClass => &mut self.objc_class_prefixes,
             RuleKind::IosBundleId => &mut self.ios_bundle_ids,
+            RuleKind::Host => &mut self.hosts,
         }
     }
 
@@ -316,6 +329,13 @@ pub struct Sdk {
     /// Default source of the rules that name none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Classes (dotted, fully qualified) only this product ships, when its packages also hold
+    /// classes of a shared base library (`com.google.android.gms.auth` holds Sign-In classes
+    /// that `play-services-base` carries): without one of them, or a library marker, native
+    /// library or asset of its own, the product is not reported and its classes count for its
+    /// `parent`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marker_classes: Vec<Rule>,
     /// Free-text remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,

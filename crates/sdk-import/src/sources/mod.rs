@@ -37,6 +37,31 @@ pub(crate) fn is_java_name(s: &str) -> bool {
         })
 }
 
+/// Whether a package is the Android platform's own API (`android.widget`, `java.util`):
+/// an APK may define such classes (D8 back-ports, compile stubs of newer APIs) but they are
+/// no third-party library. The support library and Architecture Components are.
+fn is_platform_package(p: &str) -> bool {
+    let within = |root: &str| p == root || p.strip_prefix(root).is_some_and(|r| r.starts_with('.'));
+    // javax: only the packages the platform itself ships (javax.mail, javax.jmdns … are
+    // libraries apps bundle).
+    [
+        "android",
+        "java",
+        "dalvik",
+        "javax.crypto",
+        "javax.net",
+        "javax.security",
+        "javax.sql",
+        "javax.xml",
+        "javax.microedition.khronos",
+    ]
+    .iter()
+    .any(|r| within(r))
+        && !["android.support", "android.arch"]
+            .iter()
+            .any(|r| within(r))
+}
+
 /// A Java package prefix as appaudit writes it, or why not.
 pub(crate) fn java_package(raw: &str) -> Result<String, &'static str> {
     let p = raw.trim().trim_end_matches('.');
@@ -48,6 +73,9 @@ pub(crate) fn java_package(raw: &str) -> Result<String, &'static str> {
     }
     if !p.contains('.') && p.len() < 4 {
         return Err("package root too short to be specific");
+    }
+    if is_platform_package(p) {
+        return Err("Android platform package (the OS's API, not a bundled library)");
     }
     Ok(p.to_owned())
 }
