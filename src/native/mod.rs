@@ -134,6 +134,23 @@ fn finish(mut parts: Vec<String>, tail: String) -> Option<String> {
     Some(parts.join("."))
 }
 
+/// Printable ASCII runs of at least `min` bytes in `bytes` (what `strings -n MIN` prints for
+/// one section), at most `limit` of them.
+pub fn printable_runs(bytes: &[u8], min: usize, limit: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    for run in bytes.split(|b| !(0x20..0x7f).contains(b)) {
+        if run.len() >= min {
+            if out.len() >= limit {
+                break;
+            }
+            if let Ok(text) = std::str::from_utf8(run) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,21 +199,4 @@ mod tests {
             let _ = parse_elf(&data[..len]);
         }
     }
-}
-
-/// Printable ASCII runs of at least `min` bytes in `bytes` (what `strings -n MIN` prints for
-/// one section), at most `limit` of them.
-pub fn printable_runs(bytes: &[u8], min: usize, limit: usize) -> Vec<&str> {
-    let mut out = Vec::new();
-    for run in bytes.split(|b| !(0x20..0x7f).contains(b)) {
-        if run.len() >= min {
-            if out.len() >= limit {
-                break;
-            }
-            if let Ok(text) = std::str::from_utf8(run) {
-                out.push(text);
-            }
-        }
-    }
-    out
 }
