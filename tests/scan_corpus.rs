@@ -191,27 +191,36 @@ fn real_apks_permissions_match_aapt_and_classes_match_dexdump() {
 }
 
 #[test]
-fn appium_settings_has_the_google_sdks_its_classes_show() {
+fn appium_settings_has_the_google_sdks_its_classes_show_and_no_firebase_from_base_exceptions() {
     let Some(apk) = corpus_file("io.appium.settings@8.0.10/apks/settings_apk-debug.apk") else {
         return;
     };
     let inv = scan_json(&apk);
     let classes = dexdump_classes(&apk);
-    // dexdump shows Firebase and Play-services location classes …
-    assert!(
-        classes
-            .iter()
-            .any(|c| c.starts_with("Lcom/google/firebase/"))
-    );
+    // dexdump shows Play-services location classes, and from Firebase only the three exception
+    // classes that play-services-basement ships (FirebaseException, FirebaseApiNotAvailableException,
+    // FirebaseExceptionMapper): no Firebase product's own code.
     assert!(
         classes
             .iter()
             .any(|c| c.starts_with("Lcom/google/android/gms/location/"))
     );
-    // … so both SDK families are reported, with classes from those packages as evidence.
+    let firebase: Vec<&String> = classes
+        .iter()
+        .filter(|c| c.starts_with("Lcom/google/firebase/"))
+        .collect();
+    assert!(!firebase.is_empty());
+    assert!(
+        firebase
+            .iter()
+            .all(|c| c.starts_with("Lcom/google/firebase/Firebase") && !c[21..].contains('/')),
+        "{firebase:?}"
+    );
+    // … so location is reported with its classes as evidence, and no Firebase SDK is named from
+    // a base library's exception classes (issue #10's "product named from a shared base class").
     let ids = sdk_ids(&inv);
-    assert!(ids.iter().any(|id| id.starts_with("firebase")), "{ids:?}");
     assert!(ids.iter().any(|id| id == "google-location"), "{ids:?}");
+    assert!(!ids.iter().any(|id| id.starts_with("firebase")), "{ids:?}");
     // Library markers: every `META-INF/*.version` and root `*.properties`, with the version
     // the file states (`unzip -p … play-services-location.properties` says version=21.4.0).
     let listing = tool("unzip", &["-Z1", apk.to_str().unwrap()]);
