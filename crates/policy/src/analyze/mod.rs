@@ -1,0 +1,171 @@
+//! From numbered lines to findings: sections, SDKs, data types, permissions.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lexicon::Lexicon;
+use crate::markup::{Doc, Line};
+use crate::{DataTypeMention, FormatHint, PermissionMention, PolicyReading, SdkMention, Section};
+
+mod data_types;
+mod negation;
+mod permissions;
+mod sdk_hits;
+mod sdk_items;
+mod sections;
+mod tables;
+mod text;
+
+use data_types::*;
+use negation::*;
+use permissions::*;
+use sdk_hits::*;
+use sdk_items::*;
+use sections::*;
+use tables::*;
+use text::*;
+
+pub(crate) fn empty(format: FormatHint) -> PolicyReading {
+    PolicyReading {
+        language: "en".to_owned(),
+        format,
+        encoding: "UTF-8".to_owned(),
+        sections: Vec::new(),
+        missing_sections: KEY_SECTION_KINDS.iter().map(|s| (*s).to_owned()).collect(),
+        data_types: Vec::new(),
+        sdks: Vec::new(),
+        permissions: Vec::new(),
+        lines: Vec::new(),
+    }
+}
+
+struct Ctx<'a> {
+    lex: &'a Lexicon,
+    lines: &'a [Line],
+    /// Section index (into `headings`) for each line.
+    section_of: Vec<Option<usize>>,
+    headings: Vec<Section>,
+    definitions: Vec<bool>,
+    permission_section: Vec<bool>,
+    sdk_section: Vec<bool>,
+    sentences: Vec<Vec<Range<usize>>>,
+    /// For each line, the last line at or before it that says "SDK".
+    last_sdk_word: Vec<Option<usize>>,
+}
+
+pub(crate) fn analyze(
+    doc: Doc,
+    lex: &Lexicon,
+    format: FormatHint,
+    encoding: &str,
+) -> PolicyReading {
+    let lines = doc.lines;
+    let language = detect_language(&lines);
+    let (headings, section_of) = find_headings(&lines, lex);
+    let flag = |kind: &str| -> Vec<bool> {
+        section_of
+            .iter()
+            .map(|s| {
+                s.and_then(|i| headings.get(i))
+                    .is_some_and(|h| h.kinds.first().is_some_and(|k| k == kind))
+            })
+            .collect()
+    };
+    let definitions = flag("definitions");
+    let permission_section = flag("permissions");
+    let sdk_section = section_of
+        .iter()
+        .map(|s| {
+            s.and_then(|i| headings.get(i))
+                .is_some_and(|h| h.kinds.iter().any(|k| k == "sdk_list"))
+        })
+        .collect();
+    let sentences = lines.iter().map(sentence_ranges).collect();
+    let mut last = None;
+    let last_sdk_word = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if l.text
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"sdk"))
+            {
+                last = Some(i);
+            }
+            last
+        })
+        .collect();
+    let ctx = Ctx {
+        lex,
+        lines: &lines,
+        section_of,
+        headings,
+        definitions,
+        permission_section,
+        sdk_section,
+        sentences,
+        last_sdk_word,
+    };
+
+    let roles = table_roles(&ctx);
+    let hits: Vec<Vec<SdkHit>> = (0..lines.len())
+        .map(|i| find_sdk_hits(&ctx, i, &roles))
+        .collect();
+    let (mut sdks, owner) = build_sdk_items(&ctx, &hits, &roles);
+    let data_types = find_data_types(&ctx, &hits, &owner, &sdks, &roles);
+    for item in &mut sdks {
+        let Some(id) = item.sdk_id.as_deref() else {
+            continue;
+        };
+        let mut ids: BTreeSet<String> = item.data_types.iter().cloned().collect();
+        ids.extend(
+            data_types
+                .iter()
+                .filter(|d| !d.negated && d.collector == id)
+                .map(|d| d.id.clone()),
+        );
+        item.data_types = ids.into_iter().collect();
+    }
+    let permissions = find_permissions(&ctx, &roles);
+    let mut sections = ctx.headings.clone();
+    sections.extend(body_sections(&ctx));
+    let present: BTreeSet<&str> = sections
+        .iter()
+        .flat_map(|s| s.kinds.iter().map(String::as_str))
+        .collect();
+    let missing_sections = KEY_SECTION_KINDS
+        .iter()
+        .filter(|k| !present.contains(**k))
+        .map(|k| (*k).to_owned())
+        .collect();
+    sections.sort_by_key(|s| s.line);
+
+    PolicyReading {
+        language,
+        format,
+        encoding: encoding.to_owned(),
+        sections,
+        missing_sections,
+        data_types,
+        sdks,
+        permissions,
+        lines: lines.into_iter().map(|l| l.text).collect(),
+    }
+}
+
+fn detect_language(lines: &[Line]) -> String {
+    let mut cjk = 0usize;
+    let mut latin = 0usize;
+    for ch in lines.iter().flat_map(|l| l.text.chars()) {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&ch) {
+            cjk += 1;
+        } else if ch.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    if cjk * 4 > latin { "zh" } else { "en" }.to_owned()
+}

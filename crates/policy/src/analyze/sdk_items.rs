@@ -1,0 +1,483 @@
+//! SDK items: one per table row, flattened-table record, SDK heading or running-text mention.
+
+use super::*;
+
+pub(super) static UNKNOWN_SDK_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{Han}A-Za-z][\p{Han}A-Za-z0-9+\-]{0,20}\s?SDK")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// Purpose from a purpose opener ("用于…", "used to …") at or after `from`.
+pub(super) fn purpose_after(lex: &Lexicon, text: &str, from: usize) -> Option<String> {
+    let rest = text.get(floor_char(text, from)..)?;
+    let (s, e) = lex.purpose_openers.find_all(rest).into_iter().next()?;
+    let tail = rest.get(e..)?;
+    let end = tail
+        .find(['。', '；', ';', '，', ',', '.', '|', '）', ')'])
+        .unwrap_or(tail.len());
+    let purpose = cap(tail.get(..end)?, 120);
+    let opener = rest
+        .get(s..e)
+        .unwrap_or_default()
+        .trim_end_matches([':', '：']);
+    if purpose.chars().count() < 2 {
+        return None;
+    }
+    // Keep the opener when it carries the meaning ("实现" + object).
+    Some(
+        if opener.ends_with(' ') || opener.is_ascii() {
+            purpose
+        } else {
+            format!("{opener}{purpose}")
+        }
+        .trim()
+        .to_owned(),
+    )
+}
+
+pub(super) struct ItemDraft {
+    pub(super) mention: SdkMention,
+    pub(super) sdk: Option<usize>,
+}
+
+pub(super) fn new_item(
+    ctx: &Ctx<'_>,
+    line: usize,
+    hit: Option<&SdkHit>,
+    name_in_text: &str,
+    quote_text: String,
+    in_list: bool,
+) -> ItemDraft {
+    let lex = ctx.lex;
+    let sdk = hit.and_then(|h| h.sdks.first().copied());
+    let known = sdk.and_then(|s| lex.sdks.get(s));
+    ItemDraft {
+        sdk,
+        mention: SdkMention {
+            sdk_id: known.map(|k| k.id.clone()),
+            packages: known.map(|k| k.packages.clone()).unwrap_or_default(),
+            name_in_text: name_in_text.to_owned(),
+            quote: quote_text,
+            line: line + 1,
+            section: section_title(ctx, line),
+            confidence: if known.is_some() {
+                hit.map_or(0.0, |h| h.confidence)
+            } else {
+                0.0
+            },
+            match_kind: if known.is_some() {
+                hit.map_or("unmatched", |h| h.kind)
+            } else {
+                "unmatched"
+            }
+            .to_owned(),
+            purpose: None,
+            data_types: Vec::new(),
+            packages_in_text: Vec::new(),
+            in_sdk_list: in_list,
+            related_sdk_ids: Vec::new(),
+            other_lines: Vec::new(),
+        },
+    }
+}
+
+pub(super) fn add_row_details(ctx: &Ctx<'_>, item: &mut ItemDraft, line: usize, hits: &[SdkHit]) {
+    let Some(l) = ctx.lines.get(line) else { return };
+    for h in hits {
+        if h.kind.starts_with("package") {
+            let token = l.text.get(h.range.clone()).unwrap_or_default().to_owned();
+            if !item.mention.packages_in_text.contains(&token) {
+                item.mention.packages_in_text.push(token);
+            }
+        }
+        if let Some(other) = h.sdks.first().copied().filter(|s| Some(*s) != item.sdk)
+            && let Some(k) = ctx.lex.sdks.get(other)
+            && !item.mention.related_sdk_ids.contains(&k.id)
+            && item.mention.sdk_id.as_ref() != Some(&k.id)
+        {
+            item.mention.related_sdk_ids.push(k.id.clone());
+        }
+    }
+}
+
+pub(super) fn best_hit<'h>(hits: impl Iterator<Item = &'h SdkHit>) -> Option<&'h SdkHit> {
+    hits.filter(|h| !h.sdks.is_empty())
+        .fold(None, |best: Option<&SdkHit>, h| match best {
+            Some(b) if b.confidence >= h.confidence => Some(b),
+            _ => Some(h),
+        })
+}
+
+/// Same SDK or same product family by id (`facebook-core`/`facebook-login`).
+pub(super) fn same_family(lex: &Lexicon, a: Option<usize>, b: Option<usize>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    if a == b {
+        return true;
+    }
+    let (Some(x), Some(y)) = (lex.sdks.get(a), lex.sdks.get(b)) else {
+        return false;
+    };
+    let family = |id: &str| id.split('-').next().unwrap_or(id).to_owned();
+    family(&x.id) == family(&y.id)
+}
+
+pub(super) fn is_cell_like(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    !t.is_empty()
+        && t.chars().count() <= 40
+        && !ends_with_sentence_punct(t)
+        && !t.ends_with([':', '：'])
+        && ![
+            "privacy",
+            "policy",
+            "agreement",
+            "隐私",
+            "协议",
+            "政策",
+            "http",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Builds one SDK item per table row, flattened-table record, SDK heading or
+/// running-text mention, then merges items naming the same SDK. Also returns,
+/// per line, the item that owns it (for attributing data types).
+pub(super) fn build_sdk_items(
+    ctx: &Ctx<'_>,
+    hits: &[Vec<SdkHit>],
+    roles: &HashMap<usize, (usize, Roles)>,
+) -> (Vec<SdkMention>, Vec<Option<usize>>) {
+    let n = ctx.lines.len();
+    let mut drafts: Vec<ItemDraft> = Vec::new();
+    let mut owner: Vec<Option<usize>> = vec![None; n];
+    let empty: Vec<SdkHit> = Vec::new();
+    let line_hits = |i: usize| hits.get(i).unwrap_or(&empty);
+
+    // SDK headings own their section ("#### 支付宝支付 SDK" followed by a bullet list).
+    for (hi, h) in ctx.headings.iter().enumerate() {
+        let i = h.line - 1;
+        let Some(hit) = best_hit(line_hits(i).iter()) else {
+            continue;
+        };
+        if h.title.chars().count() > 40 {
+            continue;
+        }
+        let Some(line) = ctx.lines.get(i) else {
+            continue;
+        };
+        let name = line.text.get(hit.range.clone()).unwrap_or_default();
+        let mut item = new_item(ctx, i, Some(hit), name, line.text.trim().to_owned(), true);
+        let mut j = i;
+        while j < n && ctx.section_of.get(j).copied().flatten() == Some(hi) {
+            owner[j] = Some(drafts.len());
+            if j > i {
+                add_row_details(ctx, &mut item, j, line_hits(j));
+                if item.mention.purpose.is_none() {
+                    item.mention.purpose =
+                        labelled_purpose(ctx.lines.get(j).map_or("", |l| l.text.as_str()));
+                }
+            }
+            j += 1;
+        }
+        drafts.push(item);
+    }
+
+    // Table rows.
+    for (i, line) in ctx.lines.iter().enumerate() {
+        let Some(row) = &line.row else { continue };
+        if owner[i].is_some() || is_header_line(roles, line, i) {
+            continue;
+        }
+        let r = roles_for(roles, line).cloned().unwrap_or_default();
+        let name_col = r.name.unwrap_or(0);
+        let name_range = row.cells.get(name_col).cloned().unwrap_or(0..0);
+        let row_hits = line_hits(i);
+        let in_name = best_hit(
+            row_hits
+                .iter()
+                .filter(|h| h.range.start >= name_range.start && h.range.end <= name_range.end),
+        );
+        let link_range = r.link.and_then(|c| row.cells.get(c).cloned());
+        let anywhere = best_hit(row_hits.iter().filter(|h| {
+            link_range
+                .as_ref()
+                .is_none_or(|l| !(l.start <= h.range.start && h.range.end <= l.end))
+        }));
+        let primary = in_name.or(if r.sdk_table || r.package.is_some() {
+            anywhere
+        } else {
+            None
+        });
+        let name_cell = cell_text(line, Some(name_col)).unwrap_or_default();
+        let (name, hit) = match primary {
+            Some(h) => (
+                line.text
+                    .get(h.range.clone())
+                    .unwrap_or_default()
+                    .to_owned(),
+                Some(h),
+            ),
+            None if r.sdk_table && !name_cell.is_empty() && name_cell.chars().count() <= 60 => {
+                (name_cell.to_owned(), None)
+            }
+            None => continue,
+        };
+        let mut item = new_item(
+            ctx,
+            i,
+            hit,
+            &name,
+            cap_around(&line.text, hit.map(|h| h.range.clone())),
+            true,
+        );
+        add_row_details(ctx, &mut item, i, row_hits);
+        item.mention.purpose = cell_text(line, r.purpose)
+            .map(|p| cap(p, 200))
+            .or_else(|| purpose_after(ctx.lex, &line.text, 0));
+        owner[i] = Some(drafts.len());
+        drafts.push(item);
+    }
+
+    // Flattened tables (one cell per line, as in text exported from a web page).
+    let mut i = 0;
+    while i < n {
+        let Some(line) = ctx.lines.get(i) else { break };
+        let start_hit = best_hit(
+            line_hits(i)
+                .iter()
+                .filter(|h| !h.kind.starts_with("package")),
+        );
+        let starts = owner[i].is_none()
+            && line.row.is_none()
+            && line.heading.is_none()
+            && is_cell_like(&line.text)
+            && start_hit.is_some();
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut cells = Vec::new();
+        let mut j = i + 1;
+        while j < n && cells.len() < 5 {
+            let Some(next) = ctx.lines.get(j) else { break };
+            let t = next.text.trim();
+            if t.is_empty() {
+                j += 1;
+                continue;
+            }
+            let next_name = best_hit(
+                line_hits(j)
+                    .iter()
+                    .filter(|h| !h.kind.starts_with("package")),
+            );
+            let other_sdk = next_name.is_some_and(|h| {
+                !same_family(
+                    ctx.lex,
+                    h.sdks.first().copied(),
+                    start_hit.and_then(|s| s.sdks.first().copied()),
+                )
+            });
+            let next_starts = (is_cell_like(t) && next_name.is_some() && other_sdk)
+                || (other_sdk && ends_with_sentence_punct(t));
+            let new_section =
+                ctx.section_of.get(j) != ctx.section_of.get(i) || NUMBERED_HEADING.is_match(t);
+            if next_starts
+                || new_section
+                || t.len() > 400
+                || next.row.is_some()
+                || owner[j].is_some()
+            {
+                break;
+            }
+            cells.push(j);
+            j += 1;
+        }
+        if cells.is_empty() {
+            i += 1;
+            continue;
+        }
+        let name = start_hit
+            .and_then(|h| line.text.get(h.range.clone()))
+            .unwrap_or_default()
+            .to_owned();
+        let mut item = new_item(ctx, i, start_hit, &name, line.text.trim().to_owned(), true);
+        owner[i] = Some(drafts.len());
+        for &c in &cells {
+            owner[c] = Some(drafts.len());
+            add_row_details(ctx, &mut item, c, line_hits(c));
+            let t = ctx.lines.get(c).map_or("", |l| l.text.trim());
+            let package_like = line_hits(c).iter().any(|h| h.kind.starts_with("package"));
+            if item.mention.purpose.is_none() && !package_like && !t.contains("http") {
+                item.mention.purpose = Some(cap(t, 200));
+            }
+        }
+        drafts.push(item);
+        i = j;
+    }
+
+    // Running text.
+    for (i, line) in ctx.lines.iter().enumerate() {
+        if owner[i].is_some() {
+            continue;
+        }
+        for h in line_hits(i) {
+            if h.sdks.is_empty() {
+                continue;
+            }
+            let sentence = sentence_of(ctx, i, h.range.start);
+            let name = line.text.get(h.range.clone()).unwrap_or_default();
+            let in_list = ctx.sdk_section.get(i).copied().unwrap_or(false);
+            let mut item = new_item(
+                ctx,
+                i,
+                Some(h),
+                name,
+                quote(&line.text, &sentence, &h.range),
+                in_list,
+            );
+            item.mention.purpose = purpose_after(
+                ctx.lex,
+                line.text.get(..sentence.end).unwrap_or_default(),
+                h.range.end,
+            );
+            drafts.push(item);
+        }
+    }
+    // Unknown "XYZ SDK" names in SDK headings/rows already produce unmatched items above; in an
+    // SDK-list section, a bare "XXX SDK" line names one too.
+    for (i, line) in ctx.lines.iter().enumerate() {
+        if owner[i].is_some()
+            || !ctx.sdk_section.get(i).copied().unwrap_or(false)
+            || !is_cell_like(&line.text)
+        {
+            continue;
+        }
+        if line_hits(i).iter().any(|h| !h.sdks.is_empty()) {
+            continue;
+        }
+        if let Some(m) =
+            UNKNOWN_SDK_NAME.find(line.text.trim_start_matches(['#', ' ', '*', '-', '•']))
+        {
+            let name = m.as_str().trim();
+            if !name.eq_ignore_ascii_case("sdk")
+                && name.chars().count() > 4
+                && !is_generic_sdk_phrase(&line.text)
+            {
+                drafts.push(new_item(
+                    ctx,
+                    i,
+                    None,
+                    name,
+                    line.text.trim().to_owned(),
+                    true,
+                ));
+            }
+        }
+    }
+
+    merge_items(drafts, owner)
+}
+
+/// "第三方SDK目录", "Third-party SDKs": a heading about SDKs, not the name of one.
+pub(super) fn is_generic_sdk_phrase(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "第三方",
+        "主要",
+        "其他",
+        "目录",
+        "列表",
+        "清单",
+        "相关",
+        "以下",
+        "合作",
+        "说明",
+        "third-party",
+        "third party",
+        "list",
+        "following",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+pub(super) fn labelled_purpose(text: &str) -> Option<String> {
+    let t = text.trim().trim_start_matches(['*', '-', '•', ' ']);
+    for label in ["功能", "使用目的", "目的", "用途", "Purpose", "purpose"] {
+        if let Some(rest) = t.strip_prefix(label)
+            && let Some(value) = rest.strip_prefix(['：', ':'])
+        {
+            let v = cap(value, 200);
+            if !v.is_empty() {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+pub(super) fn merge_items(
+    drafts: Vec<ItemDraft>,
+    owner: Vec<Option<usize>>,
+) -> (Vec<SdkMention>, Vec<Option<usize>>) {
+    let mut merged: Vec<SdkMention> = Vec::new();
+    let mut key_to_index: HashMap<String, usize> = HashMap::new();
+    let mut remap: Vec<usize> = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let m = draft.mention;
+        let key = m
+            .sdk_id
+            .clone()
+            .unwrap_or_else(|| format!("?{}", m.name_in_text.to_lowercase()));
+        match key_to_index.get(&key).copied() {
+            Some(idx) => {
+                remap.push(idx);
+                let Some(existing) = merged.get_mut(idx) else {
+                    continue;
+                };
+                let better = (m.in_sdk_list && !existing.in_sdk_list)
+                    || (m.in_sdk_list == existing.in_sdk_list
+                        && m.confidence > existing.confidence);
+                let mut other = m;
+                if better {
+                    std::mem::swap(existing, &mut other);
+                    existing.other_lines.append(&mut other.other_lines);
+                }
+                if !existing.other_lines.contains(&other.line) && other.line != existing.line {
+                    existing.other_lines.push(other.line);
+                }
+                if existing.purpose.is_none() {
+                    existing.purpose = other.purpose.take();
+                }
+                for p in other.packages_in_text {
+                    if !existing.packages_in_text.contains(&p) {
+                        existing.packages_in_text.push(p);
+                    }
+                }
+                for r in other.related_sdk_ids {
+                    if !existing.related_sdk_ids.contains(&r) {
+                        existing.related_sdk_ids.push(r);
+                    }
+                }
+            }
+            None => {
+                key_to_index.insert(key, merged.len());
+                remap.push(merged.len());
+                merged.push(m);
+            }
+        }
+    }
+    for item in &mut merged {
+        item.other_lines.sort_unstable();
+        item.other_lines.dedup();
+    }
+    let owner = owner
+        .into_iter()
+        .map(|o| o.and_then(|d| remap.get(d).copied()))
+        .collect();
+    (merged, owner)
+}
