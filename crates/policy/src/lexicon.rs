@@ -52,6 +52,7 @@ pub(crate) struct Anchors {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct LexiconData {
     #[serde(default)]
     negation_cues: Vec<String>,
@@ -65,6 +66,8 @@ pub(crate) struct LexiconData {
     third_party_cues: Vec<String>,
     #[serde(default)]
     sdk_context_cues: Vec<String>,
+    #[serde(default)]
+    sdk_use_cues: Vec<String>,
     #[serde(default)]
     common_word_sdk_names: Vec<String>,
     #[serde(default)]
@@ -153,6 +156,8 @@ pub struct Lexicon {
     pub(crate) verbs: CueSet,
     pub(crate) third_party: CueSet,
     pub(crate) sdk_context: CueSet,
+    /// "我们使用了", "we use": a sentence declaring the SDK named after it.
+    pub(crate) sdk_use: CueSet,
     pub(crate) update_date: CueSet,
     pub(crate) purpose_openers: CueSet,
     pub(crate) sections: Vec<SectionKind>,
@@ -381,6 +386,7 @@ impl Lexicon {
             verbs: CueSet::new(&data.collection_verbs)?,
             third_party: CueSet::new(&data.third_party_cues)?,
             sdk_context: CueSet::new(&data.sdk_context_cues)?,
+            sdk_use: CueSet::new(&data.sdk_use_cues)?,
             update_date: CueSet::new(&data.update_date_cues)?,
             purpose_openers: CueSet::new(&data.purpose_openers)?,
             sections,

@@ -137,6 +137,10 @@ pub struct SdkMention {
     pub packages_in_text: Vec<String>,
     /// True when it comes from an SDK table/list rather than running text.
     pub in_sdk_list: bool,
+    /// Why it was read so: `sdk_table_row`, `sdk_list_item`, `sdk_heading`, `sdk_sentence`
+    /// (declarations, in [`PolicyReading::sdks`]), or `table_row` / `mention` (in
+    /// [`PolicyReading::mentions`]).
+    pub reason: String,
     /// Other SDK ids matched in the same row (e.g. a second package of the same vendor).
     pub related_sdk_ids: Vec<String>,
     /// Other lines that mention the same SDK.
@@ -176,8 +180,12 @@ pub struct PolicyReading {
     pub missing_sections: Vec<String>,
     /// Data types mentioned (declared and denied).
     pub data_types: Vec<DataTypeMention>,
-    /// SDKs declared or mentioned, one entry per SDK.
+    /// SDKs the policy declares (an SDK table row or list item, an SDK heading, a sentence
+    /// saying the app uses it), one entry per SDK. Only these satisfy "the policy discloses X".
     pub sdks: Vec<SdkMention>,
+    /// Names of known SDKs' vendors or products that appear without declaring an SDK: login and
+    /// payment partners, companies, services named in running text.
+    pub mentions: Vec<SdkMention>,
     /// Permissions declared.
     pub permissions: Vec<PermissionMention>,
     /// The normalized text, one string per line (line N is `lines[N - 1]`).

@@ -37,6 +37,7 @@ pub(crate) fn empty(format: FormatHint) -> PolicyReading {
         missing_sections: KEY_SECTION_KINDS.iter().map(|s| (*s).to_owned()).collect(),
         data_types: Vec::new(),
         sdks: Vec::new(),
+        mentions: Vec::new(),
         permissions: Vec::new(),
         lines: Vec::new(),
     }
@@ -115,20 +116,27 @@ pub(crate) fn analyze(
     let hits: Vec<Vec<SdkHit>> = (0..lines.len())
         .map(|i| find_sdk_hits(&ctx, i, &roles))
         .collect();
-    let (mut sdks, owner) = build_sdk_items(&ctx, &hits, &roles);
-    let data_types = find_data_types(&ctx, &hits, &owner, &sdks, &roles);
-    for item in &mut sdks {
-        let Some(id) = item.sdk_id.as_deref() else {
-            continue;
-        };
-        let mut ids: BTreeSet<String> = item.data_types.iter().cloned().collect();
-        ids.extend(
-            data_types
-                .iter()
-                .filter(|d| !d.negated && d.collector == id)
-                .map(|d| d.id.clone()),
-        );
-        item.data_types = ids.into_iter().collect();
+    let (items, owner) = build_sdk_items(&ctx, &hits, &roles);
+    let item_refs: Vec<&SdkMention> = items.iter().map(|(m, _)| m).collect();
+    let data_types = find_data_types(&ctx, &hits, &owner, &item_refs, &roles);
+    let mut sdks = Vec::new();
+    let mut mentions = Vec::new();
+    for (mut item, declared) in items {
+        if let Some(id) = item.sdk_id.as_deref() {
+            let mut ids: BTreeSet<String> = item.data_types.iter().cloned().collect();
+            ids.extend(
+                data_types
+                    .iter()
+                    .filter(|d| !d.negated && d.collector == id)
+                    .map(|d| d.id.clone()),
+            );
+            item.data_types = ids.into_iter().collect();
+        }
+        if declared {
+            sdks.push(item);
+        } else {
+            mentions.push(item);
+        }
     }
     let permissions = find_permissions(&ctx, &roles);
     let mut sections = ctx.headings.clone();
@@ -152,6 +160,7 @@ pub(crate) fn analyze(
         missing_sections,
         data_types,
         sdks,
+        mentions,
         permissions,
         lines: lines.into_iter().map(|l| l.text).collect(),
     }

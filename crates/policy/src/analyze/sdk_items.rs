@@ -38,6 +38,46 @@ pub(super) fn purpose_after(lex: &Lexicon, text: &str, from: usize) -> Option<St
 pub(super) struct ItemDraft {
     pub(super) mention: SdkMention,
     pub(super) sdk: Option<usize>,
+    pub(super) declared: bool,
+}
+
+/// Why an SDK item was read: the structure or wording that makes it a declaration, or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Basis {
+    /// A row of a table about SDKs (or of a table inside the SDK-list section).
+    SdkTableRow,
+    /// A record of an SDK list: a flattened table, a labelled block, a list item.
+    SdkListItem,
+    /// A heading naming the SDK, owning the lines under it.
+    SdkHeading,
+    /// A sentence saying the app uses the SDK ("我们使用了…SDK", "we use Firebase Analytics").
+    SdkSentence,
+    /// A row of a table that is not about SDKs (login partners, identifiers).
+    OtherTableRow,
+    /// A name in running text with no SDK cue: a party, a company, a service.
+    Mention,
+}
+
+impl Basis {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::SdkTableRow => "sdk_table_row",
+            Self::SdkListItem => "sdk_list_item",
+            Self::SdkHeading => "sdk_heading",
+            Self::SdkSentence => "sdk_sentence",
+            Self::OtherTableRow => "table_row",
+            Self::Mention => "mention",
+        }
+    }
+    fn declares(self) -> bool {
+        matches!(
+            self,
+            Self::SdkTableRow | Self::SdkListItem | Self::SdkHeading | Self::SdkSentence
+        )
+    }
+    fn in_list(self) -> bool {
+        matches!(self, Self::SdkTableRow | Self::SdkListItem | Self::SdkHeading)
+    }
 }
 
 pub(super) fn new_item(
@@ -46,13 +86,14 @@ pub(super) fn new_item(
     hit: Option<&SdkHit>,
     name_in_text: &str,
     quote_text: String,
-    in_list: bool,
+    basis: Basis,
 ) -> ItemDraft {
     let lex = ctx.lex;
     let sdk = hit.and_then(|h| h.sdks.first().copied());
     let known = sdk.and_then(|s| lex.sdks.get(s));
     ItemDraft {
         sdk,
+        declared: basis.declares(),
         mention: SdkMention {
             sdk_id: known.map(|k| k.id.clone()),
             packages: known.map(|k| k.packages.clone()).unwrap_or_default(),
@@ -74,7 +115,8 @@ pub(super) fn new_item(
             purpose: None,
             data_types: Vec::new(),
             packages_in_text: Vec::new(),
-            in_sdk_list: in_list,
+            in_sdk_list: basis.in_list(),
+            reason: basis.reason().to_owned(),
             related_sdk_ids: Vec::new(),
             other_lines: Vec::new(),
         },
@@ -150,7 +192,7 @@ pub(super) fn build_sdk_items(
     ctx: &Ctx<'_>,
     hits: &[Vec<SdkHit>],
     roles: &HashMap<usize, (usize, Roles)>,
-) -> (Vec<SdkMention>, Vec<Option<usize>>) {
+) -> (Vec<(SdkMention, bool)>, Vec<Option<usize>>) {
     let n = ctx.lines.len();
     let mut drafts: Vec<ItemDraft> = Vec::new();
     let mut owner: Vec<Option<usize>> = vec![None; n];
@@ -163,14 +205,21 @@ pub(super) fn build_sdk_items(
         let Some(hit) = best_hit(line_hits(i).iter()) else {
             continue;
         };
-        if h.title.chars().count() > 40 {
-            continue;
-        }
         let Some(line) = ctx.lines.get(i) else {
             continue;
         };
         let name = line.text.get(hit.range.clone()).unwrap_or_default();
-        let mut item = new_item(ctx, i, Some(hit), name, line.text.trim().to_owned(), true);
+        if h.title.chars().count() > 40 || !names_the_heading(&h.title, name) {
+            continue;
+        }
+        let mut item = new_item(
+            ctx,
+            i,
+            Some(hit),
+            name,
+            line.text.trim().to_owned(),
+            Basis::SdkHeading,
+        );
         let mut j = i;
         while j < n && ctx.section_of.get(j).copied().flatten() == Some(hi) {
             owner[j] = Some(drafts.len());
@@ -226,13 +275,18 @@ pub(super) fn build_sdk_items(
             }
             None => continue,
         };
+        let basis = if r.sdk_table || ctx.sdk_section.get(i).copied().unwrap_or(false) {
+            Basis::SdkTableRow
+        } else {
+            Basis::OtherTableRow
+        };
         let mut item = new_item(
             ctx,
             i,
             hit,
             &name,
             cap_around(&line.text, hit.map(|h| h.range.clone())),
-            true,
+            basis,
         );
         add_row_details(ctx, &mut item, i, row_hits);
         item.mention.purpose = cell_text(line, r.purpose)
@@ -304,7 +358,12 @@ pub(super) fn build_sdk_items(
             .and_then(|h| line.text.get(h.range.clone()))
             .unwrap_or_default()
             .to_owned();
-        let mut item = new_item(ctx, i, start_hit, &name, line.text.trim().to_owned(), true);
+        let basis = if has_sdk_context(ctx, i, roles) {
+            Basis::SdkListItem
+        } else {
+            Basis::Mention
+        };
+        let mut item = new_item(ctx, i, start_hit, &name, line.text.trim().to_owned(), basis);
         owner[i] = Some(drafts.len());
         for &c in &cells {
             owner[c] = Some(drafts.len());
@@ -330,14 +389,14 @@ pub(super) fn build_sdk_items(
             }
             let sentence = sentence_of(ctx, i, h.range.start);
             let name = line.text.get(h.range.clone()).unwrap_or_default();
-            let in_list = ctx.sdk_section.get(i).copied().unwrap_or(false);
+            let basis = running_text_basis(ctx, i, &sentence, h);
             let mut item = new_item(
                 ctx,
                 i,
                 Some(h),
                 name,
                 quote(&line.text, &sentence, &h.range),
-                in_list,
+                basis,
             );
             item.mention.purpose = purpose_after(
                 ctx.lex,
@@ -373,7 +432,7 @@ pub(super) fn build_sdk_items(
                     None,
                     name,
                     line.text.trim().to_owned(),
-                    true,
+                    Basis::SdkListItem,
                 ));
             }
         }
@@ -381,6 +440,64 @@ pub(super) fn build_sdk_items(
 
     merge_items(drafts, owner)
 }
+
+/// Whether a heading is about the SDK it names ("4、vivo push SDK", "#### 支付宝支付"), not a
+/// topic that happens to contain a vendor's name ("七、微信用户的权利").
+pub(super) fn names_the_heading(title: &str, name: &str) -> bool {
+    let content = |s: &str| -> usize {
+        s.chars()
+            .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
+            .count()
+    };
+    let title_body = NUMBERED_PREFIX.replace(title, "");
+    let lower = title_body.to_lowercase();
+    lower.contains("sdk") || content(name) * 2 >= content(&title_body)
+}
+
+/// Declaration or mention, for a known name in running text.
+pub(super) fn running_text_basis(
+    ctx: &Ctx<'_>,
+    i: usize,
+    sentence: &Range<usize>,
+    hit: &SdkHit,
+) -> Basis {
+    let Some(line) = ctx.lines.get(i) else {
+        return Basis::Mention;
+    };
+    let text = line.text.as_str();
+    let after = text.get(hit.range.end..sentence.end.max(hit.range.end)).unwrap_or_default();
+    if SDK_WORD_AFTER.is_match(after) {
+        return Basis::SdkSentence;
+    }
+    let before = text.get(sentence.start.min(hit.range.start)..hit.range.start).unwrap_or_default();
+    if ctx.lex.sdk_use.any_in(before) {
+        return Basis::SdkSentence;
+    }
+    // In the SDK-list section, a line that starts with the name is an item of the list.
+    let content_start = text.len() - LIST_MARKER.replace(text, "").len();
+    if ctx.sdk_section.get(i).copied().unwrap_or(false) && hit.range.start <= content_start + 3 {
+        return Basis::SdkListItem;
+    }
+    Basis::Mention
+}
+
+/// "SDK" after a name, with at most a short product word between ("友盟" + "统计分析SDK").
+static SDK_WORD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[”"」』）)]?[\p{Han}A-Za-z0-9+_\- ]{0,10}?(?i:sdk)"#)
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// List markers and numbering at the start of a line ("1.2.3 ", "（1）", "- ", "•").
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[\s#*\-•·>]*(?:[（(]?[0-9一二三四五六七八九十]{1,3}(?:\.[0-9]{1,3})*[)）.、．]?\s*)?[“"「【]?"#)
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// The numbering in front of a heading ("4、", "1.2.3", "（一）").
+static NUMBERED_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s#*]*(?:第[一二三四五六七八九十百零\d]+[章条节部分]|[（(]?[0-9一二三四五六七八九十]{1,3}(?:\.[0-9]{1,3})*[)）.、．]?)?\s*")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 
 /// "第三方SDK目录", "Third-party SDKs": a heading about SDKs, not the name of one.
 pub(super) fn is_generic_sdk_phrase(text: &str) -> bool {
@@ -420,15 +537,23 @@ pub(super) fn labelled_purpose(text: &str) -> Option<String> {
     None
 }
 
+/// How strongly an item declares its SDK: list structure over a sentence over a mention.
+fn strength(m: &SdkMention, declared: bool) -> u8 {
+    u8::from(declared) * 2 + u8::from(m.in_sdk_list)
+}
+
+/// Merges items naming the same SDK (the strongest declaration leads, the others become
+/// `other_lines`) and remaps line owners to the merged items. Returns the items with whether
+/// each one is a declaration.
 pub(super) fn merge_items(
     drafts: Vec<ItemDraft>,
     owner: Vec<Option<usize>>,
-) -> (Vec<SdkMention>, Vec<Option<usize>>) {
-    let mut merged: Vec<SdkMention> = Vec::new();
+) -> (Vec<(SdkMention, bool)>, Vec<Option<usize>>) {
+    let mut merged: Vec<(SdkMention, bool)> = Vec::new();
     let mut key_to_index: HashMap<String, usize> = HashMap::new();
     let mut remap: Vec<usize> = Vec::with_capacity(drafts.len());
     for draft in drafts {
-        let m = draft.mention;
+        let (m, declared) = (draft.mention, draft.declared);
         let key = m
             .sdk_id
             .clone()
@@ -436,16 +561,18 @@ pub(super) fn merge_items(
         match key_to_index.get(&key).copied() {
             Some(idx) => {
                 remap.push(idx);
-                let Some(existing) = merged.get_mut(idx) else {
+                let Some((existing, existing_declared)) = merged.get_mut(idx) else {
                     continue;
                 };
-                let better = (m.in_sdk_list && !existing.in_sdk_list)
-                    || (m.in_sdk_list == existing.in_sdk_list
-                        && m.confidence > existing.confidence);
+                let (new_rank, old_rank) =
+                    (strength(&m, declared), strength(existing, *existing_declared));
+                let better =
+                    new_rank > old_rank || (new_rank == old_rank && m.confidence > existing.confidence);
                 let mut other = m;
                 if better {
                     std::mem::swap(existing, &mut other);
                     existing.other_lines.append(&mut other.other_lines);
+                    *existing_declared = declared;
                 }
                 if !existing.other_lines.contains(&other.line) && other.line != existing.line {
                     existing.other_lines.push(other.line);
@@ -463,15 +590,20 @@ pub(super) fn merge_items(
                         existing.related_sdk_ids.push(r);
                     }
                 }
+                for d in other.data_types {
+                    if !existing.data_types.contains(&d) {
+                        existing.data_types.push(d);
+                    }
+                }
             }
             None => {
                 key_to_index.insert(key, merged.len());
                 remap.push(merged.len());
-                merged.push(m);
+                merged.push((m, declared));
             }
         }
     }
-    for item in &mut merged {
+    for (item, _) in &mut merged {
         item.other_lines.sort_unstable();
         item.other_lines.dedup();
     }
