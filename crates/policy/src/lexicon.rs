@@ -69,6 +69,10 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     sdk_use_cues: Vec<String>,
     #[serde(default)]
+    sdk_field_labels: FieldLabelsData,
+    #[serde(default)]
+    company_suffixes: Vec<String>,
+    #[serde(default)]
     common_word_sdk_names: Vec<String>,
     #[serde(default)]
     fuzzy_stopwords: Vec<String>,
@@ -92,6 +96,95 @@ pub(crate) struct LexiconData {
     permission: Vec<PermissionData>,
     #[serde(default)]
     permission_anchors: Anchors,
+}
+
+/// Labels of the fields of an SDK block ("使用目的：", "收集个人信息类型：", "SDK名称：").
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FieldLabelsData {
+    #[serde(default)]
+    name: Vec<String>,
+    #[serde(default)]
+    company: Vec<String>,
+    #[serde(default)]
+    purpose: Vec<String>,
+    #[serde(default)]
+    data: Vec<String>,
+    #[serde(default)]
+    permission: Vec<String>,
+    #[serde(default)]
+    link: Vec<String>,
+    #[serde(default)]
+    other: Vec<String>,
+}
+
+/// What a field of an SDK block holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    /// The SDK's name: starts a block.
+    Name,
+    /// The vendor's legal entity.
+    Company,
+    /// What the SDK is used for.
+    Purpose,
+    /// The personal information it collects.
+    Data,
+    /// The permissions it needs.
+    Permission,
+    /// A link to the vendor's policy or site.
+    Link,
+    /// Anything else of the block (scenario, method, platform).
+    Other,
+}
+
+/// The field labels compiled into one anchored automaton.
+pub(crate) struct FieldLabels {
+    ac: AhoCorasick,
+    kinds: Vec<FieldKind>,
+}
+
+impl FieldLabels {
+    fn new(data: &FieldLabelsData) -> Result<Self, PolicyError> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut kinds = Vec::new();
+        for (kind, labels) in [
+            (FieldKind::Name, &data.name),
+            (FieldKind::Company, &data.company),
+            (FieldKind::Purpose, &data.purpose),
+            (FieldKind::Data, &data.data),
+            (FieldKind::Permission, &data.permission),
+            (FieldKind::Link, &data.link),
+            (FieldKind::Other, &data.other),
+        ] {
+            for l in labels {
+                patterns.push(l.as_str());
+                kinds.push(kind);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(&patterns)
+            .map_err(|e| PolicyError::Lexicon(e.to_string()))?;
+        Ok(Self { ac, kinds })
+    }
+
+    /// The field a line (already stripped of list markers) starts with, and the byte range of
+    /// its value: "使用目的：统计分析" → (Purpose, 15..27). A label must be followed by a colon.
+    pub(crate) fn field(&self, text: &str) -> Option<(FieldKind, std::ops::Range<usize>)> {
+        let input = aho_corasick::Input::new(text).anchored(aho_corasick::Anchored::Yes);
+        let m = self.ac.find(input)?;
+        let kind = *self.kinds.get(m.pattern().as_usize())?;
+        let rest = text.get(m.end()..)?;
+        let after_space = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+        let colon = after_space
+            .chars()
+            .next()
+            .filter(|c| matches!(c, ':' | '：'))?;
+        let value_start = text.len() - after_space.len() + colon.len_utf8();
+        Some((kind, value_start..text.len()))
+    }
 }
 
 /// What a data-type phrase names.
@@ -158,6 +251,10 @@ pub struct Lexicon {
     pub(crate) sdk_context: CueSet,
     /// "我们使用了", "we use": a sentence declaring the SDK named after it.
     pub(crate) sdk_use: CueSet,
+    /// Labels of SDK block fields.
+    pub(crate) fields: FieldLabels,
+    /// Endings of a company's legal name ("有限公司", "Inc.").
+    pub(crate) company_suffixes: Vec<String>,
     pub(crate) update_date: CueSet,
     pub(crate) purpose_openers: CueSet,
     pub(crate) sections: Vec<SectionKind>,
@@ -180,6 +277,23 @@ pub struct Lexicon {
     pub(crate) fuzzy_stopwords: Vec<String>,
     /// Lowercase words that make a line about SDKs (fuzzy names count only there or in table rows).
     pub(crate) fuzzy_context_cues: Vec<String>,
+}
+
+impl Lexicon {
+    /// Whether a short line is a company's legal name ("友盟同欣（北京）科技有限公司").
+    pub(crate) fn is_company_name(&self, text: &str) -> bool {
+        let t = text
+            .trim()
+            .trim_end_matches(['。', '.', ';', '；', ',', '，', ' '])
+            .to_lowercase();
+        !t.is_empty()
+            && t.chars().count() <= 80
+            && !t.contains(['。', '：', ':'])
+            && self
+                .company_suffixes
+                .iter()
+                .any(|s| t.ends_with(s.as_str()))
+    }
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -387,6 +501,12 @@ impl Lexicon {
             third_party: CueSet::new(&data.third_party_cues)?,
             sdk_context: CueSet::new(&data.sdk_context_cues)?,
             sdk_use: CueSet::new(&data.sdk_use_cues)?,
+            fields: FieldLabels::new(&data.sdk_field_labels)?,
+            company_suffixes: data
+                .company_suffixes
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
             update_date: CueSet::new(&data.update_date_cues)?,
             purpose_openers: CueSet::new(&data.purpose_openers)?,
             sections,

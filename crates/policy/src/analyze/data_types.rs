@@ -30,7 +30,11 @@ pub(super) fn find_data_types(
             .into_iter()
             .filter(|(r, _)| !blocked.iter().any(|(bs, be)| *bs < r.end && r.start < *be))
             .collect();
-        let owned_by = owner.get(i).copied().flatten().and_then(|o| sdks.get(o).copied());
+        let owned_by = owner
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|o| sdks.get(o).copied());
         let tabular = line.row.is_some() || owned_by.is_some();
         // In a table with a data column, only that column declares data.
         let data_cell = roles_for(roles, line)

@@ -13,6 +13,7 @@ use crate::{DataTypeMention, FormatHint, PermissionMention, PolicyReading, SdkMe
 mod data_types;
 mod negation;
 mod permissions;
+mod sdk_blocks;
 mod sdk_hits;
 mod sdk_items;
 mod sections;
@@ -22,6 +23,7 @@ mod text;
 use data_types::*;
 use negation::*;
 use permissions::*;
+use sdk_blocks::*;
 use sdk_hits::*;
 use sdk_items::*;
 use sections::*;
@@ -119,19 +121,13 @@ pub(crate) fn analyze(
     let (items, owner) = build_sdk_items(&ctx, &hits, &roles);
     let item_refs: Vec<&SdkMention> = items.iter().map(|(m, _)| m).collect();
     let data_types = find_data_types(&ctx, &hits, &owner, &item_refs, &roles);
+    let item_types = attribute_data_types(&items, &owner, &data_types);
     let mut sdks = Vec::new();
     let mut mentions = Vec::new();
-    for (mut item, declared) in items {
-        if let Some(id) = item.sdk_id.as_deref() {
-            let mut ids: BTreeSet<String> = item.data_types.iter().cloned().collect();
-            ids.extend(
-                data_types
-                    .iter()
-                    .filter(|d| !d.negated && d.collector == id)
-                    .map(|d| d.id.clone()),
-            );
-            item.data_types = ids.into_iter().collect();
-        }
+    for ((mut item, declared), types) in items.into_iter().zip(item_types) {
+        let mut ids: BTreeSet<String> = item.data_types.iter().cloned().collect();
+        ids.extend(types);
+        item.data_types = ids.into_iter().collect();
         if declared {
             sdks.push(item);
         } else {
@@ -164,6 +160,35 @@ pub(crate) fn analyze(
         permissions,
         lines: lines.into_iter().map(|l| l.text).collect(),
     }
+}
+
+/// The data types each SDK item is said to collect: every type on a line the item owns (its
+/// row, record or block); on a line of running text that declares SDKs, the types a
+/// third-party sentence of that line lists ("我们使用了A SDK、B SDK。第三方SDK会收集…"); and
+/// anywhere, the types of a sentence naming the SDK.
+fn attribute_data_types(
+    items: &[(SdkMention, bool)],
+    owner: &[Option<usize>],
+    data_types: &[DataTypeMention],
+) -> Vec<BTreeSet<String>> {
+    let mut out: Vec<BTreeSet<String>> = vec![BTreeSet::new(); items.len()];
+    for d in data_types.iter().filter(|d| !d.negated) {
+        let owned = owner.get(d.line.wrapping_sub(1)).copied().flatten();
+        for (k, (item, declared)) in items.iter().enumerate() {
+            let by_owner = owned == Some(k);
+            let by_name = item.sdk_id.as_deref() == Some(d.collector.as_str());
+            let on_declaring_line = owned.is_none()
+                && *declared
+                && d.collector == "third_party"
+                && (item.line == d.line || item.other_lines.contains(&d.line));
+            if (by_owner || by_name || on_declaring_line)
+                && let Some(set) = out.get_mut(k)
+            {
+                set.insert(d.id.clone());
+            }
+        }
+    }
+    out
 }
 
 fn detect_language(lines: &[Line]) -> String {

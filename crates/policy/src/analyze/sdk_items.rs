@@ -76,7 +76,10 @@ impl Basis {
         )
     }
     fn in_list(self) -> bool {
-        matches!(self, Self::SdkTableRow | Self::SdkListItem | Self::SdkHeading)
+        matches!(
+            self,
+            Self::SdkTableRow | Self::SdkListItem | Self::SdkHeading
+        )
     }
 }
 
@@ -296,6 +299,9 @@ pub(super) fn build_sdk_items(
         drafts.push(item);
     }
 
+    // Blocks of labelled lines ("X SDK" then "使用目的：…").
+    find_sdk_blocks(ctx, hits, &mut owner, &mut drafts);
+
     // Flattened tables (one cell per line, as in text exported from a web page).
     let mut i = 0;
     while i < n {
@@ -305,18 +311,43 @@ pub(super) fn build_sdk_items(
                 .iter()
                 .filter(|h| !h.kind.starts_with("package")),
         );
-        let starts = owner[i].is_none()
-            && line.row.is_none()
-            && line.heading.is_none()
-            && is_cell_like(&line.text)
-            && start_hit.is_some();
+        let free = |k: usize| {
+            owner.get(k).copied().flatten().is_none()
+                && ctx
+                    .lines
+                    .get(k)
+                    .is_some_and(|l| l.row.is_none() && l.heading.is_none())
+        };
+        // A record starts with a known name, or with any short name whose next cell is the
+        // vendor's legal entity ("决战沙邑" above "…网络科技有限公司").
+        let company_follows = |k: usize| {
+            next_cell(ctx, k).is_some_and(|c| {
+                ctx.lines
+                    .get(c)
+                    .is_some_and(|l| ctx.lex.is_company_name(&l.text))
+            })
+        };
+        let record_start = |k: usize| -> bool {
+            let Some(l) = ctx.lines.get(k) else {
+                return false;
+            };
+            let t = l.text.trim();
+            free(k)
+                && is_cell_like(t)
+                && !ctx.lex.is_company_name(t)
+                && (company_follows(k)
+                    || (UNKNOWN_SDK_NAME.find(t).is_some_and(|m| m.end() == t.len())
+                        && !is_generic_sdk_phrase(t)))
+        };
+        let starts =
+            free(i) && is_cell_like(&line.text) && (start_hit.is_some() || record_start(i));
         if !starts {
             i += 1;
             continue;
         }
         let mut cells = Vec::new();
         let mut j = i + 1;
-        while j < n && cells.len() < 5 {
+        while j < n && cells.len() < MAX_FLATTENED_CELLS {
             let Some(next) = ctx.lines.get(j) else { break };
             let t = next.text.trim();
             if t.is_empty() {
@@ -336,7 +367,8 @@ pub(super) fn build_sdk_items(
                 )
             });
             let next_starts = (is_cell_like(t) && next_name.is_some() && other_sdk)
-                || (other_sdk && ends_with_sentence_punct(t));
+                || (other_sdk && ends_with_sentence_punct(t))
+                || (!cells.is_empty() && record_start(j));
             let new_section =
                 ctx.section_of.get(j) != ctx.section_of.get(i) || NUMBERED_HEADING.is_match(t);
             if next_starts
@@ -350,13 +382,19 @@ pub(super) fn build_sdk_items(
             cells.push(j);
             j += 1;
         }
-        if cells.is_empty() {
+        // One cell alone is a list item, not a record, unless it is the vendor.
+        let single_company = cells.len() == 1
+            && cells
+                .first()
+                .and_then(|c| ctx.lines.get(*c))
+                .is_some_and(|l| ctx.lex.is_company_name(&l.text));
+        if cells.is_empty() || (start_hit.is_none() && cells.len() < 2 && !single_company) {
             i += 1;
             continue;
         }
         let name = start_hit
             .and_then(|h| line.text.get(h.range.clone()))
-            .unwrap_or_default()
+            .unwrap_or_else(|| line.text.trim())
             .to_owned();
         let basis = if has_sdk_context(ctx, i, roles) {
             Basis::SdkListItem
@@ -441,6 +479,17 @@ pub(super) fn build_sdk_items(
     merge_items(drafts, owner)
 }
 
+/// Cells one flattened-table record may hold (name, vendor, purpose, scenario, method, data,
+/// permissions, link …).
+const MAX_FLATTENED_CELLS: usize = 12;
+
+/// The next non-blank line after `k` (a flattened table's next cell).
+fn next_cell(ctx: &Ctx<'_>, k: usize) -> Option<usize> {
+    (k + 1..ctx.lines.len())
+        .take(3)
+        .find(|j| ctx.lines.get(*j).is_some_and(|l| !l.text.trim().is_empty()))
+}
+
 /// Whether a heading is about the SDK it names ("4、vivo push SDK", "#### 支付宝支付"), not a
 /// topic that happens to contain a vendor's name ("七、微信用户的权利").
 pub(super) fn names_the_heading(title: &str, name: &str) -> bool {
@@ -465,11 +514,15 @@ pub(super) fn running_text_basis(
         return Basis::Mention;
     };
     let text = line.text.as_str();
-    let after = text.get(hit.range.end..sentence.end.max(hit.range.end)).unwrap_or_default();
+    let after = text
+        .get(hit.range.end..sentence.end.max(hit.range.end))
+        .unwrap_or_default();
     if SDK_WORD_AFTER.is_match(after) {
         return Basis::SdkSentence;
     }
-    let before = text.get(sentence.start.min(hit.range.start)..hit.range.start).unwrap_or_default();
+    let before = text
+        .get(sentence.start.min(hit.range.start)..hit.range.start)
+        .unwrap_or_default();
     if ctx.lex.sdk_use.any_in(before) {
         return Basis::SdkSentence;
     }
@@ -488,7 +541,7 @@ static SDK_WORD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// List markers and numbering at the start of a line ("1.2.3 ", "（1）", "- ", "•").
-static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^[\s#*\-•·>]*(?:[（(]?[0-9一二三四五六七八九十]{1,3}(?:\.[0-9]{1,3})*[)）.、．]?\s*)?[“"「【]?"#)
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
@@ -564,10 +617,12 @@ pub(super) fn merge_items(
                 let Some((existing, existing_declared)) = merged.get_mut(idx) else {
                     continue;
                 };
-                let (new_rank, old_rank) =
-                    (strength(&m, declared), strength(existing, *existing_declared));
-                let better =
-                    new_rank > old_rank || (new_rank == old_rank && m.confidence > existing.confidence);
+                let (new_rank, old_rank) = (
+                    strength(&m, declared),
+                    strength(existing, *existing_declared),
+                );
+                let better = new_rank > old_rank
+                    || (new_rank == old_rank && m.confidence > existing.confidence);
                 let mut other = m;
                 if better {
                     std::mem::swap(existing, &mut other);
