@@ -69,6 +69,8 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     sdk_use_cues: Vec<String>,
     #[serde(default)]
+    sdk_list_leads: Vec<String>,
+    #[serde(default)]
     sdk_field_labels: FieldLabelsData,
     #[serde(default)]
     company_suffixes: Vec<String>,
@@ -251,6 +253,8 @@ pub struct Lexicon {
     pub(crate) sdk_context: CueSet,
     /// "我们使用了", "we use": a sentence declaring the SDK named after it.
     pub(crate) sdk_use: CueSet,
+    /// Words leading into a list of SDK names ("通过", "包括"), cut off the first name.
+    pub(crate) sdk_list_lead: CueSet,
     /// Labels of SDK block fields.
     pub(crate) fields: FieldLabels,
     /// Endings of a company's legal name ("有限公司", "Inc.").
@@ -501,6 +505,7 @@ impl Lexicon {
             third_party: CueSet::new(&data.third_party_cues)?,
             sdk_context: CueSet::new(&data.sdk_context_cues)?,
             sdk_use: CueSet::new(&data.sdk_use_cues)?,
+            sdk_list_lead: CueSet::new(&data.sdk_list_leads)?,
             fields: FieldLabels::new(&data.sdk_field_labels)?,
             company_suffixes: data
                 .company_suffixes

@@ -149,18 +149,52 @@ pub(super) fn find_sdk_hits(
     }
     if context {
         let in_sdk_section = ctx.sdk_section.get(i).copied().unwrap_or(false);
-        hits.extend(fuzzy_hits(
-            ctx,
-            i,
-            text,
-            &hits,
-            line.row.is_some(),
-            in_sdk_section,
-        ));
+        let fuzzy = fuzzy_hits(ctx, i, text, &hits, line.row.is_some(), in_sdk_section);
+        hits.extend(fuzzy);
     }
+    // An identifier ("AndroidID", "GAID", "OpenUDID") is data, not an SDK, unless "SDK"
+    // follows it; and a name inside a link is the link's host, not a declaration.
+    let links: Vec<Range<usize>> = LINK.find_iter(text).map(|m| m.range()).collect();
+    hits.retain(|h| {
+        let word = text.get(h.range.clone()).unwrap_or_default();
+        let sdk_after = text
+            .get(h.range.end..)
+            .is_some_and(|rest| SDK_AFTER_NAME.is_match(rest));
+        let identifier = !h.kind.starts_with("package")
+            && (IDENTIFIER_WORD.is_match(word) || is_data_phrase(lex, text, &h.range))
+            && !sdk_after;
+        let in_link = links
+            .iter()
+            .any(|l| l.start <= h.range.start && h.range.end <= l.end);
+        !identifier && !in_link
+    });
     hits.sort_by_key(|h| h.range.start);
     hits
 }
+
+/// Whether a data-type phrase covers exactly this range ("GAID", "IDFA").
+fn is_data_phrase(lex: &Lexicon, text: &str, range: &Range<usize>) -> bool {
+    lex.data_ac
+        .find_iter(text)
+        .any(|m| m.start() <= range.start && range.end <= m.end())
+}
+
+/// Words shaped like an identifier's name: "AndroidID", "GAID", "OpenUDID", "DeviceId".
+static IDENTIFIER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[A-Za-z]{0,12}I[Dd]|[A-Z]{2,5}I[Dd]s?)$")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// "SDK" right after a name ("GAID SDK", "OAID SDK").
+static SDK_AFTER_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s?(?i:sdk)").unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// A link: its host names a vendor without declaring anything.
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:https?://|www\.)[^\s<>\)）\]】，,；;]+")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 
 pub(super) fn lookup_package(
     lex: &Lexicon,

@@ -443,6 +443,21 @@ pub(super) fn build_sdk_items(
             );
             drafts.push(item);
         }
+        // Unknown "XX SDK" names listed with others: "通过华为SDK、OPPO SDK、哔哩哔哩SDK完成登录".
+        let known: Vec<Range<usize>> = line_hits(i).iter().map(|h| h.range.clone()).collect();
+        for sentence in ctx.sentences.get(i).map(Vec::as_slice).unwrap_or_default() {
+            for range in listed_sdk_names(ctx.lex, &line.text, sentence, &known) {
+                let name = line.text.get(range.clone()).unwrap_or_default();
+                drafts.push(new_item(
+                    ctx,
+                    i,
+                    None,
+                    name,
+                    quote(&line.text, sentence, &range),
+                    Basis::SdkSentence,
+                ));
+            }
+        }
     }
     // Unknown "XYZ SDK" names in SDK headings/rows already produce unmatched items above; in an
     // SDK-list section, a bare "XXX SDK" line names one too.
@@ -478,6 +493,78 @@ pub(super) fn build_sdk_items(
 
     merge_items(drafts, owner)
 }
+
+/// Names ending in "SDK" in a list of a sentence that declares SDKs (two or more such names, or
+/// a use cue before the list), skipping names a known hit already covers.
+pub(super) fn listed_sdk_names(
+    lex: &Lexicon,
+    text: &str,
+    sentence: &Range<usize>,
+    known: &[Range<usize>],
+) -> Vec<Range<usize>> {
+    let Some(s) = text.get(sentence.clone()) else {
+        return Vec::new();
+    };
+    if !s.to_lowercase().contains("sdk") {
+        return Vec::new();
+    }
+    let mut names = Vec::new();
+    let mut start = 0;
+    let mut segments = Vec::new();
+    for (k, ch) in s.char_indices() {
+        if matches!(
+            ch,
+            '、' | '，' | ',' | '；' | ';' | '和' | '及' | '或' | '/' | '。' | '（' | '('
+        ) {
+            segments.push(start..k);
+            start = k + ch.len_utf8();
+        }
+    }
+    segments.push(start..s.len());
+    for seg in segments {
+        let Some(raw) = s.get(seg.clone()) else {
+            continue;
+        };
+        let Some(m) = SEGMENT_SDK_NAME.find(raw) else {
+            continue;
+        };
+        // Drop what leads into the list: "您可以通过华为SDK" → "华为SDK".
+        let lead_end = lex
+            .sdk_list_lead
+            .find_all(m.as_str())
+            .last()
+            .map_or(0, |(_, e)| *e);
+        let name_start = seg.start + m.start() + lead_end;
+        let name_end = seg.start + m.end();
+        let Some(name) = s.get(name_start..name_end) else {
+            continue;
+        };
+        let name = name.trim_start_matches([' ', '“', '"', '「', '《']);
+        let name_start = name_end - name.len();
+        let before_sdk = name.len().saturating_sub(3);
+        let stem = name.get(..before_sdk).unwrap_or_default().trim();
+        if stem.chars().count() < 2 || stem.chars().count() > 16 || is_generic_sdk_phrase(name) {
+            continue;
+        }
+        let abs = sentence.start + name_start..sentence.start + name_end;
+        if known.iter().any(|k| k.start < abs.end && abs.start < k.end) {
+            continue;
+        }
+        names.push(abs);
+    }
+    let cue = lex.sdk_use.any_in(s);
+    if names.len() >= 2 || (cue && !names.is_empty()) {
+        names
+    } else {
+        Vec::new()
+    }
+}
+
+/// A list segment ending in "SDK" ("OPPO SDK", "哔哩哔哩SDK"), allowing a closing quote.
+static SEGMENT_SDK_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9+_\- ]{0,30}?\s?(?i:sdk)[”"」》]?\s*$"#)
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 
 /// Cells one flattened-table record may hold (name, vendor, purpose, scenario, method, data,
 /// permissions, link …).
