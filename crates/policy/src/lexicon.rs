@@ -71,6 +71,10 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     sdk_list_leads: Vec<String>,
     #[serde(default)]
+    sdk_row_words: Vec<String>,
+    #[serde(default)]
+    sdk_name_variants: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     sdk_field_labels: FieldLabelsData,
     #[serde(default)]
     company_suffixes: Vec<String>,
@@ -255,6 +259,8 @@ pub struct Lexicon {
     pub(crate) sdk_use: CueSet,
     /// Words leading into a list of SDK names ("通过", "包括"), cut off the first name.
     pub(crate) sdk_list_lead: CueSet,
+    /// Words that make an unknown name in a table row an SDK ("SDK", "库", "插件").
+    pub(crate) sdk_row_words: CueSet,
     /// Labels of SDK block fields.
     pub(crate) fields: FieldLabels,
     /// Endings of a company's legal name ("有限公司", "Inc.").
@@ -453,7 +459,8 @@ impl Lexicon {
             }
         }
 
-        let (sdk_name_patterns, sdk_names) = sdk_name_patterns(&sdks, &data.common_word_sdk_names);
+        let (sdk_name_patterns, sdk_names) =
+            sdk_name_patterns(&sdks, &data.common_word_sdk_names, &data.sdk_name_variants);
         let mut packages: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut package_segments: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, sdk) in sdks.iter().enumerate() {
@@ -506,6 +513,7 @@ impl Lexicon {
             sdk_context: CueSet::new(&data.sdk_context_cues)?,
             sdk_use: CueSet::new(&data.sdk_use_cues)?,
             sdk_list_lead: CueSet::new(&data.sdk_list_leads)?,
+            sdk_row_words: CueSet::new(&data.sdk_row_words)?,
             fields: FieldLabels::new(&data.sdk_field_labels)?,
             company_suffixes: data
                 .company_suffixes
@@ -643,13 +651,57 @@ fn data_type_phrases(taxonomy: &Taxonomy, data: &LexiconData) -> (Vec<String>, V
     (patterns, phrases)
 }
 
-fn sdk_name_patterns(sdks: &[KnownSdk], common_words: &[String]) -> (Vec<String>, Vec<SdkName>) {
+/// How else a policy writes a name: without its spaces ("One Signal" → "OneSignal"), with a
+/// space between camel-case words ("OneSignal" → "One Signal"), and with product words in the
+/// other language ("小米推送" → "小米push", "小米 push").
+fn name_variants(name: &str, word_variants: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut out = vec![name.to_owned()];
+    if name.contains(' ') {
+        out.push(name.replace(' ', ""));
+    }
+    let camel_words: Vec<usize> = name
+        .char_indices()
+        .skip(1)
+        .filter(|(k, c)| {
+            c.is_ascii_uppercase()
+                && name[..*k]
+                    .chars()
+                    .last()
+                    .is_some_and(|p| p.is_ascii_lowercase())
+        })
+        .map(|(k, _)| k)
+        .collect();
+    if name.is_ascii() && !name.contains(' ') && camel_words.len() == 1 {
+        if let Some(k) = camel_words.first() {
+            out.push(format!("{} {}", &name[..*k], &name[*k..]));
+        }
+    }
+    for (word, others) in word_variants {
+        if let Some(stem) = name.strip_suffix(word.as_str())
+            && stem.chars().count() >= 2
+            && !stem.is_ascii()
+        {
+            out.extend(others.iter().map(|o| format!("{stem}{o}")));
+        }
+    }
+    out
+}
+
+fn sdk_name_patterns(
+    sdks: &[KnownSdk],
+    common_words: &[String],
+    word_variants: &BTreeMap<String, Vec<String>>,
+) -> (Vec<String>, Vec<SdkName>) {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut patterns = Vec::new();
     let mut names: Vec<SdkName> = Vec::new();
     for (i, sdk) in sdks.iter().enumerate() {
-        for name in &sdk.names {
-            let name = name.trim();
+        let variants = sdk
+            .names
+            .iter()
+            .flat_map(|n| name_variants(n.trim(), word_variants));
+        for name in variants {
+            let name = name.as_str();
             if name.chars().count() < 2 {
                 continue;
             }

@@ -172,6 +172,16 @@ pub(super) fn find_sdk_hits(
     hits
 }
 
+/// Whether `a` is `b` with two neighbouring letters swapped.
+fn is_transposition(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if x.len() != y.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..x.len()).filter(|k| x.get(*k) != y.get(*k)).collect();
+    matches!(diff.as_slice(), [p, q] if *q == p + 1 && x.get(*p) == y.get(*q) && x.get(*q) == y.get(*p))
+}
+
 /// Whether a data-type phrase covers exactly this range ("GAID", "IDFA").
 fn is_data_phrase(lex: &Lexicon, text: &str, range: &Range<usize>) -> bool {
     lex.data_ac
@@ -340,6 +350,11 @@ pub(super) fn fuzzy_hits(
             let distance = strsim::damerau_levenshtein(&probe, name);
             let allowed = if name.len() <= 6 { 1 } else { 2 };
             if distance == 0 || distance > allowed || strsim::jaro_winkler(&probe, name) < 0.85 {
+                continue;
+            }
+            // A short name misspelt drops, adds or swaps a letter ("Umen", "Jigaung"); one
+            // letter replaced is another word ("OpenAI" is not OpenAL).
+            if name.len() <= 6 && probe.len() == name.len() && !is_transposition(&probe, name) {
                 continue;
             }
             // Closest first; on a tie the longer name ("jiguang push" over

@@ -253,18 +253,34 @@ pub(super) fn build_sdk_items(
                 .iter()
                 .filter(|h| h.range.start >= name_range.start && h.range.end <= name_range.end),
         );
-        let link_range = r.link.and_then(|c| row.cells.get(c).cloned());
+        // Outside the name column, a hit names the row only where no name column is known, and
+        // never from the link or company column (a vendor's site or legal name).
+        let cell_range = |c: Option<usize>| c.and_then(|c| row.cells.get(c).cloned());
+        let excluded = [cell_range(r.link), cell_range(r.company)];
         let anywhere = best_hit(row_hits.iter().filter(|h| {
-            link_range
-                .as_ref()
-                .is_none_or(|l| !(l.start <= h.range.start && h.range.end <= l.end))
+            let in_excluded = excluded
+                .iter()
+                .flatten()
+                .any(|c| c.start <= h.range.start && h.range.end <= c.end);
+            let word = line.text.get(h.range.clone()).unwrap_or_default();
+            let lowercase_word =
+                h.kind == "name" && !word.chars().any(|c| c.is_uppercase() || !c.is_ascii());
+            !in_excluded && !lowercase_word
         }));
-        let primary = in_name.or(if r.sdk_table || r.package.is_some() {
-            anywhere
-        } else {
-            None
-        });
         let name_cell = cell_text(line, Some(name_col)).unwrap_or_default();
+        let name_cell_is_a_name = !name_cell.is_empty()
+            && name_cell.chars().count() <= 60
+            && !ends_with_sentence_punct(name_cell);
+        let primary = in_name.or(
+            if (r.sdk_table || r.package.is_some()) && !(r.name.is_some() && name_cell_is_a_name) {
+                anywhere
+            } else {
+                None
+            },
+        );
+        // An unknown name is an SDK when the row says so: "SDK", a library word, or a package.
+        let row_says_sdk = ctx.lex.sdk_row_words.any_in(&line.text)
+            || row_hits.iter().any(|h| h.kind.starts_with("package"));
         let (name, hit) = match primary {
             Some(h) => (
                 line.text
@@ -273,7 +289,11 @@ pub(super) fn build_sdk_items(
                     .to_owned(),
                 Some(h),
             ),
-            None if r.sdk_table && !name_cell.is_empty() && name_cell.chars().count() <= 60 => {
+            None if r.sdk_table
+                && name_cell_is_a_name
+                && row_says_sdk
+                && !is_generic_sdk_phrase(name_cell) =>
+            {
                 (name_cell.to_owned(), None)
             }
             None => continue,
@@ -643,6 +663,15 @@ static NUMBERED_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn is_generic_sdk_phrase(text: &str) -> bool {
     let lower = text.to_lowercase();
     [
+        "一些",
+        "这些",
+        "相同",
+        "厂商",
+        "形式",
+        "会以",
+        "该sdk",
+        "此sdk",
+        "各类",
         "第三方",
         "主要",
         "其他",

@@ -52,9 +52,11 @@ pub(super) fn find_headings(lines: &[Line], lex: &Lexicon) -> (Vec<Section>, Vec
         } else {
             let numbered = chars <= 50
                 && NUMBERED_HEADING.is_match(&title)
-                && !title
+                && (!title
                     .trim_start_matches(|c: char| !c.is_alphabetic())
                     .starts_with(|c: char| c.is_ascii_lowercase())
+                    // "4、vivo push SDK": a product name may start in lowercase.
+                    || title.to_lowercase().contains("sdk"))
                 && !ends_with_sentence_punct(&title);
             // A short line after a blank line, between paragraphs (not among more short
             // lines, which is what a table flattened to one cell per line looks like).
