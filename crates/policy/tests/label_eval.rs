@@ -135,14 +135,24 @@ fn locate(reading: &PolicyReading, quote: &str, raw_line: usize) -> Option<usize
         .min_by_key(|l| l.abs_diff(raw_line))
 }
 
-fn matches(p: &appaudit_policy::SdkMention, l: &SdkLabel, line: Option<usize>) -> bool {
+/// How well a prediction fits a label (0: not at all): the same line, then the same name, then
+/// the same database id, then one name inside the other.
+fn fit(p: &appaudit_policy::SdkMention, l: &SdkLabel, line: Option<usize>) -> u8 {
+    let (pn, ln) = (norm(&p.name_in_text), norm(&l.name));
+    let same_line = line.is_some_and(|l| p.line == l || p.other_lines.contains(&l));
+    let same_name = !pn.is_empty() && pn == ln;
     let same_id = l.sdk_id.as_deref().is_some_and(|id| {
         p.sdk_id.as_deref() == Some(id) || p.related_sdk_ids.iter().any(|r| r == id)
     });
-    let (pn, ln) = (norm(&p.name_in_text), norm(&l.name));
-    let same_name = !pn.is_empty() && !ln.is_empty() && (pn.contains(&ln) || ln.contains(&pn));
-    let same_line = line.is_some_and(|l| p.line == l || p.other_lines.contains(&l));
-    same_id || same_name || same_line
+    let overlap = !pn.is_empty() && !ln.is_empty() && (pn.contains(&ln) || ln.contains(&pn));
+    if !(same_line || same_name || same_id || overlap) {
+        return 0;
+    }
+    u8::from(same_line) * 8 + u8::from(same_name) * 4 + u8::from(same_id) * 2 + u8::from(overlap)
+}
+
+fn matches(p: &appaudit_policy::SdkMention, l: &SdkLabel, line: Option<usize>) -> bool {
+    fit(p, l, line) > 0
 }
 
 /// Category ids (taxonomy hypernyms) and the types each covers: a row saying "位置信息"
@@ -234,7 +244,8 @@ fn evaluate_one(
         let hit = declared
             .iter()
             .enumerate()
-            .find(|(k, p)| !used.get(*k).copied().unwrap_or(true) && matches(p, l, line));
+            .filter(|(k, p)| !used.get(*k).copied().unwrap_or(true) && matches(p, l, line))
+            .max_by_key(|(k, p)| (fit(p, l, line), std::cmp::Reverse(*k)));
         score.row_types += l.data_types.len();
         match hit {
             Some((k, p)) => {
