@@ -73,6 +73,8 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     sdk_row_words: Vec<String>,
     #[serde(default)]
+    sdk_list_intro_cues: Vec<String>,
+    #[serde(default)]
     sdk_name_variants: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     sdk_field_labels: FieldLabelsData,
@@ -261,6 +263,8 @@ pub struct Lexicon {
     pub(crate) sdk_list_lead: CueSet,
     /// Words that make an unknown name in a table row an SDK ("SDK", "库", "插件").
     pub(crate) sdk_row_words: CueSet,
+    /// Words of a line introducing a list of SDKs ("the following third-party services:").
+    pub(crate) sdk_list_intro: CueSet,
     /// Labels of SDK block fields.
     pub(crate) fields: FieldLabels,
     /// Endings of a company's legal name ("有限公司", "Inc.").
@@ -514,6 +518,7 @@ impl Lexicon {
             sdk_use: CueSet::new(&data.sdk_use_cues)?,
             sdk_list_lead: CueSet::new(&data.sdk_list_leads)?,
             sdk_row_words: CueSet::new(&data.sdk_row_words)?,
+            sdk_list_intro: CueSet::new(&data.sdk_list_intro_cues)?,
             fields: FieldLabels::new(&data.sdk_field_labels)?,
             company_suffixes: data
                 .company_suffixes

@@ -633,13 +633,71 @@ pub(super) fn running_text_basis(
     if ctx.lex.sdk_use.any_in(before) {
         return Basis::SdkSentence;
     }
-    // In the SDK-list section, a line that starts with the name is an item of the list.
+    // "sends … to Adjust, our analytics vendor".
+    if VENDOR_APPOSITION.is_match(after) {
+        return Basis::SdkSentence;
+    }
+    // In the SDK-list section, or in a list introduced as third-party services, a line that
+    // starts with the name is an item of the list.
     let content_start = text.len() - LIST_MARKER.replace(text, "").len();
-    if ctx.sdk_section.get(i).copied().unwrap_or(false) && hit.range.start <= content_start + 3 {
+    let leads = hit.range.start <= content_start + 3;
+    if leads
+        && (ctx.sdk_section.get(i).copied().unwrap_or(false) || in_introduced_sdk_list(ctx, i))
+    {
         return Basis::SdkListItem;
     }
     Basis::Mention
 }
+
+/// Whether line `i` is an item of a list whose introduction ends in a colon and speaks of
+/// third parties or SDKs ("the following 3rd party services are used for these purposes:").
+fn in_introduced_sdk_list(ctx: &Ctx<'_>, i: usize) -> bool {
+    let is_item = |k: usize| {
+        ctx.lines
+            .get(k)
+            .is_some_and(|l| ITEM_MARKER.is_match(&l.text))
+    };
+    if !is_item(i) {
+        return false;
+    }
+    let mut k = i;
+    let mut seen = 0;
+    while k > 0 && seen < MAX_LIST_ITEMS {
+        k -= 1;
+        let Some(l) = ctx.lines.get(k) else {
+            return false;
+        };
+        if l.text.trim().is_empty() || is_item(k) {
+            seen += 1;
+            continue;
+        }
+        let intro = l.text.trim_end();
+        if !intro.ends_with([':', '：']) {
+            return false;
+        }
+        let before = k
+            .checked_sub(1)
+            .and_then(|b| ctx.lines.get(b))
+            .map_or("", |b| b.text.as_str());
+        return ctx.lex.sdk_list_intro.any_in(intro) || ctx.lex.sdk_list_intro.any_in(before);
+    }
+    false
+}
+
+/// Items of one list looked back over.
+const MAX_LIST_ITEMS: usize = 40;
+
+/// A bullet or numbered list item.
+static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-*•·+]\s|[（(]?\d{1,2}[)）.、]\s*)")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// ", our analytics vendor" after a name.
+static VENDOR_APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^,?\s*(?:our|an?|the)\s+(?:[A-Za-z-]+\s+){0,2}(?:vendor|provider|partner|processor)s?\b")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 
 /// "SDK" after a name, with at most a short product word between ("友盟" + "统计分析SDK").
 static SDK_WORD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
