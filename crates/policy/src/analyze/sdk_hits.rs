@@ -169,7 +169,33 @@ pub(super) fn find_sdk_hits(
         !identifier && !in_link
     });
     hits.sort_by_key(|h| h.range.start);
-    hits
+    join_vendor_prefixes(text, hits)
+}
+
+/// "Google Firebase Remote Config": a name right before another (only spaces between) is the
+/// vendor of the product named next; the two are one name, for the product.
+fn join_vendor_prefixes(text: &str, hits: Vec<SdkHit>) -> Vec<SdkHit> {
+    let mut out: Vec<SdkHit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        if let Some(prev) = out.last()
+            && prev.kind == "name"
+            && h.kind.ends_with("name")
+            && !h.sdks.is_empty()
+            && text
+                .get(prev.range.end..h.range.start)
+                .is_some_and(|gap| gap.len() <= 2 && gap.chars().all(|c| c == ' '))
+        {
+            let start = prev.range.start;
+            out.pop();
+            out.push(SdkHit {
+                range: start..h.range.end,
+                ..h
+            });
+            continue;
+        }
+        out.push(h);
+    }
+    out
 }
 
 /// Whether `a` is `b` with two neighbouring letters swapped.
