@@ -140,6 +140,15 @@ pub(super) fn find_sdk_hits(
         if (name.common_word || !capitalised) && !context {
             continue;
         }
+        // A lowercase word inside a sentence is a word ("location display", "adjust"); alone
+        // on a short line or before "SDK" it can be a library's name ("glide", "okhttp").
+        let words_on_line = text.split_whitespace().count();
+        let sdk_after = text
+            .get(range.end..)
+            .is_some_and(|rest| SDK_AFTER_NAME.is_match(rest));
+        if !capitalised && words_on_line > 3 && !sdk_after && line.row.is_none() {
+            continue;
+        }
         hits.push(SdkHit {
             range,
             sdks: name.sdks.clone(),
@@ -152,6 +161,7 @@ pub(super) fn find_sdk_hits(
         let fuzzy = fuzzy_hits(ctx, i, text, &hits, line.row.is_some(), in_sdk_section);
         hits.extend(fuzzy);
     }
+    extend_by_longer_names(lex, text, &mut hits);
     // An identifier ("AndroidID", "GAID", "OpenUDID") is data, not an SDK, unless "SDK"
     // follows it; and a name inside a link is the link's host, not a declaration.
     let links: Vec<Range<usize>> = LINK.find_iter(text).map(|m| m.range()).collect();
@@ -170,6 +180,34 @@ pub(super) fn find_sdk_hits(
     });
     hits.sort_by_key(|h| h.range.start);
     join_vendor_prefixes(text, hits)
+}
+
+/// "Google Firebase Remote Config": the automaton takes "Google Firebase" (leftmost-longest)
+/// and so hides "Firebase Remote Config"; a name starting inside a hit and ending after it
+/// extends the hit and names the product.
+fn extend_by_longer_names(lex: &Lexicon, text: &str, hits: &mut [SdkHit]) {
+    for h in hits.iter_mut().filter(|h| h.kind == "name") {
+        let mut from = h.range.start + 1;
+        while from < h.range.end {
+            from = ceil_char(text, from);
+            let input = aho_corasick::Input::new(text).span(from..text.len());
+            let Some(m) = lex.sdk_name_ac.find(input) else {
+                break;
+            };
+            if m.start() >= h.range.end {
+                break;
+            }
+            if m.end() > h.range.end
+                && at_word_boundaries(text, &m.range(), false)
+                && let Some(name) = lex.sdk_names.get(m.pattern().as_usize())
+            {
+                h.range = h.range.start..m.end();
+                h.sdks = name.sdks.clone();
+                break;
+            }
+            from = m.start() + 1;
+        }
+    }
 }
 
 /// "Google Firebase Remote Config": a name right before another (only spaces between) is the

@@ -389,8 +389,11 @@ pub(super) fn build_sdk_items(
             let next_starts = (is_cell_like(t) && next_name.is_some() && other_sdk)
                 || (other_sdk && ends_with_sentence_punct(t))
                 || (!cells.is_empty() && record_start(j));
-            let new_section =
-                ctx.section_of.get(j) != ctx.section_of.get(i) || NUMBERED_HEADING.is_match(t);
+            // A numbered line inside a record is one of its fields ("（1）设备信息：…") unless it
+            // is short and heading-like.
+            let numbered_title =
+                NUMBERED_HEADING.is_match(t) && t.chars().count() <= 30 && !t.contains([':', '：']);
+            let new_section = ctx.section_of.get(j) != ctx.section_of.get(i) || numbered_title;
             if next_starts
                 || new_section
                 || t.len() > 400
@@ -640,9 +643,13 @@ pub(super) fn running_text_basis(
     // In the SDK-list section, or in a list introduced as third-party services, a line that
     // starts with the name is an item of the list.
     let content_start = text.len() - LIST_MARKER.replace(text, "").len();
-    let leads = hit.range.start <= content_start + 3;
-    if leads
-        && (ctx.sdk_section.get(i).copied().unwrap_or(false) || in_introduced_sdk_list(ctx, i))
+    // The name starts the item, perhaps after its vendor's name ("Google Crashlytics").
+    let leads = text
+        .get(content_start.min(hit.range.start)..hit.range.start)
+        .is_some_and(|lead| {
+            lead.chars().count() <= 12 && !lead.contains(['，', ',', '。', '.', ':', '：', '-'])
+        });
+    if leads && (ctx.sdk_section.get(i).copied().unwrap_or(false) || in_introduced_sdk_list(ctx, i))
     {
         return Basis::SdkListItem;
     }
@@ -695,8 +702,10 @@ static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// ", our analytics vendor" after a name.
 static VENDOR_APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^,?\s*(?:our|an?|the)\s+(?:[A-Za-z-]+\s+){0,2}(?:vendor|provider|partner|processor)s?\b")
-        .unwrap_or_else(|_| unreachable!("constant regex"))
+    Regex::new(
+        r"^,?\s*(?:our|an?|the)\s+(?:[A-Za-z-]+\s+){0,2}(?:vendor|provider|partner|processor)s?\b",
+    )
+    .unwrap_or_else(|_| unreachable!("constant regex"))
 });
 
 /// "SDK" after a name, with at most a short product word between ("友盟" + "统计分析SDK").
