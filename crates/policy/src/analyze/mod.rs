@@ -177,9 +177,16 @@ fn attribute_data_types(
         for (k, (item, declared)) in items.iter().enumerate() {
             let by_owner = owned == Some(k);
             let by_name = item.sdk_id.as_deref() == Some(d.collector.as_str());
+            // A sentence listing SDKs shares its data among them ("集成穿山甲，广点通，HUAWEI
+            // Ads，需要获取…"); so does a sentence of the same line that names no collector.
+            let collector_on_line = items.iter().any(|(other, d2)| {
+                *d2 && other.sdk_id.as_deref() == Some(d.collector.as_str())
+                    && (other.line == d.line || other.other_lines.contains(&d.line))
+            });
+            let unclaimed = d.collector == "first_party" && !first_party_speaks(&d.quote);
             let on_declaring_line = owned.is_none()
                 && *declared
-                && d.collector == "third_party"
+                && (d.collector == "third_party" || collector_on_line || unclaimed)
                 && (item.line == d.line || item.other_lines.contains(&d.line));
             if (by_owner || by_name || on_declaring_line)
                 && let Some(set) = out.get_mut(k)
@@ -189,6 +196,24 @@ fn attribute_data_types(
         }
     }
     out
+}
+
+/// Whether a sentence has the app as its subject ("我们会收集", "we collect").
+fn first_party_speaks(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    [
+        "我们",
+        "本应用",
+        "本平台",
+        "本产品",
+        "我司",
+        "we ",
+        "our ",
+        " us ",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        || lower.starts_with("we")
 }
 
 fn detect_language(lines: &[Line]) -> String {

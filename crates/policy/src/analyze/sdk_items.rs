@@ -396,7 +396,7 @@ pub(super) fn build_sdk_items(
             let new_section = ctx.section_of.get(j) != ctx.section_of.get(i) || numbered_title;
             if next_starts
                 || new_section
-                || t.len() > 400
+                || t.len() > MAX_CELL_BYTES
                 || next.row.is_some()
                 || owner[j].is_some()
             {
@@ -589,6 +589,9 @@ static SEGMENT_SDK_NAME: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
 
+/// A longer line is a paragraph, not a cell of a flattened table.
+const MAX_CELL_BYTES: usize = 2400;
+
 /// Cells one flattened-table record may hold (name, vendor, purpose, scenario, method, data,
 /// permissions, link …).
 const MAX_FLATTENED_CELLS: usize = 12;
@@ -635,6 +638,10 @@ pub(super) fn running_text_basis(
         .unwrap_or_default();
     if ctx.lex.sdk_use.any_in(before) {
         return Basis::SdkSentence;
+    }
+    // "Adjust's Privacy Policy: https://…", "友盟隐私政策": a link to a policy names its owner.
+    if POLICY_LINK_AFTER.is_match(after) {
+        return Basis::Mention;
     }
     // "sends … to Adjust, our analytics vendor".
     if VENDOR_APPOSITION.is_match(after) {
@@ -697,6 +704,12 @@ const MAX_LIST_ITEMS: usize = 40;
 /// A bullet or numbered list item.
 static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[-*•·+]\s|[（(]?\d{1,2}[)）.、]\s*)")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
+
+/// "'s Privacy Policy" or "的隐私政策" right after a name.
+static POLICY_LINK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:['’]s\s+privacy\s+(?:policy|notice|statement)|\s*(?:的)?(?:隐私政策|隐私权政策|隐私协议))")
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
 
