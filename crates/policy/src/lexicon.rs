@@ -676,7 +676,15 @@ fn name_variants(name: &str, word_variants: &BTreeMap<String, Vec<String>>) -> V
         })
         .map(|(k, _)| k)
         .collect();
-    if name.is_ascii() && !name.contains(' ') && camel_words.len() == 1 {
+    // Not before an all-caps tail: "ShareSDK" is not "Share SDK" of some other product.
+    let caps_tail = camel_words
+        .first()
+        .and_then(|k| name.get(*k..))
+        .is_some_and(|tail| {
+            tail.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+    if name.is_ascii() && !name.contains(' ') && camel_words.len() == 1 && !caps_tail {
         if let Some(k) = camel_words.first() {
             out.push(format!("{} {}", &name[..*k], &name[*k..]));
         }

@@ -197,7 +197,14 @@ fn extend_by_longer_names(lex: &Lexicon, text: &str, hits: &mut [SdkHit]) {
             if m.start() >= h.range.end {
                 break;
             }
+            // The longer name starts a word after a space and adds more than "SDK".
+            let after_space = text.get(..m.start()).is_some_and(|p| p.ends_with(' '));
+            let adds_a_word = text
+                .get(h.range.end..m.end())
+                .is_some_and(|tail| !tail.trim().eq_ignore_ascii_case("sdk"));
             if m.end() > h.range.end
+                && after_space
+                && adds_a_word
                 && at_word_boundaries(text, &m.range(), false)
                 && let Some(name) = lex.sdk_names.get(m.pattern().as_usize())
             {

@@ -630,7 +630,8 @@ pub(super) fn running_text_basis(
     let after = text
         .get(hit.range.end..sentence.end.max(hit.range.end))
         .unwrap_or_default();
-    if SDK_WORD_AFTER.is_match(after) {
+    let named = text.get(hit.range.clone()).unwrap_or_default();
+    if SDK_WORD_AFTER.is_match(after) || named.to_lowercase().contains("sdk") {
         return Basis::SdkSentence;
     }
     let before = text
