@@ -603,7 +603,8 @@ impl<'a> Ctx<'a> {
             disclosure: None,
             app_evidence: Vec::new(),
             policy_evidence: Vec::new(),
-            regulations: rule.info().regulations,
+            regulations: &rule.info().clauses,
+            cn_rules: &rule.info().cn_rules,
         }
     }
 

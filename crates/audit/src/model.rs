@@ -168,8 +168,10 @@ pub struct Finding {
     pub app_evidence: Vec<AppEvidence>,
     /// Evidence from the policy.
     pub policy_evidence: Vec<PolicyEvidence>,
-    /// The regulation or store rule it relates to.
-    pub regulations: &'static [&'static str],
+    /// The clauses of the regulations or store rules it serves (from `rules.toml`).
+    pub regulations: &'static [String],
+    /// The `cn_rules.json` ids the rule covers (`CN-S04`).
+    pub cn_rules: &'static [String],
 }
 
 impl Finding {
@@ -261,6 +263,8 @@ pub struct AuditReport {
     pub verdict: Verdict,
     /// The gate: findings at or above this severity fail the audit.
     pub fail_on: Severity,
+    /// The rule profile the audit ran (`all`, `cn`, `apple`, `play`).
+    pub profile: String,
     /// Counts.
     pub summary: Summary,
     /// Findings, most severe first.

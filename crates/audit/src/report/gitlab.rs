@@ -75,8 +75,8 @@ fn body(f: &Finding) -> String {
         text.push('\n');
     }
     if !f.regulations.is_empty() {
-        text.push_str("- regulations: ");
-        text.push_str(&f.regulations.join("; "));
+        text.push_str("- clauses: ");
+        text.push_str(&super::clause_line(f));
         text.push('\n');
     }
     text

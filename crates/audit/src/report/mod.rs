@@ -110,3 +110,13 @@ pub(crate) fn app_title(report: &AuditReport) -> String {
         _ => report.inventory.source.path.clone(),
     }
 }
+
+/// The finding's rule coverage and clauses on one line: `CN-S01 · 认定方法 二.1 · GB/T 35273-2020 9.7 c)`.
+pub(crate) fn clause_line(f: &crate::model::Finding) -> String {
+    f.cn_rules
+        .iter()
+        .chain(f.regulations.iter())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

@@ -415,7 +415,7 @@ impl HtmlReporter {
             writeln!(
                 out,
                 "</ul></div></div><p class=\"regs\">{}</p></section>",
-                esc(&f.regulations.join(" · "))
+                esc(&super::clause_line(f))
             )?;
         }
         Ok(())
