@@ -47,6 +47,19 @@ pub fn read_with(path: &Path, lexicon: &Lexicon) -> anyhow::Result<appaudit_poli
         .with_context(|| format!("{shown}: cannot read the policy"))
 }
 
+/// Reads the policy at `path` with `lexicon`, PDFs included, all in this process: for a
+/// host whose executable is not `appaudit` (the Python module, where `current_exe()` is the
+/// interpreter). `appaudit_policy::extract_pdf_text` catches the PDF extractor's panics; a
+/// stack overflow on a hostile PDF is not caught, which the CLI's child process would survive.
+/// The reading is the one [`read_with`] gives (the PDF text is read as plain text either way).
+pub fn read_in_process(
+    path: &Path,
+    lexicon: &Lexicon,
+) -> anyhow::Result<appaudit_policy::PolicyReading> {
+    appaudit_policy::read_policy_file(path, lexicon)
+        .with_context(|| format!("{}: cannot read the policy", path.display()))
+}
+
 fn extract_pdf_in_child(path: &Path) -> anyhow::Result<String> {
     let exe = std::env::current_exe()
         .context("cannot find the appaudit executable to run the PDF reader")?;
