@@ -101,9 +101,11 @@ pub struct AuditArgs {
     /// The app: APK, XAPK/APKS/APKM, AAB, AAR, JAR or IPA.
     #[arg(value_name = "APP")]
     pub app: PathBuf,
-    /// Its privacy policy (text, Markdown, HTML, PDF or DOCX).
-    #[arg(long, value_name = "FILE")]
-    pub policy: PathBuf,
+    /// Its privacy policy (text, Markdown, HTML, PDF or DOCX). Repeat it for a policy
+    /// published as several documents (`--policy main.html --policy sdk-list.md`): they are
+    /// read as one policy and each quote names its file.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub policy: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Terminal)]
     pub format: AuditFormat,
@@ -201,10 +203,15 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let inventory = inventory.with_context(|| format!("scanning {}", args.app.display()))?;
     let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
     // PDFs are read in a child process (see `crate::policy`).
-    let policy = crate::policy::read_with(&args.policy, &lexicon)?;
+    let policy = crate::policy::read_all(&args.policy, &lexicon)?;
 
     let mut options = AuditOptions {
-        policy_path: args.policy.display().to_string(),
+        policy_path: args
+            .policy
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: args.profile.profile(),
         ..AuditOptions::default()

@@ -111,7 +111,16 @@ pub fn audit(
     let mut used = vec![false; active.len()];
     let mut findings = Vec::new();
     let mut waived = Vec::new();
-    for finding in comparison.findings {
+    for mut finding in comparison.findings {
+        // A policy read from several documents: each quote names its file and its line there.
+        for e in &mut finding.policy_evidence {
+            if let Some(line) = e.line
+                && let (Some(document), local) = policy.locate(line)
+            {
+                e.document = Some(document.to_owned());
+                e.line = Some(local);
+            }
+        }
         match active.iter().position(|w| w.matches(&finding)) {
             Some(i) => {
                 if let Some(flag) = used.get_mut(i) {

@@ -770,3 +770,58 @@ mod tests {
         assert!(matches!(err, PolicyError::Lexicon(_)));
     }
 }
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::with_sdks(&Taxonomy::builtin().expect("taxonomy"), Vec::new()).expect("lexicon")
+    }
+
+    #[test]
+    fn a_field_label_needs_a_colon_and_gives_the_value() {
+        let lex = lexicon();
+        let text = "使用目的：统计分析";
+        let (kind, value) = lex.fields.field(text).expect("a field");
+        assert_eq!(kind, FieldKind::Purpose);
+        assert_eq!(text.get(value), Some("统计分析"));
+        assert_eq!(lex.fields.field("使用目的是统计分析").map(|f| f.0), None);
+        assert_eq!(
+            lex.fields.field("收集个人信息类型: IMEI").map(|f| f.0),
+            Some(FieldKind::Data)
+        );
+        assert_eq!(
+            lex.fields.field("SDK名称：极光").map(|f| f.0),
+            Some(FieldKind::Name)
+        );
+    }
+
+    #[test]
+    fn company_names_end_with_a_legal_suffix() {
+        let lex = lexicon();
+        assert!(lex.is_company_name("友盟同欣（北京）科技有限公司"));
+        assert!(lex.is_company_name("Google LLC"));
+        assert!(!lex.is_company_name("用于统计分析。"));
+        assert!(!lex.is_company_name("我们的合作公司会收集您的设备信息：型号"));
+    }
+
+    #[test]
+    fn names_are_matched_as_policies_write_them() {
+        let variants = BTreeMap::from([("推送".to_owned(), vec!["push".to_owned()])]);
+        assert!(name_variants("小米推送", &variants).contains(&"小米push".to_owned()));
+        assert!(name_variants("One Signal", &variants).contains(&"OneSignal".to_owned()));
+        assert!(name_variants("OneSignal", &variants).contains(&"One Signal".to_owned()));
+        assert!(!name_variants("ShareSDK", &variants).contains(&"Share SDK".to_owned()));
+    }
+
+    #[test]
+    fn unknown_vocabulary_keys_are_rejected() {
+        let err = Lexicon::with_sdks_and_vocabulary(
+            &Taxonomy::builtin().expect("taxonomy"),
+            Vec::new(),
+            "negation_cues = [\"not\"]\nnegatoin_cues = [\"typo\"]\n",
+        );
+        assert!(err.is_err());
+    }
+}

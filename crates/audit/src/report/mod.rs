@@ -86,7 +86,10 @@ pub(crate) fn app_line(e: &AppEvidence) -> String {
 /// One line for a policy evidence item: `line 12: "We do not collect your contacts." (denies …)`.
 pub(crate) fn policy_line(e: &PolicyEvidence) -> String {
     match (&e.quote, e.line) {
-        (Some(q), Some(line)) => format!("line {line}: \"{q}\" — {}", e.note),
+        (Some(q), Some(line)) => match &e.document {
+            Some(doc) => format!("{doc} line {line}: \"{q}\" — {}", e.note),
+            None => format!("line {line}: \"{q}\" — {}", e.note),
+        },
         _ => format!("{}: {}", e.kind.replace('_', " "), e.note),
     }
 }

@@ -379,7 +379,9 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                 locations.push(Location {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
-                            uri: policy.clone(),
+                            uri: quoted
+                                .and_then(|e| e.document.as_deref())
+                                .map_or_else(|| policy.clone(), uri),
                             index: None,
                         },
                         region: quoted

@@ -30,21 +30,6 @@ use sections::*;
 use tables::*;
 use text::*;
 
-pub(crate) fn empty(format: FormatHint) -> PolicyReading {
-    PolicyReading {
-        language: "en".to_owned(),
-        format,
-        encoding: "UTF-8".to_owned(),
-        sections: Vec::new(),
-        missing_sections: KEY_SECTION_KINDS.iter().map(|s| (*s).to_owned()).collect(),
-        data_types: Vec::new(),
-        sdks: Vec::new(),
-        mentions: Vec::new(),
-        permissions: Vec::new(),
-        lines: Vec::new(),
-    }
-}
-
 struct Ctx<'a> {
     lex: &'a Lexicon,
     lines: &'a [Line],
@@ -158,6 +143,7 @@ pub(crate) fn analyze(
         sdks,
         mentions,
         permissions,
+        documents: Vec::new(),
         lines: lines.into_iter().map(|l| l.text).collect(),
     }
 }
@@ -199,7 +185,7 @@ fn attribute_data_types(
 }
 
 /// Whether a sentence has the app as its subject ("我们会收集", "we collect").
-fn first_party_speaks(sentence: &str) -> bool {
+pub(super) fn first_party_speaks(sentence: &str) -> bool {
     let lower = sentence.to_lowercase();
     [
         "我们",
@@ -227,4 +213,36 @@ fn detect_language(lines: &[Line]) -> String {
         }
     }
     if cjk * 4 > latin { "zh" } else { "en" }.to_owned()
+}
+
+/// Reading small texts with a fixed SDK list, for the unit tests of the modules.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::{FormatHint, KnownSdk, Lexicon, PolicyReading, SdkMention};
+
+    /// The hand-written SDK list of the policy tests.
+    const KNOWN_SDKS: &str = include_str!("../../tests/fixtures/known_sdks.toml");
+
+    pub(crate) fn lexicon() -> Lexicon {
+        #[derive(serde::Deserialize)]
+        struct List {
+            sdk: Vec<KnownSdk>,
+        }
+        let list: List = toml::from_str(KNOWN_SDKS).expect("fixture SDK list parses");
+        let taxonomy = appaudit_taxonomy::Taxonomy::builtin().expect("taxonomy");
+        Lexicon::with_sdks(&taxonomy, list.sdk).expect("lexicon")
+    }
+
+    /// Reads Markdown text.
+    pub(crate) fn read(text: &str) -> PolicyReading {
+        crate::read_policy_text(text, FormatHint::Markdown, &lexicon()).expect("a policy")
+    }
+
+    /// The declared SDK whose name in the text is `name`.
+    pub(crate) fn declared<'r>(reading: &'r PolicyReading, name: &str) -> Option<&'r SdkMention> {
+        reading.sdks.iter().find(|s| s.name_in_text == name)
+    }
+
+    /// Padding that makes a short text long enough to be read as a policy.
+    pub(crate) const PREAMBLE: &str = "# 隐私政策\n\n本政策说明我们如何收集、使用、存储和共享您的个人信息，以及您享有的权利。\n\n";
 }

@@ -153,3 +153,58 @@ pub(super) fn find_sdk_blocks(
         i = last + 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::test_support::{PREAMBLE, declared, read};
+
+    #[test]
+    fn a_numbered_sdk_item_owns_its_labelled_field_lines() {
+        let r = read(&format!(
+            "{PREAMBLE}1.2.3 “极光推送SDK”：用于消息推送\n收集个人信息类型：设备信息（IMEI、Android ID、OAID）\n使用目的：推送消息\n\n我们会收集您的手机号码。\n"
+        ));
+        let jpush = declared(&r, "极光推送SDK").expect("the item is declared");
+        // A numbered line may read as a heading; either way it is a declaration that owns
+        // its fields and not the app's paragraph after them.
+        assert!(
+            matches!(jpush.reason.as_str(), "sdk_list_item" | "sdk_heading"),
+            "{jpush:?}"
+        );
+        for t in ["imei", "android_id", "oaid"] {
+            assert!(jpush.data_types.iter().any(|d| d == t), "{t}: {jpush:?}");
+        }
+        // The paragraph after the block is the app's own.
+        assert!(!jpush.data_types.iter().any(|d| d == "phone_number"));
+        assert_eq!(jpush.purpose.as_deref(), Some("用于消息推送"));
+    }
+
+    #[test]
+    fn an_sdk_name_field_opens_a_record_even_for_an_unknown_sdk() {
+        let r = read(&format!(
+            "{PREAMBLE}SDK名称：闪验SDK\n第三方公司名称：某某网络科技有限公司\n收集的个人信息：手机号码、运营商信息\n"
+        ));
+        let item = declared(&r, "闪验SDK").expect("declared");
+        assert!(item.sdk_id.is_none());
+        assert!(
+            item.data_types.iter().any(|d| d == "phone_number"),
+            "{item:?}"
+        );
+        assert!(
+            item.data_types.iter().any(|d| d == "carrier_info"),
+            "{item:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_line_without_fields_is_not_a_block() {
+        let r = read(&format!(
+            "{PREAMBLE}极光推送SDK\n我们会收集您的手机号码。\n"
+        ));
+        let item = r
+            .sdks
+            .iter()
+            .chain(&r.mentions)
+            .find(|s| s.sdk_id.as_deref() == Some("jpush"));
+        assert!(item.is_none_or(|i| !i.data_types.iter().any(|d| d == "phone_number")));
+    }
+}

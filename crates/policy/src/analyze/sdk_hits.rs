@@ -449,3 +449,65 @@ pub(super) fn fuzzy_hits(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::test_support::{PREAMBLE, read};
+
+    #[test]
+    fn identifier_words_are_data_not_sdk_names() {
+        let r = read(&format!(
+            "{PREAMBLE}第三方SDK会收集您的设备识别码（AndroidID、OAID、GAID、OpenUDID）。\n"
+        ));
+        assert!(
+            r.sdks.is_empty() && r.mentions.is_empty(),
+            "{:?} {:?}",
+            r.sdks,
+            r.mentions
+        );
+    }
+
+    #[test]
+    fn a_name_inside_a_link_is_not_a_declaration() {
+        let r = read(&format!(
+            "{PREAMBLE}更多信息请访问 https://www.umeng.com/page/policy 查看。\n"
+        ));
+        assert!(r.sdks.is_empty(), "{:?}", r.sdks);
+    }
+
+    #[test]
+    fn short_names_are_not_matched_through_a_replaced_letter() {
+        assert!(is_transposition("jigaung", "jiguang"));
+        assert!(!is_transposition("openai", "openal"));
+        let r = read(
+            "# Privacy\n\nThis policy explains what we collect and why, and the choices you have about it.\nWe may use third-party service providers such as OpenAI to enable features; Umen statistics SDK counts visits.\n",
+        );
+        let names: Vec<&str> = r.sdks.iter().map(|s| s.name_in_text.as_str()).collect();
+        assert!(!names.contains(&"OpenAI"), "{names:?}");
+    }
+
+    #[test]
+    fn a_vendor_name_before_a_product_does_not_hide_it() {
+        let r = read(
+            "# Privacy\n\nThis policy explains what we collect and why, and the choices you have about it.\nThe following third-party services are used:\n\n- Google Crashlytics - for crash reports\n",
+        );
+        // "Google" is no name of the fixture list here: the product after the vendor still
+        // leads the item and is declared.
+        let item = r.sdks.first().expect("one declared SDK");
+        assert_eq!(item.sdk_id.as_deref(), Some("firebase-crashlytics"));
+        assert_eq!(item.reason, "sdk_list_item");
+    }
+
+    #[test]
+    fn lowercase_words_in_a_sentence_are_not_names() {
+        let r = read(&format!(
+            "{PREAMBLE}Implement map and location display for the glide path of the user.\n"
+        ));
+        assert!(
+            r.sdks.iter().all(|s| s.sdk_id.as_deref() != Some("glide")),
+            "{:?}",
+            r.sdks
+        );
+    }
+}

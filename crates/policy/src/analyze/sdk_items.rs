@@ -225,6 +225,16 @@ pub(super) fn build_sdk_items(
         );
         let mut j = i;
         while j < n && ctx.section_of.get(j).copied().flatten() == Some(hi) {
+            // A paragraph where the app speaks ("我们会收集…") stays the app's own.
+            if j > i
+                && ctx
+                    .lines
+                    .get(j)
+                    .is_some_and(|l| first_party_speaks(&l.text))
+            {
+                j += 1;
+                continue;
+            }
             owner[j] = Some(drafts.len());
             if j > i {
                 add_row_details(ctx, &mut item, j, line_hits(j));
@@ -386,9 +396,14 @@ pub(super) fn build_sdk_items(
                     start_hit.and_then(|s| s.sdks.first().copied()),
                 )
             });
+            // The app speaking in a sentence ("我们会收集…") is not a cell of the SDK's record.
+            let first_party_sentence = ends_with_sentence_punct(t) && first_party_speaks(t);
             let next_starts = (is_cell_like(t) && next_name.is_some() && other_sdk)
                 || (other_sdk && ends_with_sentence_punct(t))
-                || (!cells.is_empty() && record_start(j));
+                || (!cells.is_empty() && record_start(j))
+                || first_party_sentence
+                // The next bullet naming another SDK is the next item.
+                || (ITEM_MARKER.is_match(t) && other_sdk);
             // A numbered line inside a record is one of its fields ("（1）设备信息：…") unless it
             // is short and heading-like.
             let numbered_title =
@@ -419,7 +434,7 @@ pub(super) fn build_sdk_items(
             .and_then(|h| line.text.get(h.range.clone()))
             .unwrap_or_else(|| line.text.trim())
             .to_owned();
-        let basis = if has_sdk_context(ctx, i, roles) {
+        let basis = if has_sdk_context(ctx, i, roles) || in_introduced_sdk_list(ctx, i) {
             Basis::SdkListItem
         } else {
             Basis::Mention
@@ -548,7 +563,11 @@ pub(super) fn listed_sdk_names(
         let Some(raw) = s.get(seg.clone()) else {
             continue;
         };
-        let Some(m) = SEGMENT_SDK_NAME.find(raw) else {
+        // The name ends at the first "SDK" of the segment ("OPPO SDK完成登录" → "OPPO SDK").
+        let Some(sdk_at) = raw.to_ascii_lowercase().find("sdk") else {
+            continue;
+        };
+        let Some(m) = raw.get(..sdk_at + 3).and_then(|c| SEGMENT_SDK_NAME.find(c)) else {
             continue;
         };
         // Drop what leads into the list: "您可以通过华为SDK" → "华为SDK".
@@ -562,7 +581,7 @@ pub(super) fn listed_sdk_names(
         let Some(name) = s.get(name_start..name_end) else {
             continue;
         };
-        let name = name.trim_start_matches([' ', '“', '"', '「', '《']);
+        let name = name.trim_start_matches([' ', '“', '"', '「', '《', '了', '的']);
         let name_start = name_end - name.len();
         let before_sdk = name.len().saturating_sub(3);
         let stem = name.get(..before_sdk).unwrap_or_default().trim();
@@ -864,4 +883,111 @@ pub(super) fn merge_items(
         .map(|o| o.and_then(|d| remap.get(d).copied()))
         .collect();
     (merged, owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::test_support::{PREAMBLE, declared, read};
+
+    #[test]
+    fn a_partner_named_in_running_text_is_a_mention_not_a_declaration() {
+        let r = read(&format!(
+            "{PREAMBLE}您可以使用微信账号登录本应用，也可以用手机号注册。\n"
+        ));
+        assert!(
+            r.sdks
+                .iter()
+                .all(|s| s.sdk_id.as_deref() != Some("wechat-opensdk")),
+            "{:?}",
+            r.sdks
+        );
+        let m = r
+            .mentions
+            .iter()
+            .find(|s| s.sdk_id.as_deref() == Some("wechat-opensdk"));
+        assert_eq!(m.map(|m| m.reason.as_str()), Some("mention"));
+    }
+
+    #[test]
+    fn a_use_cue_or_the_word_sdk_declares_a_name_in_running_text() {
+        let r = read(&format!(
+            "{PREAMBLE}我们使用了友盟统计，用于统计分析。本应用集成穿山甲SDK。\n"
+        ));
+        assert_eq!(
+            declared(&r, "友盟统计").map(|s| s.reason.as_str()),
+            Some("sdk_sentence")
+        );
+        assert!(declared(&r, "穿山甲SDK").is_some(), "{:?}", r.sdks);
+    }
+
+    #[test]
+    fn unknown_sdk_names_listed_with_others_are_declared_and_share_the_data() {
+        let r = read(&format!(
+            "{PREAMBLE}您可以通过华为SDK、哔哩哔哩SDK完成第三方登录。为实现此功能，第三方SDK会收集您的设备型号、OAID。\n"
+        ));
+        for name in ["华为SDK", "哔哩哔哩SDK"] {
+            let item = declared(&r, name).unwrap_or_else(|| panic!("{name}: {:?}", r.sdks));
+            assert!(
+                item.data_types.iter().any(|d| d == "oaid"),
+                "{name}: {item:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_table_row_takes_its_sdk_from_the_name_cell_not_the_company_or_link() {
+        let r = read(&format!(
+            "{PREAMBLE}| SDK名称 | 第三方公司 | 使用目的 | 收集的信息 |\n|---|---|---|---|\n| 华为联运SDK | 华为技术有限公司 | 华为账号登录、支付 | 设备标识符、帐号信息 |\n"
+        ));
+        let item = declared(&r, "华为联运SDK").expect("row item");
+        assert!(item.sdk_id.is_none(), "{item:?}");
+        assert!(
+            item.data_types.iter().any(|d| d == "account_info"),
+            "{item:?}"
+        );
+    }
+
+    #[test]
+    fn a_back_end_service_row_without_sdk_words_is_not_an_sdk() {
+        let r = read(&format!(
+            "{PREAMBLE}| SDK名称 | 第三方公司 | 使用目的 | 收集方式 |\n|---|---|---|---|\n| 阿里云短信 | 阿里云计算有限公司 | 发送验证码 | 后端接口传输 |\n| 闪验SDK | 某科技有限公司 | 一键登录 | SDK本机采集 |\n"
+        ));
+        assert!(declared(&r, "阿里云短信").is_none(), "{:?}", r.sdks);
+        assert!(declared(&r, "闪验SDK").is_some(), "{:?}", r.sdks);
+    }
+
+    #[test]
+    fn headings_must_be_about_the_sdk_they_name() {
+        assert!(names_the_heading("4、vivo push SDK", "vivo push"));
+        assert!(names_the_heading("（三）支付宝", "支付宝"));
+        assert!(!names_the_heading(
+            "七、如何通过微信联系我们并行使您的权利",
+            "微信"
+        ));
+    }
+
+    #[test]
+    fn listed_names_are_cut_after_the_words_leading_into_the_list() {
+        let lex = crate::analyze::test_support::lexicon();
+        let text = "您可以通过华为SDK、OPPO SDK完成登录";
+        let names: Vec<&str> = listed_sdk_names(&lex, text, &(0..text.len()), &[])
+            .into_iter()
+            .filter_map(|r| text.get(r))
+            .collect();
+        assert_eq!(names, ["华为SDK", "OPPO SDK"]);
+    }
+
+    #[test]
+    fn a_list_introduced_as_third_party_services_declares_its_items() {
+        let r = read(
+            "# Privacy\n\nWe use the services below to run the app and to understand how it is used by people.\nThe following third-party services are used:\n\n- Google AdMob - for ads\n- Firebase Crashlytics - for crash reports\n",
+        );
+        assert!(declared(&r, "Google AdMob").is_some(), "{:?}", r.sdks);
+        assert!(
+            declared(&r, "Firebase Crashlytics").is_some(),
+            "{:?}",
+            r.sdks
+        );
+    }
 }
