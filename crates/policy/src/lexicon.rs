@@ -61,6 +61,8 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     contrast_cues: Vec<String>,
     #[serde(default)]
+    control_cues: Vec<String>,
+    #[serde(default)]
     collection_verbs: Vec<String>,
     #[serde(default)]
     third_party_cues: Vec<String>,
@@ -254,6 +256,8 @@ pub struct Lexicon {
     pub(crate) blocked: CueSet,
     pub(crate) conditional: CueSet,
     pub(crate) contrast: CueSet,
+    /// "you can revoke…": sentences about the user's controls, not about collection.
+    pub(crate) control: CueSet,
     pub(crate) verbs: CueSet,
     pub(crate) third_party: CueSet,
     pub(crate) sdk_context: CueSet,
@@ -512,6 +516,7 @@ impl Lexicon {
             blocked: CueSet::new(&data.blocked_contexts)?,
             conditional: CueSet::new(&data.conditional_cues)?,
             contrast: CueSet::new(&data.contrast_cues)?,
+            control: CueSet::new(&data.control_cues)?,
             verbs: CueSet::new(&data.collection_verbs)?,
             third_party: CueSet::new(&data.third_party_cues)?,
             sdk_context: CueSet::new(&data.sdk_context_cues)?,

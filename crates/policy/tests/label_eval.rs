@@ -13,10 +13,33 @@ use std::path::{Path, PathBuf};
 use appaudit_policy::{Lexicon, PolicyReading, read_policy_file};
 use serde::Deserialize;
 
+/// The least each figure may be: declared-SDK precision and recall, SDK row data types, English
+/// collection-statement precision.
+#[derive(Debug, Clone, Copy)]
+struct Bars {
+    precision: f64,
+    recall: f64,
+    row_types: f64,
+    collects_precision: f64,
+}
+
 /// The bar of the issue: the project's labelled set passes at 0.9.
-const MIN_DEV_SCORE: f64 = 0.9;
-/// On policies the reader was not tuned on (set from the first measurement, see the README).
-const MIN_HELD_OUT_SCORE: f64 = 0.0;
+const DEV_BARS: Bars = Bars {
+    precision: 0.9,
+    recall: 0.9,
+    row_types: 0.9,
+    collects_precision: 0.9,
+};
+/// On policies the reader was not tuned on: just under the figures measured when the bars were
+/// set (2026-12-04: precision 0.988, recall 0.825, row types 0.821, collects 1.0), so a change
+/// that makes the reader worse on unseen text fails here. The issue's targets (0.95, 0.95,
+/// 0.85, 0.9) are not met yet; see the closing note.
+const HELD_OUT_BARS: Bars = Bars {
+    precision: 0.95,
+    recall: 0.8,
+    row_types: 0.8,
+    collects_precision: 0.9,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -404,12 +427,16 @@ fn evaluate(set: &str) -> Option<Score> {
     Some(total)
 }
 
-fn assert_meets(set: &str, score: &Score, bar: f64) {
-    for (what, value) in [
-        ("declared-SDK precision", score.precision()),
-        ("declared-SDK recall", score.recall()),
-        ("SDK row data types", score.row_type_share()),
-        ("collection-statement precision", score.collects_precision()),
+fn assert_meets(set: &str, score: &Score, bars: Bars) {
+    for (what, value, bar) in [
+        ("declared-SDK precision", score.precision(), bars.precision),
+        ("declared-SDK recall", score.recall(), bars.recall),
+        ("SDK row data types", score.row_type_share(), bars.row_types),
+        (
+            "collection-statement precision",
+            score.collects_precision(),
+            bars.collects_precision,
+        ),
     ] {
         assert!(value >= bar, "{set}: {what} {value:.3} is below {bar}");
     }
@@ -418,13 +445,13 @@ fn assert_meets(set: &str, score: &Score, bar: f64) {
 #[test]
 fn labelled_policies_are_read_as_a_reviewer_would() {
     if let Some(score) = evaluate("dev") {
-        assert_meets("dev", &score, MIN_DEV_SCORE);
+        assert_meets("dev", &score, DEV_BARS);
     }
 }
 
 #[test]
 fn held_out_policies_are_read_as_a_reviewer_would() {
     if let Some(score) = evaluate("heldout") {
-        assert_meets("heldout", &score, MIN_HELD_OUT_SCORE);
+        assert_meets("heldout", &score, HELD_OUT_BARS);
     }
 }

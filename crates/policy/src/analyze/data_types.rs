@@ -52,6 +52,9 @@ pub(super) fn find_data_types(
             };
             let sentence = sentence_of(ctx, i, range.start);
             let sentence_text = text.get(sentence.clone()).unwrap_or_default();
+            if lex.control.any_in(sentence_text) {
+                continue;
+            }
             if phrase.ambiguous && !tabular {
                 // A short or polysemous phrase counts after a collection verb, or next to
                 // a clear data type in the same list ("IMEI、MAC").

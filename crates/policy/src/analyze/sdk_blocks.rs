@@ -175,7 +175,10 @@ mod tests {
         }
         // The paragraph after the block is the app's own.
         assert!(!jpush.data_types.iter().any(|d| d == "phone_number"));
-        assert!(jpush.purpose.as_deref().is_some_and(|p| p.contains("推送")), "{jpush:?}");
+        assert!(
+            jpush.purpose.as_deref().is_some_and(|p| p.contains("推送")),
+            "{jpush:?}"
+        );
     }
 
     #[test]
