@@ -85,5 +85,45 @@ pub(super) fn find_permissions(
             });
         }
     }
+    purposes_from_flattened_rows(ctx, &mut out);
     out
+}
+
+/// A purpose this long is a paragraph, not a table cell.
+const MAX_PURPOSE_CELL_CHARS: usize = 200;
+
+/// A permission table flattened to one cell per line ("Read albums, camera permissions" then
+/// "It is used to modify the profile picture…"): a permission alone on a short line without a
+/// purpose takes the next cell, unless that cell names a permission too.
+fn purposes_from_flattened_rows(ctx: &Ctx<'_>, out: &mut [PermissionMention]) {
+    let permission_lines: BTreeSet<usize> = out.iter().map(|p| p.line).collect();
+    for p in out.iter_mut().filter(|p| p.purpose.is_none() && !p.negated) {
+        let i = p.line - 1;
+        let Some(line) = ctx.lines.get(i) else {
+            continue;
+        };
+        let own = line.text.trim();
+        if line.row.is_some() || own.chars().count() > 80 || ends_with_sentence_punct(own) {
+            continue;
+        }
+        let Some(j) = (i + 1..ctx.lines.len())
+            .take(3)
+            .find(|j| ctx.lines.get(*j).is_some_and(|l| !l.text.trim().is_empty()))
+        else {
+            continue;
+        };
+        let Some(next) = ctx.lines.get(j) else {
+            continue;
+        };
+        let cell = next.text.trim();
+        if permission_lines.contains(&(j + 1))
+            || next.heading.is_some()
+            || next.row.is_some()
+            || cell.chars().count() > MAX_PURPOSE_CELL_CHARS
+            || cell.chars().count() < 4
+        {
+            continue;
+        }
+        p.purpose = Some(cap(cell, MAX_PURPOSE_CELL_CHARS * 3));
+    }
 }
