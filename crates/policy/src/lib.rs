@@ -393,9 +393,10 @@ fn doc_from_text(text: &str, hint: FormatHint) -> Result<markup::Doc, PolicyErro
 }
 
 /// Control characters in more than this share of the text mean binary data, not text.
-const MAX_CONTROL_SHARE: f64 = 0.01;
-/// A policy has at least this many Chinese characters or English words.
-const MIN_WORDS: usize = 20;
+const MAX_CONTROL_SHARE: f64 = 0.05;
+/// At least one sentence: this many Chinese characters or English words.
+const MIN_HAN: usize = 4;
+const MIN_WORDS: usize = 3;
 
 /// Refuses text that is binary (control characters, the replacement character of a failed
 /// decoding) or has no sentences in Chinese or English.
@@ -431,7 +432,7 @@ fn check_is_policy_text<'t>(
             share * 100.0
         )));
     }
-    if han < MIN_WORDS && words < MIN_WORDS {
+    if han < MIN_HAN && words < MIN_WORDS {
         return Err(PolicyError::NotAPolicy(format!(
             "it has no sentences in Chinese or English ({han} Chinese characters, {words} English words)"
         )));

@@ -226,7 +226,10 @@ pub(super) fn build_sdk_items(
         let mut j = i;
         while j < n && ctx.section_of.get(j).copied().flatten() == Some(hi) {
             // A paragraph where the app speaks ("我们会收集…") stays the app's own.
+            // A line naming an SDK is about the SDK ("我们的产品集成友盟+SDK，友盟+SDK需要收集…").
+            let names_an_sdk = line_hits(j).iter().any(|h| !h.sdks.is_empty());
             if j > i
+                && !names_an_sdk
                 && ctx
                     .lines
                     .get(j)
