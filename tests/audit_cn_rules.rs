@@ -1,0 +1,331 @@
+//! The Chinese rule pack on real inputs. Expectations come from the inputs themselves, read by other tools:
+//! `aapt dump xmltree` for an APK's manifest, the AAR's own plain-text AndroidManifest.xml (through `unzip -p`),
+//! and the policy text quoted in the comments.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+const APPIUM: &str = "io.appium.settings@8.0.10/apks/settings_apk-debug.apk";
+const NOTIFEE: &str = "npm-ios/@notifee/react-native@9.1.8/package/android/libs/app/notifee/core/202108261754/core-202108261754.aar";
+
+fn shared(rel: &str) -> PathBuf {
+    let path = std::env::var_os("APPAUDIT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"))
+        .join(rel);
+    assert!(path.is_file(), "missing: {}", path.display());
+    path
+}
+
+fn audit(app: &Path, policy: &Path) -> serde_json::Value {
+    let (code, stdout, stderr) = appaudit(&[
+        "audit",
+        app.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"))
+}
+
+fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn app_values(f: &serde_json::Value) -> Vec<String> {
+    f["app_evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["value"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Receivers of a plain-text manifest and their intent-filter actions, read without appaudit's parser.
+fn text_manifest_receivers(xml: &str) -> Vec<(String, Vec<String>)> {
+    let attr = |block: &str, name: &str| -> Vec<String> {
+        block
+            .split(name)
+            .skip(1)
+            .filter_map(|rest| rest.strip_prefix("=\""))
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .collect()
+    };
+    xml.split("<receiver")
+        .skip(1)
+        .map(|block| {
+            let block = block.split("</receiver>").next().unwrap_or(block);
+            let head = block.split('>').next().unwrap_or("");
+            let name = attr(head, "android:name")
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let actions = block
+                .split("<action")
+                .skip(1)
+                .flat_map(|a| attr(a.split('>').next().unwrap_or(""), "android:name"))
+                .collect();
+            (name, actions)
+        })
+        .collect()
+}
+
+#[test]
+fn self_start_receivers_are_those_of_the_aar_manifest() {
+    let Some(aar) = corpus_file(NOTIFEE) else {
+        return;
+    };
+    let xml = tool(
+        "unzip",
+        &["-p", aar.to_str().unwrap(), "AndroidManifest.xml"],
+    );
+    let receivers = text_manifest_receivers(&xml);
+    assert_eq!(receivers.len(), 4, "{receivers:?}");
+    // Two of the four listen for BOOT_COMPLETED; the other two for alarm-permission and channel-block changes.
+    let booting: BTreeSet<&str> = receivers
+        .iter()
+        .filter(|(_, a)| {
+            a.iter()
+                .any(|x| x == "android.intent.action.BOOT_COMPLETED")
+        })
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(booting.len(), 2);
+    // The bilibili policy never says 自启动, 关联启动 or 唤醒 (grep: 0 lines).
+    let policy = shared("policies/zh/bilibili_privacy_2021-10-08.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    assert!(!text.contains("自启动") && !text.contains("关联启动") && !text.contains("唤醒"));
+    let report = audit(&aar, &policy);
+    let found = findings(&report, "AA110");
+    assert_eq!(found.len(), 1, "one finding for the app's own receivers");
+    let named: BTreeSet<String> = app_values(found[0])
+        .iter()
+        .map(|v| v.split_whitespace().nth(1).unwrap().to_owned())
+        .collect();
+    let fq: BTreeSet<String> = booting
+        .iter()
+        .map(|n| {
+            if n.starts_with('.') {
+                format!("app.notifee.core{n}")
+            } else {
+                (*n).to_owned()
+            }
+        })
+        .collect();
+    assert_eq!(named, fq);
+    assert!(
+        app_values(found[0])
+            .iter()
+            .all(|v| v.contains("android.intent.action.BOOT_COMPLETED"))
+    );
+    assert!(
+        found[0]["cn_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "CN-S05")
+    );
+}
+
+#[test]
+fn open_data_lists_are_quoted_from_the_policy_lines() {
+    let Some(aar) = corpus_file(NOTIFEE) else {
+        return;
+    };
+    let policy = shared("policies/zh/bilibili_privacy_2021-10-08.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let report = audit(&aar, &policy);
+    let found = findings(&report, "AA207");
+    assert_eq!(found.len(), 1);
+    let quoted: Vec<(usize, String)> = found[0]["policy_evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap() as usize,
+                e["quote"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Line 198 of the policy: "…您的设备信息（例如硬件型号、设备MAC地址、IMEI、IDFA、IMSI、必要的软件列表）…".
+    assert!(quoted.iter().any(|(l, _)| *l == 198), "{quoted:?}");
+    assert!(lines[197].contains("例如硬件型号、设备MAC地址、IMEI"));
+    // "例如追番" (line 178) names a feature, not data: not an open data list.
+    assert!(lines[177].contains("例如追番"));
+    assert!(!quoted.iter().any(|(l, _)| *l == 178), "{quoted:?}");
+    for (line, quote) in &quoted {
+        let source = lines[line - 1].replace("**", "");
+        assert!(
+            source.contains(quote.trim_matches('*')) || lines[line - 1].contains(quote.as_str()),
+            "line {line}: {quote}"
+        );
+    }
+}
+
+/// `aapt dump xmltree` of the manifest: the services whose android:permission is `permission`.
+fn aapt_services_with_permission(apk: &Path, permission: &str) -> Vec<String> {
+    let tree = tool(
+        "aapt",
+        &[
+            "dump",
+            "xmltree",
+            apk.to_str().unwrap(),
+            "AndroidManifest.xml",
+        ],
+    );
+    let mut out = Vec::new();
+    for block in tree.split("E: service").skip(1) {
+        let block = block.split("E: ").next().unwrap_or(block);
+        let value = |attr: &str| {
+            block
+                .lines()
+                .find(|l| l.contains(attr))
+                .and_then(|l| l.split('"').nth(1))
+                .map(str::to_owned)
+        };
+        if value("android:permission").as_deref() == Some(permission)
+            && let Some(name) = value("android:name")
+        {
+            out.push(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn appium_settings_special_and_scoped_permissions_follow_aapt() {
+    let Some(apk) = corpus_file(APPIUM) else {
+        return;
+    };
+    let listeners = aapt_services_with_permission(
+        &apk,
+        "android.permission.BIND_NOTIFICATION_LISTENER_SERVICE",
+    );
+    assert_eq!(listeners, ["io.appium.settings.NLService"]);
+    let policy = shared("policies/en/gpsstatus_mobiwia_privacy.md");
+    let report = audit(&apk, &policy);
+    let special = findings(&report, "AA112");
+    let nl = special
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("notification listener")
+        })
+        .expect("AA112 for the notification listener");
+    assert!(
+        app_values(nl)
+            .iter()
+            .any(|v| v.contains("io.appium.settings.NLService")),
+        "{nl}"
+    );
+    // aapt lists WRITE_SETTINGS among the uses-permissions: the special "modify system settings" finding.
+    let permissions = aapt_permissions(&apk);
+    assert!(
+        permissions
+            .iter()
+            .any(|p| p == "android.permission.WRITE_SETTINGS")
+    );
+    assert!(
+        special
+            .iter()
+            .any(|f| f["permission"] == "android.permission.WRITE_SETTINGS")
+    );
+    // AA114: exactly the restricted permissions aapt shows (ACCESS_BACKGROUND_LOCATION and READ_SMS here).
+    let restricted = [
+        "android.permission.ACCESS_BACKGROUND_LOCATION",
+        "android.permission.READ_CALL_LOG",
+        "android.permission.WRITE_CALL_LOG",
+        "android.permission.PROCESS_OUTGOING_CALLS",
+        "android.permission.READ_SMS",
+        "android.permission.RECEIVE_SMS",
+        "android.permission.SEND_SMS",
+        "android.permission.BODY_SENSORS",
+        "android.permission.BODY_SENSORS_BACKGROUND",
+    ];
+    let want: BTreeSet<&str> = permissions
+        .iter()
+        .map(String::as_str)
+        .filter(|p| restricted.contains(p))
+        .collect();
+    assert_eq!(
+        want,
+        BTreeSet::from([
+            "android.permission.ACCESS_BACKGROUND_LOCATION",
+            "android.permission.READ_SMS"
+        ])
+    );
+    let got: BTreeSet<&str> = findings(&report, "AA114")
+        .iter()
+        .map(|f| f["permission"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, want);
+    // aapt: targetSdkVersion=(type 0x10)0x23 = 35, not below Play's minimum: no AA113.
+    let tree = tool(
+        "aapt",
+        &[
+            "dump",
+            "xmltree",
+            apk.to_str().unwrap(),
+            "AndroidManifest.xml",
+        ],
+    );
+    assert!(tree.contains("android:targetSdkVersion(0x01010270)=(type 0x10)0x23"));
+    assert!(findings(&report, "AA113").is_empty());
+}
+
+#[test]
+fn demo_target_sdk_and_non_resettable_ids() {
+    let apk = repo().join("samples/appaudit-demo.apk");
+    let tree = tool(
+        "aapt",
+        &[
+            "dump",
+            "xmltree",
+            apk.to_str().unwrap(),
+            "AndroidManifest.xml",
+        ],
+    );
+    // targetSdkVersion 0x21 = 33: below Google Play's 35, above the runtime-permission level 23.
+    assert!(tree.contains("android:targetSdkVersion(0x01010270)=(type 0x10)0x21"));
+    let report = audit(&apk, &repo().join("samples/appaudit-demo-privacy.txt"));
+    let t = findings(&report, "AA113");
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0]["severity"], "info");
+    assert!(app_values(t[0]).contains(&"targetSdkVersion=33".to_owned()));
+    // Policy line 22 lists "device identifiers (IMEI)" for JPush "push notifications": no security purpose.
+    let imei = findings(&report, "AA111")
+        .into_iter()
+        .find(|f| f["data_type"] == "imei")
+        .expect("AA111 imei");
+    let lines: Vec<u64> = imei["policy_evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["line"].as_u64())
+        .collect();
+    assert!(lines.contains(&22), "{imei}");
+    // The demo policy names no company form and no address (lines 5-6: "published by Example Labs").
+    assert_eq!(findings(&report, "AA213").len(), 1);
+    assert!(
+        findings(&report, "AA213")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no operator")
+    );
+}
