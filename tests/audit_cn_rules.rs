@@ -329,3 +329,108 @@ fn demo_target_sdk_and_non_resettable_ids() {
             .contains("no operator")
     );
 }
+
+/// Per method of every `classes*.dex` (per `dexdump -d`): the PackageManager list APIs it invokes, whether it
+/// loads a MAIN/LAUNCHER intent string, and whether it narrows an intent to one package or component.
+fn dexdump_list_reads(apk: &Path) -> BTreeSet<String> {
+    let dir = tempfile::tempdir().unwrap();
+    tool(
+        "unzip",
+        &[
+            "-q",
+            "-o",
+            apk.to_str().unwrap(),
+            "classes*.dex",
+            "-d",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    let mut reads = BTreeSet::new();
+    let mut dexes: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dexes.sort();
+    for dex in dexes {
+        let text = tool("dexdump", &["-d", dex.to_str().unwrap()]);
+        let mut class = String::new();
+        let mut method = String::new();
+        let mut facts: std::collections::BTreeMap<(String, String), BTreeSet<&str>> =
+            Default::default();
+        for line in text.lines() {
+            if let Some(c) = line.trim().strip_prefix("Class descriptor  : '") {
+                class = c.trim_end_matches('\'').to_owned();
+            } else if let Some(m) = line.trim().strip_prefix("name          : '") {
+                method = m.trim_end_matches('\'').to_owned();
+            }
+            let key = (class.clone(), method.clone());
+            for (needle, fact) in [
+                (
+                    "Landroid/content/pm/PackageManager;.getInstalledPackages:",
+                    "full",
+                ),
+                (
+                    "Landroid/content/pm/PackageManager;.getInstalledApplications:",
+                    "full",
+                ),
+                (
+                    "Landroid/content/pm/PackageManager;.queryIntentActivities:",
+                    "query",
+                ),
+                ("\"android.intent.category.LAUNCHER\"", "broad"),
+                ("\"android.intent.action.MAIN\"", "broad"),
+                ("Landroid/content/Intent;.setPackage:", "narrow"),
+                ("Landroid/content/Intent;.setComponent:", "narrow"),
+                ("Landroid/content/Intent;.setClassName:", "narrow"),
+            ] {
+                if line.contains(needle) {
+                    facts.entry(key.clone()).or_default().insert(fact);
+                }
+            }
+        }
+        for ((c, m), f) in facts {
+            let list = f.contains("full")
+                || (f.contains("query") && f.contains("broad") && !f.contains("narrow"));
+            if list {
+                reads.insert(format!("{c}->{m}"));
+            }
+        }
+    }
+    reads
+}
+
+/// CN-N06: only full-list reads count as reading the installed-app list, not a targeted query. Before this
+/// rule every queryIntent* call did: appium settings was reported for androidx's ShortcutXmlParser, whose
+/// MAIN/LAUNCHER query is narrowed to the app's own package by Intent.setPackage (dexdump shows both).
+#[test]
+fn regression_targeted_intent_queries_are_not_installed_app_list_reads() {
+    let mut wanted = Vec::new();
+    for rel in [
+        APPIUM,
+        "appium-uiautomator2-server@10.6.6/apks/appium-uiautomator2-server-v10.6.6.apk",
+    ] {
+        let Some(apk) = corpus_file(rel) else {
+            return;
+        };
+        let want = dexdump_list_reads(&apk);
+        let inventory = scan_json(&apk);
+        let got: BTreeSet<String> = inventory["data_access"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["data_type"] == "installed_apps")
+            .flat_map(|d| d["accessors"].as_array().unwrap().iter())
+            .flat_map(|a| a["call_sites"].as_array().unwrap().iter())
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(got, want, "{rel}");
+        wanted.push(want);
+    }
+    // The two sides, as dexdump shows them: settings has only targeted queries, the server lists every app.
+    assert!(wanted[0].is_empty(), "{:?}", wanted[0]);
+    assert!(
+        wanted[1].contains("Lio/appium/uiautomator2/handler/GetPackages;->safeHandle"),
+        "{:?}",
+        wanted[1]
+    );
+}
