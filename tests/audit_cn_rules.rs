@@ -434,3 +434,119 @@ fn regression_targeted_intent_queries_are_not_installed_app_list_reads() {
         wanted[1]
     );
 }
+
+/// The code-loading calls of an APK per `dexdump -d`: `class->method` of each method invoking a loader.
+fn dexdump_code_loading(apk: &Path) -> BTreeSet<String> {
+    let dir = tempfile::tempdir().unwrap();
+    tool(
+        "unzip",
+        &[
+            "-q",
+            "-o",
+            apk.to_str().unwrap(),
+            "classes*.dex",
+            "-d",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    let needles = [
+        "Ldalvik/system/DexClassLoader;.<init>:",
+        "Ldalvik/system/PathClassLoader;.<init>:",
+        "Ldalvik/system/InMemoryDexClassLoader;.<init>:",
+        "Ldalvik/system/DexFile;.loadDex:",
+        "Ljava/lang/System;.load:",
+        "Ljava/lang/Runtime;.load:",
+    ];
+    let mut out = BTreeSet::new();
+    for dex in std::fs::read_dir(dir.path()).unwrap() {
+        let text = tool("dexdump", &["-d", dex.unwrap().path().to_str().unwrap()]);
+        let (mut class, mut method) = (String::new(), String::new());
+        for line in text.lines() {
+            if let Some(c) = line.trim().strip_prefix("Class descriptor  : '") {
+                class = c.trim_end_matches('\'').to_owned();
+            } else if let Some(m) = line.trim().strip_prefix("name          : '") {
+                method = m.trim_end_matches('\'').to_owned();
+            } else if line.contains("invoke-") && needles.iter().any(|n| line.contains(n)) {
+                out.insert(format!("{class}->{method}"));
+            }
+        }
+    }
+    out
+}
+
+fn code_loading_sites(inventory: &serde_json::Value) -> BTreeSet<String> {
+    inventory["code_loading"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|c| c["call_sites"].as_array().unwrap().iter())
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn code_loading_call_sites_follow_dexdump_and_javap() {
+    let Some(apk) = corpus_file(APPIUM) else {
+        return;
+    };
+    // dexdump: Play services' dynamite loader builds a PathClassLoader (Lcom/google/android/gms/dynamite/zzd;-><init>).
+    let want = dexdump_code_loading(&apk);
+    assert!(!want.is_empty());
+    assert_eq!(code_loading_sites(&scan_json(&apk)), want);
+
+    // javap: JPush 4.8.1's cn.jpush.android.bq.b extends DexClassLoader and calls its constructor.
+    let jar = corpus_file("jpush-phonegap-plugin@3.8.6/src/android/libs/jpush-android-4.8.1.jar")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    tool(
+        "unzip",
+        &[
+            "-q",
+            "-o",
+            jar.to_str().unwrap(),
+            "-d",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    let mut javap_classes = BTreeSet::new();
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "class") {
+                let bytes = std::fs::read(&p).unwrap();
+                if bytes.windows(21).any(|w| w == b"dalvik/system/DexClas") {
+                    let listing = tool("javap", &["-c", "-p", p.to_str().unwrap()]);
+                    if listing.contains("Method dalvik/system/DexClassLoader.\"<init>\"") {
+                        let rel = p.strip_prefix(dir.path()).unwrap().with_extension("");
+                        javap_classes.insert(format!("L{};", rel.to_str().unwrap()));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        javap_classes,
+        BTreeSet::from(["Lcn/jpush/android/bq/b;".to_owned()])
+    );
+    let policy = shared("policies/zh/bilibili_privacy_2021-10-08.md");
+    let report = audit(&jar, &policy);
+    let found = findings(&report, "AA109");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["sdk"], "jpush");
+    let classes: BTreeSet<String> = app_values(found[0])
+        .iter()
+        .map(|v| v.split("->").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(classes, javap_classes);
+    assert!(
+        found[0]["cn_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "CN-S04")
+    );
+}

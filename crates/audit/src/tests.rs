@@ -62,6 +62,7 @@ fn empty_inventory() -> Inventory {
         meta_data: Vec::new(),
         library_markers: Vec::new(),
         data_access: Vec::new(),
+        code_loading: Vec::new(),
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
         stats: Stats::default(),

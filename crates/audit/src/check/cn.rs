@@ -154,37 +154,79 @@ impl Ctx<'_> {
         self.policy_checks(&t.policy, out);
     }
 
-    // AA109
+    // AA109: one finding per owner (a hot-fix SDK, an SDK or the app's code calling a code loader).
     fn hot_update(&self, t: &Tables, out: &mut Vec<Finding>) {
-        let found = self.lines_with(&t.hot_update.disclosure);
-        for sdk in self
+        if !self.lines_with(&t.hot_update.disclosure).is_empty() {
+            return;
+        }
+        let mut owners: BTreeSet<Option<&str>> = self
             .inv
             .sdks
             .iter()
             .filter(|s| t.hot_update.sdks.contains(&s.id))
-        {
-            if !found.is_empty() {
-                continue;
-            }
+            .map(|s| Some(s.id.as_str()))
+            .collect();
+        owners.extend(self.inv.code_loading.iter().map(|c| c.sdk.as_deref()));
+        for owner in owners {
+            let sdk = owner.and_then(|id| self.sdk_usage(id));
+            let hot_fix = owner.is_some_and(|id| t.hot_update.sdks.iter().any(|h| h == id));
+            let loads: Vec<_> = self
+                .inv
+                .code_loading
+                .iter()
+                .filter(|c| c.sdk.as_deref() == owner)
+                .collect();
+            let who = owner.map_or_else(|| "The app's own code".to_owned(), |id| self.sdk_name(id));
+            let apis: Vec<&str> = loads.iter().map(|c| c.api.as_str()).collect();
+            let calls: usize = loads.iter().map(|c| c.call_count).sum();
+            let what = match (hot_fix, apis.is_empty()) {
+                (true, true) => {
+                    "is a hot-fix framework: it loads patch code at run time".to_owned()
+                }
+                (true, false) => format!(
+                    "is a hot-fix framework and calls {} ({calls} call{})",
+                    apis.join(", "),
+                    if calls == 1 { "" } else { "s" }
+                ),
+                _ => format!(
+                    "loads code at run time: {} ({calls} call{})",
+                    apis.join(", "),
+                    if calls == 1 { "" } else { "s" }
+                ),
+            };
+            // Frameworks acting for the app (Play services' dynamite modules) and bundled-but-uncalled SDKs weigh less.
+            let weak = owner.is_some_and(|id| self.acts_for_app(id))
+                || sdk.is_some_and(|s| s.usage.status != "used");
             let mut f = self.new_finding(
                 RuleId::HotUpdate,
-                sdk.usage.status != "used",
+                weak,
                 format!(
-                    "{} (hot-fix framework, {}) loads patch code at run time; the policy never mentions hot update",
-                    sdk.name, sdk.usage.status
+                    "{who} {what}; the policy never mentions hot update or dynamic code loading"
                 ),
             );
-            f.sdk = Some(sdk.id.clone());
-            for e in sdk.evidence.iter().take(EVIDENCE_SAMPLES) {
-                f.app_evidence.push(AppEvidence {
-                    kind: e.kind.clone(),
-                    location: Some(e.location.clone()).filter(|l| !l.is_empty()),
-                    value: e.value.clone(),
-                    sdk: Some(sdk.id.clone()),
-                });
+            f.sdk = owner.map(str::to_owned);
+            if hot_fix && let Some(s) = sdk {
+                for e in s.evidence.iter().take(EVIDENCE_SAMPLES) {
+                    f.app_evidence.push(AppEvidence {
+                        kind: e.kind.clone(),
+                        location: Some(e.location.clone()).filter(|l| !l.is_empty()),
+                        value: e.value.clone(),
+                        sdk: Some(s.id.clone()),
+                    });
+                }
+            }
+            for c in &loads {
+                for (i, site) in c.call_sites.iter().enumerate().take(EVIDENCE_SAMPLES) {
+                    f.app_evidence.push(AppEvidence {
+                        kind: "call_site".into(),
+                        location: c.call_site_files.get(i).filter(|x| !x.is_empty()).cloned(),
+                        value: format!("{site} calls {}", c.api),
+                        sdk: c.sdk.clone(),
+                    });
+                }
             }
             f.policy_evidence.push(PolicyEvidence::not_mentioned(
-                "no line about 热更新 / 热修复 / hot update / dynamic code loading",
+                "no line about 热更新 / 热修复 / 动态加载 / hot update / dynamic code loading",
             ));
             out.push(f);
         }
