@@ -889,3 +889,29 @@ fn sdk_rows_without_purpose_or_types_and_sensitive_reads_without_separate_consen
     let report = fx.run(&inv, &consent, &AuditOptions::default());
     assert!(find(&report, RuleId::SensitiveNoSeparateConsent, None).is_none());
 }
+
+/// Caught on the Firefox and Xiaomi policies: "IP address" / "MAC地址" counted as the operator's address, and
+/// Xiaomi's unlabelled street address (…中路 33 号院 6 号楼…, 邮政编码 100085) did not.
+#[test]
+fn regression_data_type_addresses_are_not_the_operator_address() {
+    let fx = Fixture::new();
+    let ip_only = "# Privacy Policy\n\nExample Labs Ltd. collects your IP address and MAC地址.\n";
+    let report = fx.run(
+        &empty_inventory(),
+        &fx.policy(ip_only),
+        &AuditOptions::default(),
+    );
+    let f = find(&report, RuleId::PolicyNoOperatorIdentity, None).expect("AA213");
+    assert!(
+        f.message.contains("no registered or office address"),
+        "{}",
+        f.message
+    );
+    let street = "# 隐私政策\n\n**小米通讯技术有限公司**北京市海淀区西二旗中路 33 号院 6 号楼 9 层 019 号, 邮政编码 100085\n";
+    let report = fx.run(
+        &empty_inventory(),
+        &fx.policy(street),
+        &AuditOptions::default(),
+    );
+    assert!(find(&report, RuleId::PolicyNoOperatorIdentity, None).is_none());
+}
