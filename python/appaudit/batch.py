@@ -34,6 +34,8 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
+import logging
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -587,6 +589,8 @@ def run(
     import ray
     import ray.data
 
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray").setLevel(logging.WARNING)
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = sys.stderr.isatty() if progress is None else progress
     # A block whose worker died on every retry is dropped here and retried alone below.
@@ -596,16 +600,19 @@ def run(
     def job(batch_items: List[Dict[str, Any]], per_task: int) -> None:
         blocks = max(1, (len(batch_items) + per_task - 1) // per_task)
         ds = ray.data.from_items(batch_items, override_num_blocks=blocks)
-        ds = ds.map_batches(
-            _Scanner,
-            fn_constructor_args=(settings,),
-            batch_size=per_task,
-            batch_format="pyarrow",
-            concurrency=workers,
-            num_cpus=threads_per_worker,
-            max_restarts=-1,
-            max_task_retries=task_retries,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ds = ds.map_batches(
+                _Scanner,
+                fn_constructor_args=(settings,),
+                batch_size=per_task,
+                batch_format="pyarrow",
+                compute=ray.data.ActorPoolStrategy(size=workers),
+                num_cpus=threads_per_worker,
+                # A dead worker is restarted and its task retried `task_retries` times.
+                max_restarts=-1,
+                max_task_retries=task_retries,
+            )
         _write(ds, out, run_id, fs, root)
 
     try:
