@@ -369,7 +369,8 @@ def _row_from_audit(row: Dict[str, Any], report: Dict[str, Any]) -> None:
     row["verdict"] = report.get("verdict")
     row["summary"] = {k: (report.get("summary") or {}).get(k) for k in ("high", "medium", "low", "info", "waived")}
     row["findings"] = [{k: f.get(k) for k in ("rule", "rule_name", "severity", "message", "sdk", "data_type")} for f in report.get("findings") or []]
-    row["policy_sdks"] = [s.get("id") or s.get("name") for s in (report.get("policy") or {}).get("sdks") or []]
+    # SDK ids the policy names (mentions that match no known SDK have none).
+    row["policy_sdks"] = [m["sdk_id"] for m in (report.get("policy") or {}).get("sdks") or [] if m.get("sdk_id")]
     rest = {k: v for k, v in report.items() if k != "inventory"}
     row["audit"] = json.dumps(rest, ensure_ascii=False)
 

@@ -112,9 +112,6 @@ def test_batch_on_local_ray_equals_cli_jsonl_and_loses_no_input(corpus, cli, tmp
     assert len(again) == len(rows)
     assert sorted(r["path"] for r in again) == sorted(by_path)
 
-    # The DuckDB examples of the README run on this output (test_readme_queries checks them).
-    os.environ["APPAUDIT_TEST_RESULTS"] = str(out)
-
 
 def test_invalid_address_fails_before_any_work(tmp_path):
     p = _run_batch(DEMO_APK, "--out", tmp_path / "o", "--address", "not an address")
