@@ -318,7 +318,7 @@ def _row_from_inventory(row: Dict[str, Any], inv: Dict[str, Any]) -> None:
         size=src.get("size"),
         kind=src.get("kind"),
         platform=app.get("platform"),
-        package=app.get("package") or app.get("bundle_id"),
+        package=app.get("package"),
         version=app.get("version_name"),
         version_code=app.get("version_code"),
         min_sdk=app.get("min_sdk"),
@@ -483,7 +483,10 @@ class Summary:
     scanned: int
     failed: int
     lost_retried: int
+    #: From the first task to the last row written (what apps/s is over).
     seconds: float
+    #: Listing inputs, reading earlier results, starting or joining Ray.
+    startup_seconds: float = 0.0
 
     @property
     def apps_per_second(self) -> float:
@@ -494,7 +497,7 @@ class Summary:
         return (
             f"appaudit batch: {self.inputs} inputs, {self.skipped} already done, {self.scanned} scanned, "
             f"{self.failed} failed, {self.lost_retried} retried alone after worker deaths; "
-            f"{self.seconds:.1f} s, {self.apps_per_second:.2f} apps/s"
+            f"{self.seconds:.1f} s, {self.apps_per_second:.2f} apps/s (+{self.startup_seconds:.1f} s to start)"
         )
 
 
@@ -558,7 +561,7 @@ def run(
     skip_code_scan: bool = False,
     limits: Optional[Dict[str, int]] = None,
     fail_on: Optional[str] = None,
-    files_per_task: int = 4,
+    files_per_task: Optional[int] = None,
     task_retries: int = 3,
     progress: Optional[bool] = None,
 ) -> Summary:
@@ -566,7 +569,7 @@ def run(
     arguments (an invalid address, a missing input, a bad manifest)."""
     if address is not None:
         _validate_address(address)
-    if workers < 1 or threads_per_worker < 1 or files_per_task < 1:
+    if workers < 1 or threads_per_worker < 1 or (files_per_task is not None and files_per_task < 1):
         raise BatchError("--workers, --threads-per-worker and --files-per-task must be at least 1")
     by_path, by_package = load_policy_map(policy_map) if policy_map else ({}, {})
     items = expand_inputs(inputs)
@@ -575,12 +578,17 @@ def run(
     for it in items:
         if it["policy"] is None:
             it["policy"] = by_path.get(it["path"])
+    if files_per_task is None:
+        # About four tasks per worker for a small run, at most 64 inputs per task: Ray's cost
+        # per task (tens of ms) stays small next to the scans, and a task that must be retried
+        # after a worker death redoes little.
+        files_per_task = max(1, min(64, -(-len(items) // (workers * 4))))
     fs, root = _out_fs(out)
     done = _existing(fs, root, ["path", "sha256"])
     known = {p: s for p, s in zip(done.column("path").to_pylist(), done.column("sha256").to_pylist()) if s}
     for it in items:
         it["expect_sha"] = known.get(it["path"])
-    start = time.perf_counter()
+    started = time.perf_counter()
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     settings = ScanSettings(
         skip_code_scan=skip_code_scan, limits=limits, policy_by_package=by_package or None, fail_on=fail_on, run_id=run_id
@@ -589,6 +597,8 @@ def run(
     _init_ray(address, workers, threads_per_worker)
     import ray
     import ray.data
+
+    start = time.perf_counter()
 
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     logging.getLogger("ray").setLevel(logging.WARNING)
@@ -653,6 +663,7 @@ def run(
         failed=failed,
         lost_retried=len(lost),
         seconds=time.perf_counter() - start,
+        startup_seconds=start - started,
     )
 
 
@@ -696,7 +707,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
     p.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1), help="parallel scans (default: CPU count)")
     p.add_argument("--threads-per-worker", type=int, default=1, help="threads inside one scan (default 1)")
-    p.add_argument("--files-per-task", type=int, default=4, help="inputs per Ray task (default 4)")
+    p.add_argument("--files-per-task", type=int, help="inputs per Ray task (default: inputs / (4 x workers), at most 64)")
     p.add_argument("--retries", type=int, default=3, help="retries of a task whose worker died (default 3)")
     p.add_argument("--skip-code-scan", action="store_true", help="no bytecode pass (about twice as fast)")
     p.add_argument("--fail-on", choices=["info", "low", "medium", "high"], help="audit gate severity for the verdict column")

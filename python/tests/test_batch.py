@@ -85,7 +85,7 @@ def test_batch_on_local_ray_equals_cli_jsonl_and_loses_no_input(corpus, cli, tmp
             assert inv == cli_row, path
             assert row["sdks"] == [s["id"] for s in cli_row["sdks"]]
             assert row["data_types"] == [d["data_type"] for d in cli_row["data_access"]]
-            assert row["package"] == cli_row["app"].get("package") or cli_row["app"].get("bundle_id")
+            assert row["package"] == cli_row["app"]["package"]
     assert by_path[victim]["error"] is None and by_path[victim]["package"] == "io.appium.settings"
 
     # The bad inputs are rows with the CLI's words.
