@@ -25,7 +25,7 @@ DEMO_POLICY = REPO / "samples" / "appaudit-demo-privacy.txt"
 def _cli_path() -> Path:
     given = os.environ.get("APPAUDIT_BIN")
     if given:
-        return Path(given)
+        return Path(given).resolve()  # relative to where pytest was started
     path = REPO / "target" / "debug" / "appaudit"
     if not path.exists():
         subprocess.run(["cargo", "build", "--bin", "appaudit"], cwd=REPO, check=True)
