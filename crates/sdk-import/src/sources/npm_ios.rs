@@ -463,9 +463,10 @@ pub fn podspec_names(text: &str, npm_name: &str) -> Vec<String> {
             .strip_prefix(['"', '\''])
             .and_then(|r| r.split_once(['"', '\'']).map(|(v, _)| v.to_owned()))
             .or_else(|| {
-                (rhs.contains("package[")
-                    || rhs.contains("package['name']")
-                    || rhs == "package.name")
+                // `package['name']`, `pkg["name"]`, `package_json[:name]`: package.json's name.
+                let (var, key) = rhs.split_once('[')?;
+                let key = key.trim_end().strip_suffix(']')?.trim();
+                (is_identifier(var.trim()) && ["'name'", "\"name\"", ":name"].contains(&key))
                     .then(|| npm_name.rsplit('/').next().unwrap_or(npm_name).to_owned())
             });
         let Some(value) = value else { continue };
@@ -549,7 +550,11 @@ pub fn choose_prefixes(
             .find(|p| shared(p) && !starts_foreign(p) && !reserved_start(p));
         match pick {
             Some(p) => chosen.insert(p.to_owned()),
-            None if distinctive(class) => chosen.insert((*class).to_owned()),
+            // A class name is a prefix rule too: one that starts another library's class
+            // (`RNShare`, `RNSharedUtils`) cannot be told apart from it, so it is no rule.
+            None if distinctive(class) && !starts_foreign(class) => {
+                chosen.insert((*class).to_owned())
+            }
             None => false,
         };
     }
@@ -685,6 +690,12 @@ mod tests {
             podspec_names("  s.name = package['name']", "@scope/pkg"),
             ["pkg"]
         );
+        assert_eq!(podspec_names(r#"s.name = pkg["name"]"#, "abcd"), ["abcd"]);
+        assert_eq!(
+            podspec_names("s.name = package_json[:name]", "abcd"),
+            ["abcd"]
+        );
+        assert!(podspec_names("s.name = pkg[\"version\"]", "abcd").is_empty());
     }
 
     #[test]
