@@ -702,7 +702,11 @@ mod tests {
     fn camel_case_word_starts() {
         assert_eq!(word_starts("SDWebImageManager"), [2, 5, 10]);
         assert_eq!(word_starts("SBJson4Parser"), [2, 6, 7]);
-        assert_eq!(word_starts("AFHTTPSessionManager"), [2, 6, 13]);
+        assert_eq!(
+            word_starts("AFHTTPSessionManager"),
+            [6, 13],
+            "one capital run"
+        );
         assert_eq!(word_starts("RCT_Foo"), [4]);
     }
 
