@@ -158,26 +158,51 @@ fn attribute_data_types(
     data_types: &[DataTypeMention],
 ) -> Vec<BTreeSet<String>> {
     let mut out: Vec<BTreeSet<String>> = vec![BTreeSet::new(); items.len()];
+    // Declared items by the lines they are on, and all items by SDK id.
+    let mut declared_on: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, (item, declared)) in items.iter().enumerate() {
+        if *declared {
+            for line in std::iter::once(item.line).chain(item.other_lines.iter().copied()) {
+                declared_on.entry(line).or_default().push(k);
+            }
+        }
+        if let Some(id) = item.sdk_id.as_deref() {
+            by_id.entry(id).or_default().push(k);
+        }
+    }
+    let mut add = |k: usize, id: &str| {
+        if let Some(set) = out.get_mut(k) {
+            set.insert(id.to_owned());
+        }
+    };
     for d in data_types.iter().filter(|d| !d.negated) {
         let owned = owner.get(d.line.wrapping_sub(1)).copied().flatten();
-        for (k, (item, declared)) in items.iter().enumerate() {
-            let by_owner = owned == Some(k);
-            let by_name = item.sdk_id.as_deref() == Some(d.collector.as_str());
-            // A sentence listing SDKs shares its data among them ("集成穿山甲，广点通，HUAWEI
-            // Ads，需要获取…"); so does a sentence of the same line that names no collector.
-            let collector_on_line = items.iter().any(|(other, d2)| {
-                *d2 && other.sdk_id.as_deref() == Some(d.collector.as_str())
-                    && (other.line == d.line || other.other_lines.contains(&d.line))
-            });
-            let unclaimed = d.collector == "first_party" && !first_party_speaks(&d.quote);
-            let on_declaring_line = owned.is_none()
-                && *declared
-                && (d.collector == "third_party" || collector_on_line || unclaimed)
-                && (item.line == d.line || item.other_lines.contains(&d.line));
-            if (by_owner || by_name || on_declaring_line)
-                && let Some(set) = out.get_mut(k)
-            {
-                set.insert(d.id.clone());
+        if let Some(k) = owned {
+            add(k, &d.id);
+        }
+        for &k in by_id.get(d.collector.as_str()).into_iter().flatten() {
+            add(k, &d.id);
+        }
+        if owned.is_some() {
+            continue;
+        }
+        // A sentence listing SDKs shares its data among them ("集成穿山甲，广点通，HUAWEI
+        // Ads，需要获取…"); so does a sentence of the same line that names no collector.
+        let Some(on_line) = declared_on.get(&d.line) else {
+            continue;
+        };
+        let collector_on_line = on_line.iter().any(|&k| {
+            items
+                .get(k)
+                .is_some_and(|(m, _)| m.sdk_id.as_deref() == Some(d.collector.as_str()))
+        });
+        let shared = d.collector == "third_party"
+            || collector_on_line
+            || (d.collector == "first_party" && !first_party_speaks(&d.quote));
+        if shared {
+            for &k in on_line {
+                add(k, &d.id);
             }
         }
     }
