@@ -167,7 +167,11 @@ fn the_github_action_runs_appaudit_uploads_sarif_comments_and_gates() {
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out["sarif"]).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 14);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        23,
+        "the demo's 23 findings"
+    );
     let md = std::fs::read_to_string(&out["markdown"]).unwrap();
     assert!(
         md.starts_with("## appaudit: com.example.appauditdemo"),
@@ -281,7 +285,11 @@ fn the_gitlab_template_writes_code_quality_and_junit_reports_and_gates() {
     );
     let issues: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join(cq)).unwrap()).unwrap();
-    assert_eq!(issues.as_array().unwrap().len(), 14);
+    assert_eq!(
+        issues.as_array().unwrap().len(),
+        23,
+        "the demo's 23 findings"
+    );
     let xml: PathBuf = dir.path().join(junit);
     let out = Command::new("xmllint")
         .args(["--noout", xml.to_str().unwrap()])

@@ -207,3 +207,17 @@ fn sarif_lists_the_profile_rules_with_clauses_and_cn_ids() {
         assert_eq!(rules[index]["id"], result["ruleId"]);
     }
 }
+
+#[test]
+fn every_reporter_names_the_cn_ids_and_clauses_of_a_finding() {
+    // The demo's AA111 (IMEI read by JPush and Umeng; policy line 22 gives IMEI for push only) covers CN-N03.
+    for format in [
+        "terminal", "json", "sarif", "markdown", "html", "gitlab", "junit",
+    ] {
+        let (code, stdout, stderr) =
+            appaudit(&["audit", APK, "--policy", POLICY, "--format", format]);
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(stdout.contains("CN-N03"), "{format}");
+        assert!(stdout.contains("TC260-PG-20204A 5.7 a)1)"), "{format}");
+    }
+}

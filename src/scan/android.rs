@@ -759,9 +759,10 @@ impl<'e> CodeFacts<'e> {
                     if let Some(rules) = callee.rules {
                         scan.invoke_in(rules, method.name);
                     }
-                    if (method.class.contains("/System;")
-                        || method.class.contains("/Runtime;")
-                        || method.class.contains("dalvik/system/"))
+                    // A prefix test first: the table is looked up only for dalvik.system and java.lang classes.
+                    let internal = method.class.strip_prefix('L').unwrap_or(method.class);
+                    if (internal.starts_with("dalvik/system/")
+                        || internal.starts_with("java/lang/"))
                         && let Some(api) = code_loader(method.class, method.name)
                     {
                         let entry = code_loading.entry((caller_sdk, api)).or_default();

@@ -776,6 +776,13 @@ fn manifest_rules_self_start_special_permissions_and_target_sdk() {
         },
         appaudit_model::Component {
             kind: "service".into(),
+            name: "cn.jpush.android.service.DaemonService".into(),
+            exported: Some(true),
+            actions: vec!["cn.jpush.android.intent.DaemonService".into()],
+            sdk: Some("jpush".into()),
+        },
+        appaudit_model::Component {
+            kind: "service".into(),
             name: "com.example.Reader".into(),
             exported: Some(true),
             actions: vec!["android.accessibilityservice.AccessibilityService".into()],

@@ -238,44 +238,82 @@ impl Ctx<'_> {
         if !found.is_empty() {
             return;
         }
-        let mut by_owner: BTreeMap<Option<&str>, Vec<(&str, Vec<&str>)>> = BTreeMap::new();
-        for c in self.inv.components.iter().filter(|c| c.kind == "receiver") {
-            let hits: Vec<&str> = c
-                .actions
-                .iter()
-                .filter(|a| t.self_start.actions.contains(a))
-                .map(String::as_str)
-                .collect();
+        // (component kind, name, the filter actions that start it)
+        type Starts<'c> = Vec<(&'c str, &'c str, Vec<&'c str>)>;
+        let mut by_owner: BTreeMap<Option<&str>, Starts<'_>> = BTreeMap::new();
+        for c in &self.inv.components {
+            let hits: Vec<&str> = match c.kind.as_str() {
+                "receiver" => c
+                    .actions
+                    .iter()
+                    .filter(|a| t.self_start.actions.contains(a))
+                    .map(String::as_str)
+                    .collect(),
+                // Associated start (关联启动): an SDK's exported service with its own intent filter, which
+                // other apps embedding the same SDK start to wake it. android.* actions are system bindings
+                // (accessibility, input method, notification listener) that AA112 covers.
+                "service" if c.sdk.is_some() && c.exported == Some(true) => c
+                    .actions
+                    .iter()
+                    .filter(|a| !a.starts_with("android."))
+                    .map(String::as_str)
+                    .collect(),
+                _ => Vec::new(),
+            };
             if !hits.is_empty() {
-                by_owner
-                    .entry(c.sdk.as_deref())
-                    .or_default()
-                    .push((c.name.as_str(), hits));
+                by_owner.entry(c.sdk.as_deref()).or_default().push((
+                    c.kind.as_str(),
+                    c.name.as_str(),
+                    hits,
+                ));
             }
         }
-        for (owner, receivers) in by_owner {
+        for (owner, starts) in by_owner {
             let who = owner.map_or_else(|| "the app".to_owned(), |s| self.sdk_name(s));
+            let receivers: Vec<_> = starts.iter().filter(|s| s.0 == "receiver").collect();
+            let services = starts.len() - receivers.len();
             let actions: BTreeSet<&str> = receivers
                 .iter()
-                .flat_map(|(_, a)| a.iter().map(|x| short(x)))
+                .flat_map(|(_, _, a)| a.iter().map(|x| short(x)))
                 .collect();
-            let mut f = self.new_finding(
-                RuleId::SelfStart,
-                false,
-                format!(
-                    "{} receiver{} of {who} start{} on {} without the user; the policy does not explain self-start",
+            let mut parts = Vec::new();
+            if !receivers.is_empty() {
+                parts.push(format!(
+                    "{} receiver{} start{} on {}",
                     receivers.len(),
                     if receivers.len() == 1 { "" } else { "s" },
                     if receivers.len() == 1 { "s" } else { "" },
                     actions.into_iter().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if services > 0 {
+                parts.push(format!(
+                    "{services} exported service{} other apps can start",
+                    if services == 1 { "" } else { "s" }
+                ));
+            }
+            let mut f = self.new_finding(
+                RuleId::SelfStart,
+                false,
+                format!(
+                    "{} of {who} without the user; the policy does not explain self-start or associated start",
+                    parts.join(" and ")
                 ),
             );
             f.sdk = owner.map(str::to_owned);
-            for (name, hits) in receivers.iter().take(EVIDENCE_SAMPLES * 2) {
+            for (kind, name, hits) in starts.iter().take(EVIDENCE_SAMPLES * 2) {
                 f.app_evidence.push(AppEvidence {
                     kind: "component".into(),
                     location: Some("AndroidManifest.xml".into()),
-                    value: format!("receiver {name} intent-filter {}", hits.join(", ")),
+                    value: format!(
+                        "{kind} {name}{} intent-filter {}",
+                        if *kind == "service" {
+                            " (exported)"
+                        } else {
+                            ""
+                        },
+                        hits.join(", ")
+                    ),
                     sdk: owner.map(str::to_owned),
                 });
             }

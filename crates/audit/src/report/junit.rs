@@ -45,6 +45,7 @@ fn finding_text(f: &Finding) -> String {
     for e in &f.policy_evidence {
         let _ = writeln!(text, "  policy: {}", super::policy_line(e));
     }
+    let _ = writeln!(text, "  clauses: {}", super::clause_line(f));
     text
 }
 
