@@ -29,6 +29,12 @@ fn archives_under(dir: &Path, found: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     for entry in entries {
         let path = entry.expect("directory entry").path();
+        // `npm-ios/` holds unpacked npm packages fetched for their iOS sources
+        // (scripts/fetch-ios-sources.sh), not corpus archives: a package may ship a file
+        // named `.jar` that is a web page (bugsnag's `-sources.jar` download stub).
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "npm-ios") {
+            continue;
+        }
         if path.is_dir() {
             archives_under(&path, found);
         } else if path
