@@ -30,6 +30,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -525,6 +526,20 @@ def _validate_address(address: str) -> None:
     raise BatchError(f"invalid --address {address!r}: expected HOST:PORT (from `ray start --head`), ray://HOST:PORT or auto")
 
 
+def _probe_address(address: str, timeout: float = 10.0) -> None:
+    """Fails fast when nothing answers at the cluster address (`ray.init` would wait minutes)."""
+    if address == "auto":
+        return
+    hostport = address[len("ray://") :] if address.startswith("ray://") else address
+    host, _, port = hostport.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except OSError as e:
+        raise BatchError(f"cannot reach the Ray cluster at --address {address}: {e}") from e
+
+
 def _init_ray(address: Optional[str], workers: int, threads: int) -> None:
     import ray
 
@@ -569,6 +584,7 @@ def run(
     arguments (an invalid address, a missing input, a bad manifest)."""
     if address is not None:
         _validate_address(address)
+        _probe_address(address)
     if workers < 1 or threads_per_worker < 1 or (files_per_task is not None and files_per_task < 1):
         raise BatchError("--workers, --threads-per-worker and --files-per-task must be at least 1")
     by_path, by_package = load_policy_map(policy_map) if policy_map else ({}, {})

@@ -118,6 +118,12 @@ def test_invalid_address_fails_before_any_work(tmp_path):
     assert p.returncode == 2
     assert "invalid --address 'not an address'" in p.stderr
     assert not (tmp_path / "o").exists()
+    # Well formed, but nothing listens there (port 1): refused at once, not after ray.init's
+    # minutes of retrying.
+    p = _run_batch(DEMO_APK, "--out", tmp_path / "o", "--address", "127.0.0.1:1")
+    assert p.returncode == 2
+    assert "cannot reach the Ray cluster at --address 127.0.0.1:1" in p.stderr, p.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_missing_input_fails_before_any_work(tmp_path):
