@@ -57,21 +57,28 @@ def test_batch_on_local_ray_equals_cli_jsonl_and_loses_no_input(corpus, cli, tmp
     code, bad_err_out, bad_err = cli("scan", bad, "--format", "json")
     assert code == 2
 
-    # One worker process is SIGKILLed the first time it reaches this input.
+    # One worker process is SIGKILLed the first time it reaches this input (its task is
+    # retried), and every time it reaches a copy of the demo app (a file that always kills its
+    # worker: after the retries, it is tried alone, then recorded as an error row).
     victim = next(p for p in sorted(want) if p.endswith("settings_apk-debug.apk"))
+    poison = extra / "poison-demo.apk"
+    poison.write_bytes(DEMO_APK.read_bytes())
     markers = tmp_path / "markers"
     markers.mkdir()
     out = tmp_path / "results"
-    p = _run_batch(corpus, extra, manifest, "--out", out, "--workers", "2", "-q",
-                   env={"APPAUDIT_BATCH_KILL_WORKER": f"settings_apk-debug.apk:{markers}"})
-    assert p.returncode == 2, p.stderr  # the truncated and the missing file failed
+    kill = f"settings_apk-debug.apk:{markers};poison-demo.apk:always"
+    p = _run_batch(corpus, extra, manifest, "--out", out, "--workers", "2", "--retries", "1", "-q",
+                   env={"APPAUDIT_BATCH_KILL_WORKER": kill})
+    assert p.returncode == 2, p.stderr  # the truncated, missing and poison files failed
     assert len(list(markers.iterdir())) == 1, "the fault injection never killed a worker"
-    failing = sum("error" in r for r in want.values()) + 2
+    failing = sum("error" in r for r in want.values()) + 3
     assert f"{failing} failed" in p.stderr and "apps/s" in p.stderr, p.stderr
 
     rows = _rows(out)
     by_path = {r["path"]: r for r in rows}
-    assert len(rows) == len(by_path) == len(want) + 3, "one row per input, none lost or doubled"
+    assert len(rows) == len(by_path) == len(want) + 4, "one row per input, none lost or doubled"
+    assert by_path[str(poison)]["error_kind"] == "WorkerDied", by_path[str(poison)]
+    assert "died on each of 2 tries" in by_path[str(poison)]["error"]
 
     # Row for row what `appaudit scan DIR --format jsonl` says.
     for path, cli_row in want.items():
@@ -107,10 +114,14 @@ def test_batch_on_local_ray_equals_cli_jsonl_and_loses_no_input(corpus, cli, tmp
     # file is tried again, and its row is replaced, not doubled.
     p2 = _run_batch(corpus, extra, manifest, "--out", out, "--workers", "2", "-q")
     assert p2.returncode == 2, p2.stderr
+    # The poison file's row has no sha256 (it was never read to the end), so it is tried
+    # again too; without the fault injection it now scans, and its old row is replaced.
     assert f"{len(want) + 2} already done" in p2.stderr, p2.stderr
     again = _rows(out)
     assert len(again) == len(rows)
     assert sorted(r["path"] for r in again) == sorted(by_path)
+    healed = next(r for r in again if r["path"] == str(poison))
+    assert healed["error"] is None and healed["package"] == "com.example.appauditdemo"
 
 
 def test_invalid_address_fails_before_any_work(tmp_path):
