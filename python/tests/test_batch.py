@@ -177,3 +177,25 @@ def test_object_storage_uris_go_through_pyarrow_filesystems(corpus):
     local = batch.scan_one(items[0]["path"][len("file://"):], None, None, batch.ScanSettings())
     assert row["sha256"] == local["sha256"] and row["sdks"] == local["sdks"]
     assert json.loads(row["inventory"])["source"]["path"] == items[0]["path"]
+
+
+def test_policy_map_by_path_and_by_package(tmp_path, cli):
+    policy = REPO / "samples" / "appaudit-demo-privacy.txt"
+    copy = tmp_path / "renamed.apk"
+    copy.write_bytes(DEMO_APK.read_bytes())
+    m = tmp_path / "policies.csv"
+    m.write_text(f"path,package,policy\n,com.example.appauditdemo,{policy}\n{tmp_path / 'other.apk'},,p.txt\n")
+    by_path, by_package = batch.load_policy_map(str(m))
+    assert by_package == {"com.example.appauditdemo": str(policy)}
+    assert by_path == {str(tmp_path / "other.apk"): str(tmp_path / "p.txt")}
+    # The package is known only after the scan: the row is audited all the same.
+    row = batch.scan_one(str(copy), None, None, batch.ScanSettings(policy_by_package=by_package))
+    code, out, err = cli("audit", copy, "--policy", policy, "--format", "json")
+    report = json.loads(out)
+    assert row["policy"] == str(policy) and row["verdict"] == report["verdict"]
+    assert [f["rule"] for f in row["findings"]] == [f["rule"] for f in report["findings"]]
+    assert row["summary"] == report["summary"]
+    assert json.loads(row["audit"]) == {k: v for k, v in report.items() if k != "inventory"}
+    (tmp_path / "bad.csv").write_text("path,policy_file\nx.apk,p.txt\n")
+    with pytest.raises(batch.BatchError, match="needs a `policy` column"):
+        batch.load_policy_map(str(tmp_path / "bad.csv"))
