@@ -235,6 +235,23 @@ fn inventory(
             .map(|(_, &i)| i)
     };
 
+    // Embedded frameworks that no rule names but that carry their own bundle id
+    // (`com.mob.SMS-SDK`): a third party's code all the same, named by that id.
+    let app_id = facts.app.as_ref().and_then(|a| a.info.bundle_id.as_deref());
+    let unnamed = unnamed_frameworks(facts, listed, app_id, &bundle_owner);
+    let unnamed_owner = |bundle: &str| -> Option<&UnnamedFramework> {
+        unnamed
+            .iter()
+            .filter(|u| {
+                bundle == u.path
+                    || bundle
+                        .strip_prefix(u.path.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|u| u.path.len())
+    };
+    let mut unnamed_classes: BTreeMap<String, usize> = BTreeMap::new();
+
     // Binaries: who owns each, the SDK classes it defines, the SDKs it calls into.
     let mut native_libs = Vec::new();
     let mut stats = model::Stats {
@@ -298,7 +315,18 @@ fn inventory(
                 );
             }
         }
-        record_data_access(&rules, &mut access, owner.and_then(sdk_id).as_deref(), bin);
+        // A binary of an unnamed framework is that framework's (never the app's own executable).
+        let unnamed_id = (owner.is_none()
+            && bin.role != BinaryRole::MainExecutable
+            && bin.role != BinaryRole::AppExtension)
+            .then(|| bin.bundle.as_deref().and_then(unnamed_owner))
+            .flatten()
+            .map(|u| u.id.clone());
+        if let Some(id) = &unnamed_id {
+            *unnamed_classes.entry(id.clone()).or_default() += classes_len(bin);
+        }
+        let owner_id = owner.and_then(sdk_id).or_else(|| unnamed_id.clone());
+        record_data_access(&rules, &mut access, owner_id.as_deref(), bin);
         if bin.facts.encrypted {
             let slices: Vec<&str> = bin
                 .facts
@@ -333,7 +361,7 @@ fn inventory(
             needed: bin.facts.linked_libraries.clone(),
             exported_symbols: 0,
             jni_packages: Vec::new(),
-            sdk: owner.and_then(sdk_id),
+            sdk: owner_id,
         });
     }
     native_libs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -427,7 +455,17 @@ fn inventory(
             model::PrivacyManifest {
                 path: m.path.clone(),
                 bundle: m.bundle.clone(),
-                sdk: m.bundle.as_deref().and_then(bundle_owner).and_then(sdk_id),
+                sdk: m
+                    .bundle
+                    .as_deref()
+                    .and_then(bundle_owner)
+                    .and_then(sdk_id)
+                    .or_else(|| {
+                        m.bundle
+                            .as_deref()
+                            .and_then(unnamed_owner)
+                            .map(|u| u.id.clone())
+                    }),
                 tracking: m.manifest.tracking,
                 tracking_domains: m.manifest.tracking_domains.clone(),
                 collected_data_types: m
@@ -479,7 +517,18 @@ fn inventory(
         .collect();
 
     // No call graph on iOS: an SDK nobody imports is `unknown`, not `present`.
-    let detected = detected_sdks(engine, sdks, false);
+    let mut detected = detected_sdks(engine, sdks, false);
+    for u in &unnamed {
+        detected.push(u.detected(unnamed_classes.get(&u.id).copied().unwrap_or(0)));
+    }
+    detected.sort_by(|a, b| a.id.cmp(&b.id));
+    for marker in &mut markers {
+        if marker.sdk.is_none()
+            && let Some(u) = unnamed.iter().find(|u| marker.path == u.plist)
+        {
+            marker.sdk = Some(u.id.clone());
+        }
+    }
     markers.sort_by(|a, b| a.path.cmp(&b.path));
 
     Inventory {
@@ -498,11 +547,127 @@ fn inventory(
         meta_data: Vec::new(),
         library_markers: markers,
         data_access: access.finish(),
+        code_loading: Vec::new(),
         privacy_manifests,
         required_reason_gaps,
         stats,
         warnings,
     }
+}
+
+/// An embedded framework no signature names, identified by its own `CFBundleIdentifier`.
+struct UnnamedFramework {
+    /// `bundle:<CFBundleIdentifier>`.
+    id: String,
+    bundle_id: String,
+    /// The framework's directory name (`SMS_SDK`).
+    name: String,
+    /// The bundle directory.
+    path: String,
+    /// Its Info.plist.
+    plist: String,
+}
+
+impl UnnamedFramework {
+    fn detected(&self, class_count: usize) -> model::DetectedSdk {
+        // The owner's domain, as reverse DNS reads it (`com.mob.SMS-SDK` -> `mob.com`).
+        let mut labels: Vec<&str> = self.bundle_id.split('.').take(2).collect();
+        labels.reverse();
+        model::DetectedSdk {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            name_zh: None,
+            vendor: labels.join("."),
+            category: "unknown".to_owned(),
+            packages: Vec::new(),
+            class_count,
+            matched_rules: Vec::new(),
+            evidence: vec![
+                model::Evidence {
+                    kind: "bundle_id".to_owned(),
+                    location: self.plist.clone(),
+                    value: self.bundle_id.clone(),
+                },
+                model::Evidence {
+                    kind: "framework".to_owned(),
+                    location: self.path.clone(),
+                    value: self
+                        .path
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(&self.path)
+                        .to_owned(),
+                },
+            ],
+            usage: model::SdkUsage {
+                status: "unknown",
+                call_sites: Vec::new(),
+                call_site_files: Vec::new(),
+                call_count: 0,
+            },
+            documented_data_types: Vec::new(),
+            confidence: None,
+        }
+    }
+}
+
+/// Frameworks (and xcframework slices) that carry a real bundle id of their own and that no
+/// rule named: not Apple's, not the app's own (same first two reverse-DNS labels as the app's
+/// bundle id), not a build-setting placeholder. One per bundle id, the outermost bundle.
+fn unnamed_frameworks(
+    facts: &IosBundleFacts,
+    listed: &HashSet<String>,
+    app_id: Option<&str>,
+    named: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<UnnamedFramework> {
+    let org = |id: &str| -> String {
+        id.split('.')
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(".")
+            .to_ascii_lowercase()
+    };
+    let app_org = app_id.filter(|id| id.contains('.')).map(org);
+    let mut frameworks: Vec<&appaudit_ios::FrameworkInfo> = facts
+        .frameworks
+        .iter()
+        .filter(|f| matches!(f.kind, BundleKind::Framework | BundleKind::Xcframework))
+        .collect();
+    frameworks.sort_by_key(|f| (f.path.len(), f.path.clone()));
+    let mut out: Vec<UnnamedFramework> = Vec::new();
+    for fw in frameworks {
+        let Some(id) = fw.bundle_id.as_deref().map(str::trim) else {
+            continue;
+        };
+        let real = id.contains('.')
+            && !id.contains(['$', '{', '(', ' ', '/'])
+            && !id.to_ascii_lowercase().starts_with("com.apple.");
+        if !real
+            || named(&fw.path).is_some()
+            || app_org.as_deref() == Some(org(id).as_str())
+            || out.iter().any(|u| {
+                u.bundle_id == id
+                    || fw
+                        .path
+                        .strip_prefix(u.path.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        {
+            continue;
+        }
+        out.push(UnnamedFramework {
+            id: format!("bundle:{id}"),
+            bundle_id: id.to_owned(),
+            name: fw.name.clone(),
+            path: fw.path.clone(),
+            plist: plist_path(listed, &fw.path),
+        });
+    }
+    out
+}
+
+fn classes_len(bin: &BinaryFacts) -> usize {
+    defined_classes(bin).len()
 }
 
 /// The SDK a binary belongs to (see the module docs), recording the name evidence.
@@ -1106,6 +1271,83 @@ ios_bundle_ids = ["com.testvendor.*"]
             .find(|d| d.data_type == "idfa")
             .expect("idfa");
         assert_eq!(idfa.accessors[0].sdk.as_deref(), Some("opaque-test-sdk"));
+    }
+
+    /// Regression (issue #10): MobTech's SMS SDK framework, which no rule names, was shown only
+    /// as a library marker without an SDK although its Info.plist says whose it is.
+    #[test]
+    fn vendor_framework_with_only_its_bundle_id_is_named_by_it() {
+        let engine = engine();
+        let fw = |name: &str, id: &str| appaudit_ios::FrameworkInfo {
+            name: name.to_owned(),
+            path: format!("Payload/A.app/Frameworks/{name}.framework"),
+            kind: BundleKind::Framework,
+            bundle_id: Some(id.to_owned()),
+            version: Some("3.3".to_owned()),
+            executable: None,
+            info: None,
+        };
+        let sms = "Payload/A.app/Frameworks/SMS_SDK.framework";
+        let facts = IosBundleFacts {
+            app: Some(appaudit_ios::AppInfo {
+                path: "Payload/A.app".to_owned(),
+                info: appaudit_ios::InfoPlist {
+                    bundle_id: Some("com.example.shop".to_owned()),
+                    ..Default::default()
+                },
+            }),
+            frameworks: vec![
+                fw("SMS_SDK", "com.mob.SMS-SDK"),
+                // The app's own framework, Apple's, and a project template's placeholder.
+                fw("ShopCore", "com.example.ShopCore"),
+                fw("SwiftUICore", "com.apple.SwiftUICore"),
+                fw("Tmpl", "$(PRODUCT_BUNDLE_IDENTIFIER)"),
+            ],
+            binaries: vec![binary(
+                &format!("{sms}/SMS_SDK"),
+                BinaryRole::Framework,
+                Some(sms),
+                macho(
+                    &["SMSSDKUIZone", "SMSSDKCore"],
+                    &["ASIdentifierManager"],
+                    &[],
+                    &[],
+                    false,
+                ),
+            )],
+            ..Default::default()
+        };
+        let inv = inventory(&engine, "a.ipa", 1, InputKind::Ipa, &facts, &HashSet::new());
+        let ids: Vec<&str> = inv.sdks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["bundle:com.mob.SMS-SDK"],
+            "only the vendor's framework"
+        );
+        let sdk = &inv.sdks[0];
+        assert_eq!(sdk.name, "SMS_SDK");
+        assert_eq!(sdk.vendor, "mob.com");
+        assert_eq!(sdk.class_count, 2);
+        assert_eq!(sdk.evidence[0].kind, "bundle_id");
+        assert_eq!(sdk.evidence[0].value, "com.mob.SMS-SDK");
+        assert_eq!(sdk.evidence[0].location, format!("{sms}/Info.plist"));
+        assert_eq!(
+            inv.native_libs[0].sdk.as_deref(),
+            Some("bundle:com.mob.SMS-SDK")
+        );
+        let marker = inv
+            .library_markers
+            .iter()
+            .find(|m| m.library == "SMS_SDK")
+            .expect("marker");
+        assert_eq!(marker.sdk.as_deref(), Some("bundle:com.mob.SMS-SDK"));
+        let carrier = inv
+            .data_access
+            .iter()
+            .flat_map(|d| &d.accessors)
+            .find(|a| a.sdk.is_some())
+            .expect("the framework's reads are its own");
+        assert_eq!(carrier.sdk.as_deref(), Some("bundle:com.mob.SMS-SDK"));
     }
 
     #[test]

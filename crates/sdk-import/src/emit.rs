@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use appaudit_sdk::{Market, RuleKind};
+use appaudit_sdk::{Market, Platform, RuleKind};
 
 use crate::merge::{Entry, Extension, ImportedRule};
 
@@ -84,7 +84,17 @@ fn write_entry(out: &mut String, e: &Entry) {
     if let Some(home) = &e.homepage {
         let _ = writeln!(out, "homepage = {}", quote(home));
     }
-    out.push_str("platforms = [\"android\"]\n");
+    let has = |platform: Platform| {
+        e.rules
+            .iter()
+            .any(|(k, r)| !r.is_empty() && *k != RuleKind::Host && k.platform() == platform)
+    };
+    let platforms = match (has(Platform::Android), has(Platform::Ios)) {
+        (true, true) => "[\"android\", \"ios\"]",
+        (false, true) => "[\"ios\"]",
+        _ => "[\"android\"]",
+    };
+    let _ = writeln!(out, "platforms = {platforms}");
     let sources: Vec<&str> = e.sources.iter().map(|s| s.name()).collect();
     let _ = writeln!(
         out,

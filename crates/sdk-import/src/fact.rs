@@ -13,6 +13,8 @@ pub enum Source {
     ApkAnalyzer,
     /// LibRadar's `tag_rules.csv` (Apache-2.0, 2018; the oldest, so it loses conflicts).
     LibRadar,
+    /// iOS sources in pinned npm packages (each package's own licence; facts only).
+    Npm,
 }
 
 impl Source {
@@ -23,6 +25,7 @@ impl Source {
             Source::Exodus => "exodus",
             Source::ApkAnalyzer => "apk-analyzer",
             Source::LibRadar => "libradar",
+            Source::Npm => "npm",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The importer of public SDK lists into appaudit's signature format.
 //!
-//! Reads LibChecker-Rules, LibRadar and the Exodus tracker list from `../shared/reference`
-//! and the apk-analyzer 1.32.0 wheel, keeps facts only (names, vendors, patterns, home
+//! Reads LibChecker-Rules, LibRadar and the Exodus tracker list from `../shared/reference`,
+//! the apk-analyzer 1.32.0 wheel and the iOS sources of pinned npm packages, keeps facts only (names, vendors, patterns, home
 //! pages; never description texts), merges them with the hand-written files of
 //! `sdk-signatures/` (which win), and writes `sdk-signatures/imported/*.toml`. The same
 //! inputs always give the same bytes; `tests/reproducible.rs` checks the committed files.
@@ -40,6 +40,9 @@ pub enum ImportError {
     /// The hand-written signatures do not load.
     #[error("hand-written signatures: {0}")]
     HandWritten(#[from] appaudit_sdk::SignatureError),
+    /// The importer's npm package table is broken.
+    #[error("crates/sdk-import/data/npm_ios.toml: {0}")]
+    NpmTable(toml::de::Error),
     /// The importer's own classification data is broken.
     #[error("crates/sdk-import/data/classify.toml: {0}")]
     Classify(#[from] toml::de::Error),
@@ -77,6 +80,8 @@ pub struct Inputs {
     pub wheel: PathBuf,
     /// The hand-written `sdk-signatures/` directory (its top-level `*.toml`).
     pub hand_written: PathBuf,
+    /// The unpacked npm packages of `data/npm_ios.toml` (`scripts/fetch-ios-sources.sh`).
+    pub npm_ios: PathBuf,
 }
 
 /// What an import produced.
@@ -114,6 +119,10 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
         )?,
         sources::apk_analyzer::read(&inputs.wheel)?,
         sources::libradar::read(&inputs.reference.join("libradar/tag_rules.csv"))?,
+        sources::npm_ios::read(
+            &inputs.npm_ios,
+            &sources::npm_ios::Table::builtin().map_err(ImportError::NpmTable)?,
+        )?,
     ];
     let mut facts = Vec::new();
     let mut facts_by_source = BTreeMap::new();

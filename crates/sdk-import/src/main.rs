@@ -3,6 +3,7 @@
 //! Inputs: `--reference DIR` (default `../shared/reference` beside the repository),
 //! `--wheel FILE` (default `$APPAUDIT_CORPUS/apk_analyzer-1.32.0-py3-none-any.whl`, the
 //! corpus cache `~/.cache/appaudit-corpus` when unset; `scripts/fetch-corpus.sh` fetches it),
+//! `--npm-ios DIR` (default `$APPAUDIT_CORPUS/npm-ios`, filled by `scripts/fetch-ios-sources.sh`),
 //! `--out DIR` (default `sdk-signatures/imported`). `--check` writes nothing and fails when
 //! the committed files differ from a fresh run.
 
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
     let root = repo_root();
     let mut reference = root.join("../shared/reference");
     let mut wheel = default_wheel();
+    let mut npm_ios = default_wheel().with_file_name("npm-ios");
     let mut out = root.join("sdk-signatures/imported");
     let mut check = false;
     let mut args = std::env::args().skip(1);
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         let parsed = match arg.as_str() {
             "--reference" => value("--reference").map(|v| reference = v),
             "--wheel" => value("--wheel").map(|v| wheel = v),
+            "--npm-ios" => value("--npm-ios").map(|v| npm_ios = v),
             "--out" => value("--out").map(|v| out = v),
             "--check" => {
                 check = true;
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         reference,
         wheel,
         hand_written: root.join("sdk-signatures"),
+        npm_ios,
     };
     let import = match run(&inputs) {
         Ok(i) => i,

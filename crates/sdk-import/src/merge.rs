@@ -293,10 +293,16 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
             .iter()
             .max_by_key(|(h, n)| (**n, std::cmp::Reverse(**h)))
             .map(|(h, _)| *h);
+        // Android facts extend only an entry that ships on Android; iOS-only facts (npm
+        // sources) may extend any entry (the loader adds the platform their rules imply).
+        let ios_only = group
+            .rules
+            .iter()
+            .all(|(k, r)| r.is_empty() || k.platform() == appaudit_sdk::Platform::Ios);
         group.extends = by_name.or(by_vote).filter(|&h| {
             hand.sdks()
                 .get(h)
-                .is_some_and(|s| s.platforms.contains(&appaudit_sdk::Platform::Android))
+                .is_some_and(|s| ios_only || s.platforms.contains(&appaudit_sdk::Platform::Android))
         });
     }
     let owner_of_group = |groups: &[Group], g: usize| match groups.get(g).and_then(|x| x.extends) {
@@ -313,6 +319,7 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
     merged.covered_by_hand_written +=
         drop_inside_hand_written(&mut groups, &mut owner, &hand_patterns);
     resolve_nesting(&mut groups, &mut owner, hand, &mut merged.conflicts);
+    resolve_objc_nesting(&mut groups, &owner, hand, &mut merged.conflicts);
     resolve_globs(&mut groups, &owner, hand, &mut merged.conflicts);
     build_output(groups, hand, classifier, &mut merged);
     merged
@@ -443,6 +450,66 @@ fn drop_inside_hand_written(
         matches!(o, Owner::Hand(_)) && hand_patterns.contains(&(*k, p.clone())) || !inside(*k, p)
     });
     dropped
+}
+
+/// The loader refuses an Objective-C prefix inside another family's prefix. An imported
+/// prefix that lies inside another family's prefix (`CDVPluginManager`, a Cordova class
+/// Capacitor ships, inside Cordova's `CDVPlugin`), or that encloses a hand-written prefix of
+/// another family, is dropped and reported.
+fn resolve_objc_nesting(
+    groups: &mut [Group],
+    owner: &HashMap<(RuleKind, String), Owner>,
+    hand: &SignatureDb,
+    conflicts: &mut Vec<String>,
+) {
+    let kind = RuleKind::ObjcClass;
+    let all: BTreeMap<&str, Owner> = owner
+        .iter()
+        .filter(|((k, _), _)| *k == kind)
+        .map(|((_, p), o)| (p.as_str(), *o))
+        .collect();
+    let mut drop: BTreeMap<String, String> = BTreeMap::new();
+    for g in 0..groups.len() {
+        let Some(rules) = groups.get(g).and_then(|x| x.rules.get(&kind)) else {
+            continue;
+        };
+        let me = match groups.get(g).and_then(|x| x.extends) {
+            Some(h) => Owner::Hand(h),
+            None => Owner::Group(g),
+        };
+        let my_root = root(me, groups, hand);
+        for rule in rules {
+            let p = rule.pattern.as_str();
+            let inside = (3..p.len()).filter_map(|i| p.get(..i)).find_map(|q| {
+                let o = *all.get(q)?;
+                (root(o, groups, hand) != my_root).then_some(q)
+            });
+            let around = all
+                .range(p..)
+                .take_while(|(q, _)| q.starts_with(p))
+                .find(|(q, o)| {
+                    **q != p
+                        && matches!(o, Owner::Hand(_))
+                        && !is_imported(groups, **o, kind, q)
+                        && root(**o, groups, hand) != my_root
+                })
+                .map(|(q, _)| *q);
+            let why = match (inside, around) {
+                (Some(q), _) => format!("it lies inside `{q}` of another family"),
+                (None, Some(q)) => format!("it encloses hand-written `{q}` of another family"),
+                (None, None) => continue,
+            };
+            drop.insert(p.to_owned(), why);
+        }
+    }
+    for (p, why) in &drop {
+        conflicts.push(format!("{} `{p}` dropped: {why}", kind.key()));
+    }
+    for group in groups.iter_mut() {
+        if let Some(rules) = group.rules.get_mut(&kind) {
+            rules.retain(|r| !drop.contains_key(&r.pattern));
+        }
+    }
 }
 
 /// The loader refuses a package rule inside another family's rule. Each imported rule
@@ -578,7 +645,12 @@ fn resolve_globs(
     hand: &SignatureDb,
     conflicts: &mut Vec<String>,
 ) {
-    for kind in [RuleKind::NativeLib, RuleKind::LibraryMarker] {
+    for kind in [
+        RuleKind::NativeLib,
+        RuleKind::LibraryMarker,
+        RuleKind::IosFramework,
+        RuleKind::IosBundleId,
+    ] {
         let mut rules: Vec<(&String, Owner)> = owner
             .iter()
             .filter(|((k, _), _)| *k == kind)

@@ -11,7 +11,11 @@ pub fn repo() -> PathBuf {
 /// The inputs, or `None` (with the reason printed) when they are not on this machine; in CI
 /// (`CI` set) missing inputs are a failure, never a silent skip.
 pub fn inputs() -> Option<Inputs> {
-    let reference = repo().join("../shared/reference");
+    // `APPAUDIT_SHARED` names ../shared when the work tree is elsewhere (a git worktree).
+    let shared = std::env::var_os("APPAUDIT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
+    let reference = shared.join("reference");
     let corpus = std::env::var_os("APPAUDIT_CORPUS")
         .map(PathBuf::from)
         .or_else(|| {
@@ -19,10 +23,11 @@ pub fn inputs() -> Option<Inputs> {
         })
         .unwrap_or_default();
     let wheel = corpus.join(WHEEL_NAME);
-    for needed in [&reference, &wheel] {
+    let npm_ios = corpus.join("npm-ios");
+    for needed in [&reference, &wheel, &npm_ios] {
         if !needed.exists() {
             let message = format!(
-                "{} is missing (../shared beside the repository; scripts/fetch-reference.sh fetches the wheel)",
+                "{} is missing (../shared beside the repository; scripts/fetch-reference.sh fetches the wheel, scripts/fetch-ios-sources.sh the npm packages)",
                 needed.display()
             );
             assert!(std::env::var_os("CI").is_none(), "{message}");
@@ -34,5 +39,6 @@ pub fn inputs() -> Option<Inputs> {
         reference,
         wheel,
         hand_written: repo().join("sdk-signatures"),
+        npm_ios,
     })
 }

@@ -233,6 +233,14 @@ impl SignatureDb {
                     )));
                 }
             }
+            // Rules of a platform the entry does not declare yet (iOS rules from npm sources
+            // added to an Android entry) make it ship there too.
+            if !extension.rules.of(kind).is_empty()
+                && kind != RuleKind::Host
+                && !sdk.platforms.contains(&kind.platform())
+            {
+                sdk.platforms.push(kind.platform());
+            }
             sdk.rules
                 .of_mut(kind)
                 .extend(extension.rules.of(kind).iter().cloned());

@@ -151,3 +151,41 @@ fn the_names_policies_use_are_present() {
             .is_some_and(|s| s.java_packages().any(|p| p == "cn.jpush.android"))
     );
 }
+
+/// Regression (issue #10, attribution): call sites in the old or obfuscated package roots of a
+/// known SDK fell to "the app" or to a stray entry outside the vendor's family (LibRadar's
+/// "Umeng Analysis" for `u.aly` was not Umeng), so a policy naming Umeng still got an
+/// undisclosed-SDK finding. Each root must reach the family the policy would name.
+#[test]
+fn old_and_obfuscated_package_roots_belong_to_their_vendors_family() {
+    let db = db();
+    let matcher = Matcher::new(&db);
+    let cases = [
+        ("Lu/aly/bf;", "umeng-common"),
+        ("Lcom/mobclick/android/MobclickAgent;", "umeng-common"),
+        ("Lcom/aps/amapapi/model/AmapLoc;", "amap"),
+        ("Lcom/tencent/wxop/stat/StatService;", "tencent-mta"),
+        ("Lcom/tencent/stat/StatService;", "tencent-mta"),
+        (
+            "Lcom/crashlytics/android/Crashlytics;",
+            "google-play-services",
+        ),
+    ];
+    for (class, family) in cases {
+        let hit = matcher
+            .match_class(class)
+            .unwrap_or_else(|| panic!("{class} is named by no SDK"));
+        let family_index = db.index_of(family).expect("family exists");
+        assert!(
+            hit.sdk == family_index || db.is_within(hit.sdk, family_index),
+            "{class} is named {}, outside the {family} family",
+            db.sdks()[hit.sdk].id
+        );
+    }
+    // Fabric's own kit framework is a library of its own, but never the app's.
+    assert!(
+        matcher
+            .match_class("Lio/fabric/sdk/android/Fabric;")
+            .is_some()
+    );
+}

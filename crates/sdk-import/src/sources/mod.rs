@@ -5,6 +5,7 @@ pub mod apk_analyzer;
 pub mod exodus;
 pub mod libchecker;
 pub mod libradar;
+pub mod npm_ios;
 
 use std::collections::BTreeMap;
 
