@@ -29,12 +29,16 @@ fn time_read(bytes: &[u8], hint: FormatHint, lexicon: &Lexicon) -> Duration {
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
             files(&p, out);
-        } else if p.extension().is_some_and(|x| x != "pdf" && x != "docx") && !p.ends_with("README.md") {
+        } else if p.extension().is_some_and(|x| x != "pdf" && x != "docx")
+            && !p.ends_with("README.md")
+        {
             out.push(p);
         }
     }
@@ -48,12 +52,18 @@ fn main() {
     let db = appaudit_sdk::SignatureDb::builtin().expect("SDK database");
     let start = Instant::now();
     let lexicon = Lexicon::new(&taxonomy, &db).expect("lexicon");
-    println!("lexicon built once in {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "lexicon built once in {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
     let mut paths = Vec::new();
     files(&shared.join("policies"), &mut paths);
     paths.sort();
     let mut all: Vec<(u64, Vec<u8>)> = Vec::new();
-    println!("{:<58} {:>8} {:>9} {:>12}", "policy", "KB", "ms", "ms / 100 KB");
+    println!(
+        "{:<58} {:>8} {:>9} {:>12}",
+        "policy", "KB", "ms", "ms / 100 KB"
+    );
     for p in &paths {
         let bytes = std::fs::read(p).expect("policy file");
         let d = time_read(&bytes, FormatHint::from_path(p), &lexicon);
@@ -66,7 +76,10 @@ fn main() {
             ms,
             ms * 100.0 / kb
         );
-        if matches!(FormatHint::from_path(p), FormatHint::Markdown | FormatHint::Text) {
+        if matches!(
+            FormatHint::from_path(p),
+            FormatHint::Markdown | FormatHint::Text
+        ) {
             all.push((bytes.len() as u64, bytes));
         }
     }
