@@ -37,14 +37,79 @@ pub fn read_with(path: &Path, lexicon: &Lexicon) -> anyhow::Result<appaudit_poli
     if FormatHint::from_path(path) == FormatHint::Pdf {
         let text = extract_pdf_in_child(path)
             .with_context(|| format!("{shown}: cannot read the PDF's text"))?;
-        return Ok(appaudit_policy::read_policy_text(
-            &text,
-            FormatHint::Pdf,
-            lexicon,
-        ));
+        return appaudit_policy::read_policy_text(&text, FormatHint::Pdf, lexicon)
+            .with_context(|| format!("{shown}: cannot read the policy"));
     }
     appaudit_policy::read_policy_file(path, lexicon)
         .with_context(|| format!("{shown}: cannot read the policy"))
+}
+
+/// Reads one policy published as several documents (`--policy main.html --policy sdks.md`):
+/// one document is read as [`read_with`] reads it; several are read as one policy whose
+/// quotes each name their file.
+pub fn read_all(
+    paths: &[std::path::PathBuf],
+    lexicon: &Lexicon,
+) -> anyhow::Result<appaudit_policy::PolicyReading> {
+    match paths {
+        [] => bail!("no policy given"),
+        [one] => read_with(one, lexicon),
+        many => {
+            let mut texts: Vec<(String, Vec<u8>, Option<String>, FormatHint)> = Vec::new();
+            for path in many {
+                let shown = path.display().to_string();
+                let hint = FormatHint::from_path(path);
+                if hint == FormatHint::Pdf {
+                    let text = extract_pdf_in_child(path)
+                        .with_context(|| format!("{shown}: cannot read the PDF's text"))?;
+                    texts.push((shown, Vec::new(), Some(text), hint));
+                } else {
+                    let len = std::fs::metadata(path)
+                        .with_context(|| format!("{shown}: cannot read the policy"))?
+                        .len();
+                    if len > appaudit_policy::MAX_INPUT_BYTES as u64 {
+                        bail!(
+                            "{shown}: the policy is {len} bytes, more than the {}-byte limit",
+                            appaudit_policy::MAX_INPUT_BYTES
+                        );
+                    }
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("{shown}: cannot read the policy"))?;
+                    texts.push((shown, bytes, None, hint));
+                }
+            }
+            let documents: Vec<appaudit_policy::PolicyDocument<'_>> = texts
+                .iter()
+                .map(|(name, bytes, text, hint)| match text {
+                    Some(text) => appaudit_policy::PolicyDocument::Text {
+                        name: name.clone(),
+                        text,
+                        hint: *hint,
+                    },
+                    None => appaudit_policy::PolicyDocument::Bytes {
+                        name: name.clone(),
+                        bytes,
+                        hint: *hint,
+                    },
+                })
+                .collect();
+            appaudit_policy::read_policy_documents(&documents, lexicon)
+                .context("cannot read the policy")
+        }
+    }
+}
+
+/// Reads the policy at `path` with `lexicon`, PDFs included, all in this process: for a
+/// host whose executable is not `appaudit` (the Python module, where `current_exe()` is the
+/// interpreter). `appaudit_policy::extract_pdf_text` catches the PDF extractor's panics; a
+/// stack overflow on a hostile PDF is not caught, which the CLI's child process would survive.
+/// The reading is the one [`read_with`] gives (the PDF text is read as plain text either way).
+pub fn read_in_process(
+    path: &Path,
+    lexicon: &Lexicon,
+) -> anyhow::Result<appaudit_policy::PolicyReading> {
+    appaudit_policy::read_policy_file(path, lexicon)
+        .with_context(|| format!("{}: cannot read the policy", path.display()))
 }
 
 fn extract_pdf_in_child(path: &Path) -> anyhow::Result<String> {

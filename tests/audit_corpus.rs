@@ -11,7 +11,13 @@ use common::*;
 const APPIUM: &str = "io.appium.settings@8.0.10/apks/settings_apk-debug.apk";
 
 fn policy(rel: &str) -> PathBuf {
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/policies/")).join(rel);
+    let path = std::env::var_os("APPAUDIT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")).to_path_buf()
+        })
+        .join("policies")
+        .join(rel);
     assert!(
         path.is_file(),
         "policy missing: {} (CI clones shared/ beside the repo)",

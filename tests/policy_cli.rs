@@ -136,3 +136,134 @@ fn chinese_html_policy_names_umeng() {
             .is_some_and(|id| id.starts_with("umeng"))
     }));
 }
+
+/// Regression (issue #11): random bytes or an empty file given as the policy were decoded as
+/// windows-1252 and audited into "13 high" findings. Now nothing is audited: exit 2 and a
+/// message naming the file and why.
+#[test]
+fn regression_input_that_is_not_a_policy_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let random = dir.path().join("policy.txt");
+    // A fixed pseudo-random sequence (xorshift): binary data, not text.
+    let mut x: u32 = 0x2545_f491;
+    let bytes: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(&random, bytes).unwrap();
+    let empty = dir.path().join("empty.md");
+    std::fs::write(&empty, "").unwrap();
+    let app = repo().join("samples/appaudit-demo.apk");
+    for (path, why) in [(&random, "binary data"), (&empty, "empty")] {
+        let (code, stdout, stderr) = appaudit(&[
+            "audit",
+            app.to_str().unwrap(),
+            "--policy",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty(), "nothing is audited: {stdout}");
+        assert!(stderr.contains(path.to_str().unwrap()), "{stderr}");
+        assert!(
+            stderr.contains("not a privacy policy") && stderr.contains(why),
+            "{stderr}"
+        );
+    }
+}
+
+/// Text as a reader sees it: without tags, Markdown emphasis and whitespace.
+fn visible_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if in_tag || c.is_whitespace() || c == '*' || c == '`' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Chinese app publishes its SDK list apart from its policy: both are read as one policy,
+/// and each quote names the file it is in, at the line a person sees there.
+#[test]
+fn a_policy_and_its_separate_sdk_list_are_audited_together() {
+    let main = shared_policy("zh/jiamai_hope_privacy_personal.md");
+    let list = shared_policy("zh/jiamai_hope_sdk_list.md");
+    let app = repo().join("samples/appaudit-demo.apk");
+    let (code, stdout, stderr) = appaudit(&[
+        "audit",
+        app.to_str().unwrap(),
+        "--policy",
+        main.to_str().unwrap(),
+        "--policy",
+        list.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(code <= 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // JPush is declared in the SDK list only (its row: "极光推送SDK").
+    let jpush = report["policy"]["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["sdk_id"] == "jpush")
+        .expect("JPush declared by the SDK list");
+    assert!(
+        jpush["line"].as_u64().unwrap() > 700,
+        "numbered after the policy's 700 lines"
+    );
+    let texts: Vec<(String, Vec<String>)> = [&main, &list]
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            (
+                p.display().to_string(),
+                text.lines().map(str::to_owned).collect(),
+            )
+        })
+        .collect();
+    let mut cited = std::collections::BTreeSet::new();
+    for f in report["findings"].as_array().unwrap() {
+        for e in f["policy_evidence"].as_array().unwrap() {
+            let (Some(doc), Some(line), Some(quote)) = (
+                e["document"].as_str(),
+                e["line"].as_u64(),
+                e["quote"].as_str(),
+            ) else {
+                continue;
+            };
+            let (_, lines) = texts
+                .iter()
+                .find(|(name, _)| name == doc)
+                .expect("a given file");
+            // Markdown emphasis and inline HTML are markup, not text: the reader numbers the
+            // lines of the text it shows (an HTML table row is one line), so check that the
+            // quote is in the file it names, and near the line for plain Markdown.
+            let plain = |s: &str| visible_text(s);
+            let whole = plain(&lines.join("\n"));
+            // A table row is quoted with its cells joined by " | ": each cell is in the file.
+            for cell in quote.split('|').map(str::trim).filter(|c| !c.is_empty()) {
+                assert!(
+                    whole.contains(&plain(cell)),
+                    "{doc}:{line}: {cell:?} not in the file"
+                );
+            }
+            assert!(
+                line as usize <= lines.len(),
+                "{doc}:{line}: beyond the file's end"
+            );
+            cited.insert(doc.to_owned());
+        }
+    }
+    assert_eq!(cited.len(), 2, "findings quote both files: {cited:?}");
+}

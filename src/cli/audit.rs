@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appaudit_audit::report::{self, Format};
-use appaudit_audit::{AuditOptions, Config, Knowledge, RULES, RuleId, Severity, Verdict};
+use appaudit_audit::{AuditOptions, Config, Knowledge, Profile, Severity, Verdict};
 use clap::Args;
 
 use super::LimitArgs;
@@ -71,18 +71,47 @@ impl From<FailOn> for Severity {
     }
 }
 
+/// Rule profiles for `--profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// Chinese regulators (认定方法, GB/T 35273, GB/T 41391, TC260 guides).
+    Cn,
+    /// Apple App Store review.
+    Apple,
+    /// Google Play policies and Data safety.
+    Play,
+    /// Every rule.
+    All,
+}
+
+impl ProfileArg {
+    fn profile(self) -> Option<Profile> {
+        match self {
+            ProfileArg::Cn => Some(Profile::Cn),
+            ProfileArg::Apple => Some(Profile::Apple),
+            ProfileArg::Play => Some(Profile::Play),
+            ProfileArg::All => None,
+        }
+    }
+}
+
 /// `appaudit audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The app: APK, XAPK/APKS/APKM, AAB, AAR, JAR or IPA.
     #[arg(value_name = "APP")]
     pub app: PathBuf,
-    /// Its privacy policy (text, Markdown, HTML, PDF or DOCX).
-    #[arg(long, value_name = "FILE")]
-    pub policy: PathBuf,
+    /// Its privacy policy (text, Markdown, HTML, PDF or DOCX). Repeat it for a policy
+    /// published as several documents (`--policy main.html --policy sdk-list.md`): they are
+    /// read as one policy and each quote names its file.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub policy: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Terminal)]
     pub format: AuditFormat,
+    /// Run only the rules of this profile (`appaudit rules` shows each rule's profiles).
+    #[arg(long, value_enum, default_value_t = ProfileArg::All)]
+    pub profile: ProfileArg,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -111,6 +140,9 @@ pub struct RulesArgs {
     /// Print the rule table as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Only the rules of this profile.
+    #[arg(long, value_enum, default_value_t = ProfileArg::All)]
+    pub profile: ProfileArg,
 }
 
 /// `appaudit explain`.
@@ -171,11 +203,17 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let inventory = inventory.with_context(|| format!("scanning {}", args.app.display()))?;
     let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
     // PDFs are read in a child process (see `crate::policy`).
-    let policy = crate::policy::read_with(&args.policy, &lexicon)?;
+    let policy = crate::policy::read_all(&args.policy, &lexicon)?;
 
     let mut options = AuditOptions {
-        policy_path: args.policy.display().to_string(),
+        policy_path: args
+            .policy
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        profile: args.profile.profile(),
         ..AuditOptions::default()
     };
     if let Some(c) = &config {
@@ -243,19 +281,36 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
 pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let profile = args.profile.profile();
+    let rules: Vec<_> = appaudit_audit::rules::catalogue()
+        .iter()
+        .filter(|r| r.in_profile(profile))
+        .collect();
     if args.json {
-        let rules: Vec<_> = RULES.iter().map(|(_, info)| info).collect();
         serde_json::to_writer_pretty(&mut out, &rules)?;
         out.write_all(b"\n")?;
     } else {
-        for (_, info) in RULES {
+        for info in rules {
+            let profiles: Vec<&str> = info.profiles.iter().map(|p| p.as_str()).collect();
+            let covers = if info.cn_rules.is_empty() {
+                "-".to_owned()
+            } else {
+                info.cn_rules.join(",")
+            };
             writeln!(
                 out,
-                "{}  {:<32} {:<7} {}",
+                "{}  {:<30} {:<7} {:<14} {:<20} {}{}",
                 info.id,
                 info.name,
                 info.default_severity.as_str(),
-                info.summary
+                profiles.join(","),
+                covers,
+                if info.dynamic {
+                    "[needs dynamic analysis] "
+                } else {
+                    ""
+                },
+                info.what
             )?;
         }
     }
@@ -263,9 +318,9 @@ pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `appaudit explain RULE`.
+/// Runs `appaudit explain RULE`: exit 2 naming the id when no rule has it.
 pub fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    let rule = RuleId::parse(&args.rule)
+    let rule = appaudit_audit::rules::lookup(&args.rule)
         .with_context(|| format!("unknown rule `{}`; `appaudit rules` lists them", args.rule))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -105,6 +105,8 @@ struct Facts<'e> {
     native_libs: Vec<model::NativeLib>,
     markers: Vec<model::LibraryMarker>,
     access: DataAccessCollector<'e>,
+    /// Code-loading calls: (caller SDK id, API) -> (count, sample (call site, code file)).
+    code_loading: BTreeMap<LoadKey<Option<String>>, LoadTally>,
     stats: model::Stats,
     warnings: Vec<Warning>,
 }
@@ -118,6 +120,7 @@ impl<'e> Facts<'e> {
             native_libs: Vec::new(),
             markers: Vec::new(),
             access: DataAccessCollector::new(&engine.android),
+            code_loading: BTreeMap::new(),
             stats: model::Stats::default(),
             warnings: Vec::new(),
         }
@@ -140,6 +143,12 @@ impl<'e> Facts<'e> {
         self.native_libs.extend(other.native_libs);
         self.markers.extend(other.markers);
         self.access.merge(other.access);
+        for (key, (count, sites)) in other.code_loading {
+            let entry = self.code_loading.entry(key).or_default();
+            entry.0 += count;
+            entry.1.extend(sites);
+            entry.1.truncate(EVIDENCE_SAMPLES);
+        }
         let (a, b) = (&mut self.stats, other.stats);
         a.entries += b.entries;
         a.dex_files += b.dex_files;
@@ -537,6 +546,47 @@ impl Hasher for AddressHasher {
 /// collector) is noise, small enough that one 10 MB DEX spreads over all cores.
 const CLASSES_PER_TASK: usize = 512;
 
+/// A code-loading tally's key: the caller (SDK index or id) and the API.
+type LoadKey<S> = (S, &'static str);
+
+/// A code-loading tally: calls, and sample (call site, code file) pairs.
+type LoadTally = (usize, Vec<(String, String)>);
+
+/// One code-loading API of `data/code_loading.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeLoader {
+    class: String,
+    method: String,
+    display: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeLoaders {
+    loader: Vec<CodeLoader>,
+}
+
+/// The code-loading APIs, loaded once. The file is compiled in; `code_loaders_parse` tests it.
+static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> = std::sync::LazyLock::new(|| {
+    match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
+        Ok(t) => t.loader,
+        Err(e) => panic!("data/code_loading.toml: {e}"),
+    }
+});
+
+/// The code-loading API a call names, if any (`method_class` in descriptor or internal form).
+fn code_loader(method_class: &str, method: &str) -> Option<&'static str> {
+    let internal = method_class
+        .strip_prefix('L')
+        .and_then(|c| c.strip_suffix(';'))
+        .unwrap_or(method_class);
+    CODE_LOADERS
+        .iter()
+        .find(|l| l.method == method && l.class == internal)
+        .map(|l| l.display.as_str())
+}
+
 /// Class inventory, SDK usage and sensitive-API use of one DEX or class file.
 fn analyze_code<C: CodeContainer + Sync>(
     engine: &Engine,
@@ -582,6 +632,18 @@ fn analyze_code<C: CodeContainer + Sync>(
             part.sdk(sdk)
                 .calls(count, sites.into_iter().map(|s| (s, location.to_owned())));
         }
+        for ((sdk, api), (count, sites)) in facts.code_loading {
+            let sdk = sdk
+                .and_then(|i| engine.db.sdks().get(i))
+                .map(|s| s.id.clone());
+            let entry = part.code_loading.entry((sdk, api)).or_default();
+            entry.0 += count;
+            for site in sites {
+                if entry.1.len() < EVIDENCE_SAMPLES {
+                    entry.1.push((site, location.to_owned()));
+                }
+            }
+        }
         for ((sdk, _), (hit, count, samples)) in facts.hosts {
             part.sdk(sdk)
                 .hits(&hit, NETWORK_HOST, location, count, samples);
@@ -599,6 +661,8 @@ struct CodeFacts<'e> {
     scan: MethodScan<'e>,
     access: DataAccessCollector<'e>,
     calls: BTreeMap<usize, (usize, Vec<String>)>,
+    /// Code-loading calls: (caller SDK, API) -> (count, sample call sites).
+    code_loading: BTreeMap<LoadKey<Option<usize>>, (usize, Vec<String>)>,
     /// Network-host rules matched by constant strings: (SDK, pattern) -> (the hit, how many
     /// strings, sample `host in class` evidence).
     hosts: BTreeMap<(usize, &'e str), (Hit<'e>, usize, Vec<String>)>,
@@ -621,6 +685,7 @@ impl<'e> CodeFacts<'e> {
             scan: MethodScan::new(&engine.android),
             access: DataAccessCollector::new(&engine.android).in_file(location),
             calls: BTreeMap::new(),
+            code_loading: BTreeMap::new(),
             hosts: BTreeMap::new(),
             host_memo: HashMap::default(),
             warnings: Vec::new(),
@@ -656,6 +721,7 @@ impl<'e> CodeFacts<'e> {
             scan,
             access,
             calls,
+            code_loading,
             hosts,
             host_memo,
             ..
@@ -692,6 +758,18 @@ impl<'e> CodeFacts<'e> {
                     }
                     if let Some(rules) = callee.rules {
                         scan.invoke_in(rules, method.name);
+                    }
+                    if (method.class.contains("/System;")
+                        || method.class.contains("/Runtime;")
+                        || method.class.contains("dalvik/system/"))
+                        && let Some(api) = code_loader(method.class, method.name)
+                    {
+                        let entry = code_loading.entry((caller_sdk, api)).or_default();
+                        entry.0 += 1;
+                        let sample = format!("{}->{}", site.class, site.method);
+                        if entry.1.len() < EVIDENCE_SAMPLES && !entry.1.contains(&sample) {
+                            entry.1.push(sample);
+                        }
                     }
                 }
                 CodeRef::Field { field, .. } => {
@@ -1058,6 +1136,16 @@ fn finish(
         meta_data,
         library_markers: facts.markers,
         data_access,
+        code_loading: std::mem::take(&mut facts.code_loading)
+            .into_iter()
+            .map(|((sdk, api), (call_count, sites))| model::CodeLoading {
+                api: api.to_owned(),
+                sdk,
+                call_sites: sites.iter().map(|(s, _)| s.clone()).collect(),
+                call_site_files: sites.into_iter().map(|(_, f)| f).collect(),
+                call_count,
+            })
+            .collect(),
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
         stats: facts.stats,
@@ -1069,5 +1157,28 @@ fn render_number(n: &appaudit_axml::NumberOrText) -> String {
     match n {
         appaudit_axml::NumberOrText::Number(n) => n.to_string(),
         appaudit_axml::NumberOrText::Text(t) => t.clone(),
+    }
+}
+
+#[cfg(test)]
+mod code_loading_tests {
+    use super::*;
+
+    #[test]
+    fn code_loaders_parse() {
+        assert!(CODE_LOADERS.len() >= 6);
+        assert_eq!(
+            code_loader("Ldalvik/system/DexClassLoader;", "<init>"),
+            Some("new DexClassLoader")
+        );
+        assert_eq!(
+            code_loader("dalvik/system/DexClassLoader", "<init>"),
+            Some("new DexClassLoader")
+        );
+        assert_eq!(code_loader("Ljava/lang/System;", "loadLibrary"), None);
+        assert_eq!(
+            code_loader("Ljava/lang/System;", "load"),
+            Some("System.load (a native library by path)")
+        );
     }
 }

@@ -547,6 +547,7 @@ fn inventory(
         meta_data: Vec::new(),
         library_markers: markers,
         data_access: access.finish(),
+        code_loading: Vec::new(),
         privacy_manifests,
         required_reason_gaps,
         stats,

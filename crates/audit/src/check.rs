@@ -13,6 +13,8 @@ use crate::model::{
 };
 use crate::rules::RuleId;
 
+mod cn;
+
 /// How many call sites / quotes one finding lists (the rest are summarised by count).
 const EVIDENCE_SAMPLES: usize = 3;
 
@@ -100,6 +102,7 @@ pub(crate) fn compare(
     ctx.sdk_not_found(&mut findings);
     ctx.data_not_found(&mut findings);
     ctx.structure(&mut findings);
+    ctx.cn_pack(&mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -603,7 +606,8 @@ impl<'a> Ctx<'a> {
             disclosure: None,
             app_evidence: Vec::new(),
             policy_evidence: Vec::new(),
-            regulations: rule.info().regulations,
+            regulations: &rule.info().clauses,
+            cn_rules: &rule.info().cn_rules,
         }
     }
 
@@ -869,11 +873,16 @@ impl<'a> Ctx<'a> {
     // AA105 and AA106 (negated permission statements)
     fn permission_findings(&self, out: &mut Vec<Finding>) {
         let mut seen_kinds = BTreeSet::new();
-        for perm in self
-            .inv
-            .permissions
+        // Special permissions of the CN-N08 table are AA112's (with their own clauses), not AA105's.
+        let special: BTreeSet<&str> = cn::TABLES
+            .special
             .iter()
-            .filter(|p| is_flagged_protection(&p.protection))
+            .flat_map(|s| s.permissions.iter().map(String::as_str))
+            .collect();
+        for perm in
+            self.inv.permissions.iter().filter(|p| {
+                is_flagged_protection(&p.protection) && !special.contains(p.name.as_str())
+            })
         {
             let short = short_permission(&perm.name);
             let kind = permission_kind(&perm.name);

@@ -22,7 +22,7 @@ pub use model::{
     AUDIT_SCHEMA_VERSION, AppEvidence, AuditReport, DataDisclosure, Disclosure, Finding,
     PolicyEvidence, ReaderDisclosure, Severity, Summary, Tool, Verdict, WaivedFinding,
 };
-pub use rules::{RULES, RuleId, RuleInfo};
+pub use rules::{Profile, RuleId, RuleInfo};
 
 use std::collections::BTreeMap;
 
@@ -41,6 +41,8 @@ pub struct AuditOptions {
     pub policy_path: String,
     /// Version of the tool, for the report header.
     pub tool_version: String,
+    /// Only the rules of this profile run (`None`: all).
+    pub profile: Option<Profile>,
 }
 
 impl Default for AuditOptions {
@@ -52,6 +54,7 @@ impl Default for AuditOptions {
             today: Date::today(),
             policy_path: String::new(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            profile: None,
         }
     }
 }
@@ -82,7 +85,10 @@ pub fn audit(
             .copied()
             .unwrap_or(rule.info().default_severity)
     };
-    let comparison = check::compare(inventory, policy, knowledge, &severity_of);
+    let mut comparison = check::compare(inventory, policy, knowledge, &severity_of);
+    comparison
+        .findings
+        .retain(|f| f.rule.info().in_profile(options.profile));
 
     let mut notes = Vec::new();
     let active: Vec<&Waiver> = options
@@ -105,7 +111,16 @@ pub fn audit(
     let mut used = vec![false; active.len()];
     let mut findings = Vec::new();
     let mut waived = Vec::new();
-    for finding in comparison.findings {
+    for mut finding in comparison.findings {
+        // A policy read from several documents: each quote names its file and its line there.
+        for e in &mut finding.policy_evidence {
+            if let Some(line) = e.line
+                && let (Some(document), local) = policy.locate(line)
+            {
+                e.document = Some(document.to_owned());
+                e.line = Some(local);
+            }
+        }
         match active.iter().position(|w| w.matches(&finding)) {
             Some(i) => {
                 if let Some(flag) = used.get_mut(i) {
@@ -155,6 +170,7 @@ pub fn audit(
         },
         verdict,
         fail_on: options.fail_on,
+        profile: options.profile.map_or("all", Profile::as_str).to_owned(),
         summary,
         findings,
         waived,

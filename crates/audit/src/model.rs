@@ -105,9 +105,12 @@ pub struct PolicyEvidence {
     /// Exact text from the policy (for `quote`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
-    /// 1-based line of the quote.
+    /// 1-based line of the quote (in `document` when set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The document holding the quote, when the policy was read from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
     /// What this evidence shows ("JPush row lists: device identifiers, IMEI").
     pub note: String,
 }
@@ -119,6 +122,7 @@ impl PolicyEvidence {
             kind: "quote".into(),
             quote: Some(quote.to_owned()),
             line: Some(line),
+            document: None,
             note: note.into(),
         }
     }
@@ -129,6 +133,7 @@ impl PolicyEvidence {
             kind: "not_mentioned".into(),
             quote: None,
             line: None,
+            document: None,
             note: note.into(),
         }
     }
@@ -139,6 +144,7 @@ impl PolicyEvidence {
             kind: "section_missing".into(),
             quote: None,
             line: None,
+            document: None,
             note: note.into(),
         }
     }
@@ -168,8 +174,10 @@ pub struct Finding {
     pub app_evidence: Vec<AppEvidence>,
     /// Evidence from the policy.
     pub policy_evidence: Vec<PolicyEvidence>,
-    /// The regulation or store rule it relates to.
-    pub regulations: &'static [&'static str],
+    /// The clauses of the regulations or store rules it serves (from `rules.toml`).
+    pub regulations: &'static [String],
+    /// The `cn_rules.json` ids the rule covers (`CN-S04`).
+    pub cn_rules: &'static [String],
 }
 
 impl Finding {
@@ -261,6 +269,8 @@ pub struct AuditReport {
     pub verdict: Verdict,
     /// The gate: findings at or above this severity fail the audit.
     pub fail_on: Severity,
+    /// The rule profile the audit ran (`all`, `cn`, `apple`, `play`).
+    pub profile: String,
     /// Counts.
     pub summary: Summary,
     /// Findings, most severe first.

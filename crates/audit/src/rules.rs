@@ -1,15 +1,18 @@
-//! The rules: stable ids, names, default severities and their documentation.
+//! The rules: stable ids, names, default severities, profiles and their documentation.
 //!
-//! Rule texts live in one table ([`RULES`]) so `appaudit rules`, `appaudit
-//! explain`, SARIF `rules[]` and the reports all say the same thing.
-//! Clause references are those of `shared/reference/cn_rules.json` (CN-xx ids)
-//! and `shared/research/policy_compliance.md`.
+//! Rule texts are data (`crates/audit/data/rules.toml`), loaded once, so `appaudit rules`,
+//! `appaudit explain`, SARIF `rules[]` and the reports all say the same thing. Clause
+//! references are those of `shared/reference/cn_rules.json` (CN-xx ids) and
+//! `shared/research/policy_compliance.md`. A rule marked `dynamic` needs a running app:
+//! it is listed and explained, never reported.
 
-use serde::Serialize;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
 
 use crate::model::Severity;
 
-/// A rule's stable identifier. The numeric id never changes meaning; new rules get new numbers.
+/// A checkable rule's stable identifier. The numeric id never changes meaning; new rules get new numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum RuleId {
@@ -29,6 +32,20 @@ pub enum RuleId {
     SdkNotFound,
     /// AA108: a policy declares a data type the app shows no sign of.
     DataNotFound,
+    /// AA109: hot update / dynamic code loading not disclosed.
+    HotUpdate,
+    /// AA110: self-start receivers not explained.
+    SelfStart,
+    /// AA111: non-resettable identifiers not limited to security / risk control.
+    NonResettableId,
+    /// AA112: special permissions.
+    SpecialPermission,
+    /// AA113: targetSdkVersion too low.
+    TargetSdkLow,
+    /// AA114: permissions restricted to a few service types.
+    SensitivePermissionScope,
+    /// AA115: sensitive personal information without separate consent wording.
+    SensitiveNoSeparateConsent,
     /// AA201: the app bundles SDKs and the policy has no SDK list.
     PolicyNoSdkList,
     /// AA202: no contact details.
@@ -41,271 +58,217 @@ pub enum RuleId {
     PolicyNoChildrenSection,
     /// AA206: no update or effective date.
     PolicyNoUpdateDate,
+    /// AA207: an open-ended data list in a collection statement.
+    PolicyOpenDataList,
+    /// AA208: no retention period.
+    PolicyNoRetention,
+    /// AA209: no storage region / cross-border statement.
+    PolicyNoStorageRegion,
+    /// AA210: no complaint channel or response time.
+    PolicyNoComplaintChannel,
+    /// AA211: no personalised ads / recommendation opt-out.
+    PolicyNoAdsOptOut,
+    /// AA212: no under-14 rules.
+    PolicyNoUnder14Rules,
+    /// AA213: no operator identity or address.
+    PolicyNoOperatorIdentity,
+    /// AA214: not titled as a privacy policy.
+    PolicyNotStandalone,
+    /// AA215: no simplified-Chinese text.
+    PolicyNotChinese,
+    /// AA216: an SDK row without purpose or data types.
+    PolicySdkRowIncomplete,
 }
 
-/// Everything documented about one rule.
-#[derive(Debug, Clone, Serialize)]
-pub struct RuleInfo {
-    /// Stable id (`AA101`).
-    pub id: &'static str,
-    /// Kebab-case name (`sdk-undisclosed`).
-    pub name: &'static str,
-    /// Severity when the configuration does not change it.
-    pub default_severity: Severity,
-    /// One line: what the rule finds.
-    pub summary: &'static str,
-    /// Why it matters.
-    pub rationale: &'static str,
-    /// A concrete example of a finding.
-    pub example: &'static str,
-    /// Regulations and store rules it serves (clause references).
-    pub regulations: &'static [&'static str],
-}
-
-/// Every rule, in id order. Documentation is data so it can be listed, explained and exported.
-pub const RULES: &[(RuleId, RuleInfo)] = &[
-    (
-        RuleId::SdkUndisclosed,
-        RuleInfo {
-            id: "AA101",
-            name: "sdk-undisclosed",
-            default_severity: Severity::High,
-            summary: "An SDK bundled in the app is not named in the privacy policy or its third-party SDK list.",
-            rationale: "Chinese rules require every embedded third-party SDK that processes personal information to be listed \
-                        by name (or type) with its purpose, data types and method; an unnamed SDK is undisclosed collection. \
-                        An SDK that is bundled but never called from outside its own code is reported one severity lower.",
-            example: "Umeng Common (com.umeng.commonsdk) is in classes.dex and called from MainActivity, but the policy's SDK table lists only JPush and AMap.",
-            regulations: &[
-                "CN-S01: 认定方法 二.1; TC260-PG-20202A 2.1 c); TC260-PG-20205A 5.2 g); GB/T 35273-2020 9.7 c)",
-                "Google Play Data safety: data collected by third-party SDKs must be declared",
-            ],
-        },
-    ),
-    (
-        RuleId::DataUndisclosed,
-        RuleInfo {
-            id: "AA102",
-            name: "data-undisclosed",
-            default_severity: Severity::High,
-            summary: "The app or an SDK reads a data type (through an API or a permission) that the policy never declares (omitted).",
-            rationale: "Collection must be disclosed type by type; PoliCheck calls a flow the policy does not mention 'omitted'. \
-                        Reads that only a requested permission makes possible, or that only a bundled-but-uncalled SDK makes, weigh one severity less.",
-            example: "PasteHelper.lastCopied calls ClipboardManager.getPrimaryClip; the policy never mentions the clipboard.",
-            regulations: &[
-                "CN-P05: 认定方法 二.1; GB/T 35273-2020 5.5 a)2); TC260-PG-20202A 2.1 a)",
-                "CN-N05 (clipboard), CN-N06 (installed-app list): TC260-PG-20203A 2.5, 2.8",
-                "PoliCheck (Andow et al., USENIX Security 2020): omitted disclosure",
-                "Google Play Data safety; Apple App Store Review Guideline 5.1.1",
-            ],
-        },
-    ),
-    (
-        RuleId::DataVague,
-        RuleInfo {
-            id: "AA103",
-            name: "data-vague",
-            default_severity: Severity::Low,
-            summary: "A data type the app reads is covered only by a broad term such as \"device information\" (vague).",
-            rationale: "Regulators expect personal information to be listed one by one, without open categories; a hypernym \
-                        tells the user little. PoliCheck classifies such a match as 'vague', not 'clear'.",
-            example: "The code reads IMSI; the policy only says it collects \"device information\".",
-            regulations: &[
-                "CN-P05: 认定方法 二.1 (逐一列出); GB/T 35273-2020 5.5 a)2)",
-                "PoliCheck: vague disclosure",
-            ],
-        },
-    ),
-    (
-        RuleId::SdkDataUnlisted,
-        RuleInfo {
-            id: "AA104",
-            name: "sdk-data-unlisted",
-            default_severity: Severity::Medium,
-            summary: "An SDK reads a data type that the policy's row for that SDK does not list (entity-sensitive check).",
-            rationale: "A policy that says the app collects a data type does not tell the user that a given SDK collects it; \
-                        the SDK's own row must list it. Only types the policy declares somewhere are reported here (AA102 covers the rest).",
-            example: "JPush calls TelephonyManager.getDeviceId (MEID on CDMA phones); its row lists IMEI and \"device identifiers\" only.",
-            regulations: &[
-                "CN-S03: 认定方法 三.9; TC260-PG-20205A 4.3 b)-c); 自评估指南(2019) 评估点25",
-                "PoliCheck: entity-sensitive flow consistency",
-            ],
-        },
-    ),
-    (
-        RuleId::PermissionNoPurpose,
-        RuleInfo {
-            id: "AA105",
-            name: "permission-no-purpose",
-            default_severity: Severity::Medium,
-            summary: "A dangerous or special permission is requested and the policy states no purpose for it.",
-            rationale: "Each sensitive permission must be explained with the function that needs it, including those requested by SDKs.",
-            example: "READ_CONTACTS is in the manifest; the policy's permission table has no contacts row.",
-            regulations: &[
-                "CN-C02: 认定方法 二.3; TC260-PG-20202A 2.3 a)",
-                "CN-S02: TC260-PG-20205A 5.2 g); TC260-PG-20204A 3 k)-l)",
-                "CN-N08 (special permissions): TC260-PG-20204A 5.11, Annex B",
-            ],
-        },
-    ),
-    (
-        RuleId::StatementContradicted,
-        RuleInfo {
-            id: "AA106",
-            name: "statement-contradicted",
-            default_severity: Severity::High,
-            summary: "The policy says a data type is not collected (or a permission not requested) and the app does it (incorrect).",
-            rationale: "A false statement in the policy is worse than silence: users rely on it. PoliCheck and PPChecker call it 'incorrect'.",
-            example: "\"We do not collect your contacts.\" while READ_CONTACTS is requested and content://com.android.contacts is queried.",
-            regulations: &[
-                "CN-S03: 认定方法 三.9 (违反其所声明的收集使用规则)",
-                "PIPL 第七条 (公开透明); GB/T 35273-2020 5.5",
-                "PoliCheck / PPChecker: incorrect disclosure",
-            ],
-        },
-    ),
-    (
-        RuleId::SdkNotFound,
-        RuleInfo {
-            id: "AA107",
-            name: "sdk-not-found",
-            default_severity: Severity::Info,
-            summary: "The policy names an SDK that the app shows no sign of (the policy may be stale).",
-            rationale: "Not a violation, but a stale SDK list hides real changes and erodes trust in the list.",
-            example: "The policy lists Tencent Bugly; no com.tencent.bugly class, library or manifest entry is in the build.",
-            regulations: &[
-                "CN-S01: TC260-PG-20202A 2.1 c) (the list must describe the SDKs actually embedded)",
-            ],
-        },
-    ),
-    (
-        RuleId::DataNotFound,
-        RuleInfo {
-            id: "AA108",
-            name: "data-not-found",
-            default_severity: Severity::Info,
-            summary: "The policy declares a specific data type that neither the app nor its SDKs show any sign of reading.",
-            rationale: "Informational: over-declaration is not a violation, but it often means the policy is stale or copied.",
-            example: "The policy says it collects call logs; no call-log permission, API or SDK that documents it is present.",
-            regulations: &["GB/T 35273-2020 5.2 (最小必要): declare what is actually collected"],
-        },
-    ),
-    (
-        RuleId::PolicyNoSdkList,
-        RuleInfo {
-            id: "AA201",
-            name: "policy-no-sdk-list",
-            default_severity: Severity::Medium,
-            summary: "The app bundles third-party SDKs but the policy has no third-party SDK list.",
-            rationale: "Chinese rules expect a third-party SDK list (name, company, purpose, data types, link), in the policy or linked from it.",
-            example: "An app with JPush and Umeng whose policy only says \"we work with partners\".",
-            regulations: &["CN-S01: 认定方法 二.1; TC260-PG-20202A 2.1 c); GB/T 35273-2020 9.7 c)"],
-        },
-    ),
-    (
-        RuleId::PolicyNoContact,
-        RuleInfo {
-            id: "AA202",
-            name: "policy-no-contact",
-            default_severity: Severity::Medium,
-            summary: "The policy gives no way to contact the operator (email, phone, address).",
-            rationale: "The operator's identity and a personal-information contact must be stated.",
-            example: "A policy with no email address, phone number or postal address.",
-            regulations: &[
-                "CN-P03: PIPL 第十七条(一); GB/T 35273-2020 5.5 a)1); TC260-PG-20202A 1.5 a)",
-                "CN-P10: 认定方法 六.5",
-            ],
-        },
-    ),
-    (
-        RuleId::PolicyNoUserRights,
-        RuleInfo {
-            id: "AA203",
-            name: "policy-no-user-rights",
-            default_severity: Severity::Medium,
-            summary: "The policy does not explain how users access, correct or delete their data or withdraw consent.",
-            rationale: "Users' rights and how to exercise them must be described.",
-            example: "A policy with no section on access, correction, deletion or consent withdrawal.",
-            regulations: &[
-                "CN-P09: PIPL 第十七条(三); GB/T 35273-2020 5.5 a)5); TC260-PG-20202A 1.5 i); 认定方法 六.1-4",
-            ],
-        },
-    ),
-    (
-        RuleId::PolicyNoAccountCancellation,
-        RuleInfo {
-            id: "AA204",
-            name: "policy-no-account-cancellation",
-            default_severity: Severity::Medium,
-            summary: "The policy does not say how to cancel (delete) the account.",
-            rationale: "An account-cancellation path is required wherever accounts exist; missing it is a listed violation.",
-            example: "The rights section covers access and correction but never 注销账号 / account deletion.",
-            regulations: &[
-                "CN-P09: 认定方法 六.1-4; GB/T 35273-2020 8.5; Apple App Store Review Guideline 5.1.1(v)",
-            ],
-        },
-    ),
-    (
-        RuleId::PolicyNoChildrenSection,
-        RuleInfo {
-            id: "AA205",
-            name: "policy-no-children-section",
-            default_severity: Severity::Low,
-            summary: "The policy has no section on children / minors under 14.",
-            rationale: "Processing minors' data needs guardian consent and dedicated rules; the policy should say how it is handled.",
-            example: "No mention of children, minors or 未成年人 anywhere in the policy.",
-            regulations: &[
-                "CN-P12: PIPL 第三十一条; GB/T 35273-2020 5.4 d); 儿童个人信息网络保护规定",
-            ],
-        },
-    ),
-    (
-        RuleId::PolicyNoUpdateDate,
-        RuleInfo {
-            id: "AA206",
-            name: "policy-no-update-date",
-            default_severity: Severity::Low,
-            summary: "The policy states no update, effective or publication date.",
-            rationale: "Users and auditors need to know which version of the policy applies.",
-            example: "No \"Last updated\" / 更新日期 / 生效日期 line.",
-            regulations: &["CN-P04: TC260-PG-20202A 1.5 b); 自评估指南(2019) 评估点17"],
-        },
-    ),
+/// Each variant's id in `rules.toml`; the unit tests keep this table and the file in step.
+const VARIANTS: &[(RuleId, &str)] = &[
+    (RuleId::SdkUndisclosed, "AA101"),
+    (RuleId::DataUndisclosed, "AA102"),
+    (RuleId::DataVague, "AA103"),
+    (RuleId::SdkDataUnlisted, "AA104"),
+    (RuleId::PermissionNoPurpose, "AA105"),
+    (RuleId::StatementContradicted, "AA106"),
+    (RuleId::SdkNotFound, "AA107"),
+    (RuleId::DataNotFound, "AA108"),
+    (RuleId::HotUpdate, "AA109"),
+    (RuleId::SelfStart, "AA110"),
+    (RuleId::NonResettableId, "AA111"),
+    (RuleId::SpecialPermission, "AA112"),
+    (RuleId::TargetSdkLow, "AA113"),
+    (RuleId::SensitivePermissionScope, "AA114"),
+    (RuleId::SensitiveNoSeparateConsent, "AA115"),
+    (RuleId::PolicyNoSdkList, "AA201"),
+    (RuleId::PolicyNoContact, "AA202"),
+    (RuleId::PolicyNoUserRights, "AA203"),
+    (RuleId::PolicyNoAccountCancellation, "AA204"),
+    (RuleId::PolicyNoChildrenSection, "AA205"),
+    (RuleId::PolicyNoUpdateDate, "AA206"),
+    (RuleId::PolicyOpenDataList, "AA207"),
+    (RuleId::PolicyNoRetention, "AA208"),
+    (RuleId::PolicyNoStorageRegion, "AA209"),
+    (RuleId::PolicyNoComplaintChannel, "AA210"),
+    (RuleId::PolicyNoAdsOptOut, "AA211"),
+    (RuleId::PolicyNoUnder14Rules, "AA212"),
+    (RuleId::PolicyNoOperatorIdentity, "AA213"),
+    (RuleId::PolicyNotStandalone, "AA214"),
+    (RuleId::PolicyNotChinese, "AA215"),
+    (RuleId::PolicySdkRowIncomplete, "AA216"),
 ];
 
+/// A rule pack: the rules one audience checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Chinese regulators (认定方法, GB/T 35273, GB/T 41391, TC260 guides).
+    Cn,
+    /// Apple App Store review.
+    Apple,
+    /// Google Play policies and Data safety.
+    Play,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 3] = [Profile::Cn, Profile::Apple, Profile::Play];
+
+    /// Parses `cn`, `apple` or `play`; `all` and anything else is `None`.
+    pub fn parse(text: &str) -> Option<Profile> {
+        Self::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Cn => "cn",
+            Profile::Apple => "apple",
+            Profile::Play => "play",
+        }
+    }
+}
+
+/// Everything documented about one rule (one `[[rule]]` of `rules.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInfo {
+    /// Stable id (`AA101`).
+    pub id: String,
+    /// Kebab-case name (`sdk-undisclosed`).
+    pub name: String,
+    /// Severity when the configuration does not change it.
+    #[serde(rename = "severity")]
+    pub default_severity: Severity,
+    /// The rule packs it belongs to.
+    pub profiles: Vec<Profile>,
+    /// One line: what the rule finds.
+    pub what: String,
+    /// Why it matters.
+    pub why: String,
+    /// A concrete example of a finding.
+    pub example: String,
+    /// The clauses it serves (`认定方法 三.2`, `GB/T 35273-2020 9.2 b)`).
+    pub clauses: Vec<String>,
+    /// The `cn_rules.json` ids it covers (`CN-S04`).
+    pub cn_rules: Vec<String>,
+    /// Needs a running app: listed, never reported.
+    #[serde(default)]
+    pub dynamic: bool,
+    /// What a static scan cannot see (for dynamic rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_dynamic: Option<String>,
+}
+
+impl RuleInfo {
+    /// Whether the rule is in `profile` (`None`: every profile).
+    pub fn in_profile(&self, profile: Option<Profile>) -> bool {
+        profile.is_none_or(|p| self.profiles.contains(&p))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rule: Vec<RuleInfo>,
+}
+
+const RULES_TOML: &str = include_str!("../data/rules.toml");
+
+/// Every rule of `rules.toml`, in file order, checkable and dynamic.
+static CATALOGUE: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| {
+    // The file is compiled in; the unit test `catalogue_parses` fails the build's tests when it does not parse,
+    // so this never runs on a broken file in a tested build.
+    match toml::from_str::<RuleFile>(RULES_TOML) {
+        Ok(file) => file.rule,
+        Err(e) => panic!("crates/audit/data/rules.toml: {e}"),
+    }
+});
+
+/// Placeholder for a variant without an entry (the unit tests rule that out).
+static MISSING: LazyLock<RuleInfo> = LazyLock::new(|| RuleInfo {
+    id: "AA000".into(),
+    name: "unknown".into(),
+    default_severity: Severity::Info,
+    profiles: Vec::new(),
+    what: String::new(),
+    why: String::new(),
+    example: String::new(),
+    clauses: Vec::new(),
+    cn_rules: Vec::new(),
+    dynamic: false,
+    why_dynamic: None,
+});
+
+/// Every documented rule, checkable and dynamic, in id order.
+pub fn catalogue() -> &'static [RuleInfo] {
+    &CATALOGUE
+}
+
+/// Finds a documented rule (checkable or dynamic) by id or name, case-insensitive.
+pub fn lookup(text: &str) -> Option<&'static RuleInfo> {
+    let text = text.trim();
+    catalogue()
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(text) || r.name.eq_ignore_ascii_case(text))
+}
+
 impl RuleId {
-    /// Every rule, in id order.
+    /// Every checkable rule, in id order.
     pub fn all() -> impl Iterator<Item = RuleId> {
-        RULES.iter().map(|(id, _)| *id)
+        VARIANTS.iter().map(|(id, _)| *id)
+    }
+
+    /// The checkable rules of a profile (`None`: all), in id order.
+    pub fn in_profile(profile: Option<Profile>) -> impl Iterator<Item = RuleId> {
+        Self::all().filter(move |r| r.info().in_profile(profile))
     }
 
     /// The rule's documentation.
     pub fn info(self) -> &'static RuleInfo {
-        // Every variant has a row; the unit test `every_variant_has_a_row` keeps it so.
-        RULES
+        let code = self.code();
+        catalogue()
             .iter()
-            .find(|(id, _)| *id == self)
-            .map(|(_, info)| info)
-            .unwrap_or(&RULES[0].1)
+            .find(|r| r.id == code)
+            .unwrap_or(&MISSING)
     }
 
     /// Stable id (`AA101`).
     pub fn code(self) -> &'static str {
-        self.info().id
+        VARIANTS
+            .iter()
+            .find(|(id, _)| *id == self)
+            .map_or("AA000", |(_, code)| code)
     }
 
     /// Kebab-case name.
     pub fn name(self) -> &'static str {
-        self.info().name
+        &self.info().name
     }
 
-    /// Finds a rule by id (`AA101`, case-insensitive) or name (`sdk-undisclosed`).
+    /// Finds a checkable rule by id (`AA101`, case-insensitive) or name (`sdk-undisclosed`).
     pub fn parse(text: &str) -> Option<RuleId> {
-        let text = text.trim();
-        RULES
+        let info = lookup(text)?;
+        VARIANTS
             .iter()
-            .find(|(_, info)| {
-                info.id.eq_ignore_ascii_case(text) || info.name.eq_ignore_ascii_case(text)
-            })
+            .find(|(_, code)| *code == info.id)
             .map(|(id, _)| *id)
     }
 }
@@ -323,20 +286,32 @@ impl std::fmt::Display for RuleId {
 }
 
 /// The long explanation printed by `appaudit explain`.
-pub fn explain(rule: RuleId) -> String {
-    let info = rule.info();
+pub fn explain(info: &RuleInfo) -> String {
+    let profiles: Vec<&str> = info.profiles.iter().map(|p| p.as_str()).collect();
     let mut text = format!(
-        "{} {} (default severity: {})\n\n{}\n\nWhy: {}\n\nExample: {}\n\nRegulations:\n",
+        "{} {} (default severity: {}; profiles: {})\n\n{}\n\nWhy: {}\n\nExample: {}\n",
         info.id,
         info.name,
         info.default_severity.as_str(),
-        info.summary,
-        info.rationale,
+        profiles.join(", "),
+        info.what,
+        info.why,
         info.example
     );
-    for reg in info.regulations {
+    if info.dynamic {
+        text.push_str("\nNeeds dynamic analysis (not reported by `appaudit audit`): ");
+        text.push_str(info.why_dynamic.as_deref().unwrap_or(""));
+        text.push('\n');
+    }
+    if !info.cn_rules.is_empty() {
+        text.push_str("\nCovers: ");
+        text.push_str(&info.cn_rules.join(", "));
+        text.push('\n');
+    }
+    text.push_str("\nClauses:\n");
+    for clause in &info.clauses {
         text.push_str("  - ");
-        text.push_str(reg);
+        text.push_str(clause);
         text.push('\n');
     }
     text
@@ -348,51 +323,58 @@ mod tests {
 
     use super::*;
 
-    const EVERY_VARIANT: [RuleId; 14] = [
-        RuleId::SdkUndisclosed,
-        RuleId::DataUndisclosed,
-        RuleId::DataVague,
-        RuleId::SdkDataUnlisted,
-        RuleId::PermissionNoPurpose,
-        RuleId::StatementContradicted,
-        RuleId::SdkNotFound,
-        RuleId::DataNotFound,
-        RuleId::PolicyNoSdkList,
-        RuleId::PolicyNoContact,
-        RuleId::PolicyNoUserRights,
-        RuleId::PolicyNoAccountCancellation,
-        RuleId::PolicyNoChildrenSection,
-        RuleId::PolicyNoUpdateDate,
-    ];
+    #[test]
+    fn catalogue_parses() {
+        let file: RuleFile = toml::from_str(RULES_TOML).expect("rules.toml parses");
+        assert!(file.rule.len() >= VARIANTS.len());
+    }
 
     #[test]
-    fn every_variant_has_a_row() {
-        for variant in EVERY_VARIANT {
-            assert_eq!(
-                RULES.iter().filter(|(id, _)| *id == variant).count(),
-                1,
-                "{variant:?}"
+    fn unknown_fields_are_refused() {
+        let text = "[[rule]]\nid='AA1'\nname='x'\nseverity='low'\nprofiles=[]\nwhat=''\nwhy=''\nexample=''\nclauses=[]\ncn_rules=[]\ncolour='red'\n";
+        let err = toml::from_str::<RuleFile>(text).err().expect("refused");
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn every_variant_has_an_entry_and_every_checkable_entry_a_variant() {
+        for (variant, code) in VARIANTS {
+            let entries: Vec<_> = catalogue().iter().filter(|r| r.id == *code).collect();
+            assert_eq!(entries.len(), 1, "{variant:?} {code}");
+            assert!(!entries[0].dynamic, "{code} is checked but marked dynamic");
+        }
+        for r in catalogue().iter().filter(|r| !r.dynamic) {
+            assert!(
+                VARIANTS.iter().any(|(_, code)| *code == r.id),
+                "{} has no RuleId variant",
+                r.id
             );
         }
-        assert_eq!(RULES.len(), EVERY_VARIANT.len());
+        let variants: BTreeSet<_> = VARIANTS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(variants.len(), VARIANTS.len());
     }
 
     #[test]
     fn ids_and_names_are_unique_and_well_formed() {
-        let ids: BTreeSet<_> = RULES.iter().map(|(_, i)| i.id).collect();
-        let names: BTreeSet<_> = RULES.iter().map(|(_, i)| i.name).collect();
-        assert_eq!(ids.len(), RULES.len());
-        assert_eq!(names.len(), RULES.len());
-        for (_, info) in RULES {
+        let ids: BTreeSet<_> = catalogue().iter().map(|i| i.id.as_str()).collect();
+        let names: BTreeSet<_> = catalogue().iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(ids.len(), catalogue().len());
+        assert_eq!(names.len(), catalogue().len());
+        let mut previous = "";
+        for info in catalogue() {
             assert!(
                 info.id.len() == 5
                     && info.id.starts_with("AA")
-                    && info.id[2..].chars().all(|c| c.is_ascii_digit())
+                    && info.id[2..].chars().all(|c| c.is_ascii_digit()),
+                "{}",
+                info.id
             );
+            assert!(info.id.as_str() > previous, "{} out of order", info.id);
+            previous = &info.id;
             assert!(
                 info.name
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{}",
                 info.name
             );
@@ -401,12 +383,44 @@ mod tests {
 
     #[test]
     fn every_rule_is_documented() {
-        for (_, info) in RULES {
-            assert!(info.summary.len() > 20, "{}", info.id);
-            assert!(info.rationale.len() > 20, "{}", info.id);
+        for info in catalogue() {
+            assert!(info.what.len() > 20, "{}", info.id);
+            assert!(info.why.len() > 20, "{}", info.id);
             assert!(info.example.len() > 10, "{}", info.id);
-            assert!(!info.regulations.is_empty(), "{}", info.id);
+            assert!(!info.clauses.is_empty(), "{}", info.id);
+            assert!(!info.profiles.is_empty(), "{}", info.id);
+            assert_eq!(
+                info.dynamic,
+                info.why_dynamic.as_deref().is_some_and(|w| w.len() > 20),
+                "{}: dynamic and why_dynamic go together",
+                info.id
+            );
         }
+    }
+
+    /// Every CN id named is one of the 31 of cn_rules.json, and each of those is covered by a rule or listed
+    /// as dynamic, except the two the scan cannot check (app category, HTML emphasis).
+    #[test]
+    fn cn_rule_ids_are_real() {
+        let known: BTreeSet<String> = (1..=12)
+            .map(|i| format!("CN-P{i:02}"))
+            .chain((1..=5).map(|i| format!("CN-S{i:02}")))
+            .chain((1..=4).map(|i| format!("CN-C{i:02}")))
+            .chain((1..=10).map(|i| format!("CN-N{i:02}")))
+            .collect();
+        assert_eq!(known.len(), 31);
+        let covered: BTreeSet<&str> = catalogue()
+            .iter()
+            .flat_map(|r| r.cn_rules.iter().map(String::as_str))
+            .collect();
+        for id in &covered {
+            assert!(known.contains(*id), "{id} is not a cn_rules.json id");
+        }
+        let missing: Vec<&String> = known
+            .iter()
+            .filter(|k| !covered.contains(k.as_str()))
+            .collect();
+        assert_eq!(missing, ["CN-N01", "CN-P06"]);
     }
 
     #[test]
@@ -417,9 +431,20 @@ mod tests {
             Some(RuleId::StatementContradicted)
         );
         assert_eq!(RuleId::parse("AA999"), None);
-        for variant in EVERY_VARIANT {
+        // A dynamic rule is documented but not a checkable RuleId.
+        assert!(lookup("AA501").is_some_and(|r| r.dynamic));
+        assert_eq!(RuleId::parse("AA501"), None);
+        for variant in RuleId::all() {
             assert_eq!(RuleId::parse(variant.code()), Some(variant));
-            assert!(explain(variant).contains(variant.name()));
+            assert!(explain(variant.info()).contains(variant.name()));
         }
+    }
+
+    #[test]
+    fn profiles_filter() {
+        let cn = RuleId::PolicyNotChinese.info();
+        assert!(cn.in_profile(Some(Profile::Cn)));
+        assert!(!cn.in_profile(Some(Profile::Apple)));
+        assert!(cn.in_profile(None));
     }
 }

@@ -37,6 +37,10 @@ pub struct Inventory {
     pub library_markers: Vec<LibraryMarker>,
     /// Personal data the code reads, by data type, with who reads it.
     pub data_access: Vec<appaudit_taxonomy::DataAccess>,
+    /// Calls that load code at run time (`new DexClassLoader`, `System.load`), by API and
+    /// caller SDK (hot update / dynamic code loading).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub code_loading: Vec<CodeLoading>,
     /// iOS privacy manifests (`PrivacyInfo.xcprivacy`) in the input, each with its owner.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub privacy_manifests: Vec<PrivacyManifest>,
@@ -273,6 +277,21 @@ pub struct NativeLib {
     pub jni_packages: Vec<String>,
     /// SDK id matched by file name or JNI package.
     pub sdk: Option<String>,
+}
+
+/// Calls of one code-loading API by one SDK (or the app's own code).
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeLoading {
+    /// The API, for reports (`new DexClassLoader`).
+    pub api: String,
+    /// SDK id of the calling code, `None` for the app's own.
+    pub sdk: Option<String>,
+    /// Sample call sites (`Lcom/foo/Patch;->load`).
+    pub call_sites: Vec<String>,
+    /// The code file of each sample call site (`classes2.dex`), index for index.
+    pub call_site_files: Vec<String>,
+    /// Calls in total.
+    pub call_count: usize,
 }
 
 /// A manifest component.

@@ -31,6 +31,17 @@ pub enum PolicyError {
     /// The format is known but support for it was not compiled in.
     #[error("{0} support is not compiled in (enable the `{1}` feature)")]
     Unsupported(&'static str, &'static str),
+    /// The input is not a privacy policy: empty, binary, or without Chinese or English text.
+    #[error("not a privacy policy: {0}")]
+    NotAPolicy(String),
+    /// One document of several could not be read.
+    #[error("{name}: {source}")]
+    Document {
+        /// The document's name.
+        name: String,
+        /// Why.
+        source: Box<PolicyError>,
+    },
     /// The bundled policy lexicon or a user lexicon is invalid.
     #[error("policy lexicon is invalid: {0}")]
     Lexicon(String),

@@ -52,6 +52,7 @@ pub(crate) struct Anchors {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct LexiconData {
     #[serde(default)]
     negation_cues: Vec<String>,
@@ -60,11 +61,27 @@ pub(crate) struct LexiconData {
     #[serde(default)]
     contrast_cues: Vec<String>,
     #[serde(default)]
+    control_cues: Vec<String>,
+    #[serde(default)]
     collection_verbs: Vec<String>,
     #[serde(default)]
     third_party_cues: Vec<String>,
     #[serde(default)]
     sdk_context_cues: Vec<String>,
+    #[serde(default)]
+    sdk_use_cues: Vec<String>,
+    #[serde(default)]
+    sdk_list_leads: Vec<String>,
+    #[serde(default)]
+    sdk_row_words: Vec<String>,
+    #[serde(default)]
+    sdk_list_intro_cues: Vec<String>,
+    #[serde(default)]
+    sdk_name_variants: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    sdk_field_labels: FieldLabelsData,
+    #[serde(default)]
+    company_suffixes: Vec<String>,
     #[serde(default)]
     common_word_sdk_names: Vec<String>,
     #[serde(default)]
@@ -89,6 +106,95 @@ pub(crate) struct LexiconData {
     permission: Vec<PermissionData>,
     #[serde(default)]
     permission_anchors: Anchors,
+}
+
+/// Labels of the fields of an SDK block ("使用目的：", "收集个人信息类型：", "SDK名称：").
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FieldLabelsData {
+    #[serde(default)]
+    name: Vec<String>,
+    #[serde(default)]
+    company: Vec<String>,
+    #[serde(default)]
+    purpose: Vec<String>,
+    #[serde(default)]
+    data: Vec<String>,
+    #[serde(default)]
+    permission: Vec<String>,
+    #[serde(default)]
+    link: Vec<String>,
+    #[serde(default)]
+    other: Vec<String>,
+}
+
+/// What a field of an SDK block holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    /// The SDK's name: starts a block.
+    Name,
+    /// The vendor's legal entity.
+    Company,
+    /// What the SDK is used for.
+    Purpose,
+    /// The personal information it collects.
+    Data,
+    /// The permissions it needs.
+    Permission,
+    /// A link to the vendor's policy or site.
+    Link,
+    /// Anything else of the block (scenario, method, platform).
+    Other,
+}
+
+/// The field labels compiled into one anchored automaton.
+pub(crate) struct FieldLabels {
+    ac: AhoCorasick,
+    kinds: Vec<FieldKind>,
+}
+
+impl FieldLabels {
+    fn new(data: &FieldLabelsData) -> Result<Self, PolicyError> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut kinds = Vec::new();
+        for (kind, labels) in [
+            (FieldKind::Name, &data.name),
+            (FieldKind::Company, &data.company),
+            (FieldKind::Purpose, &data.purpose),
+            (FieldKind::Data, &data.data),
+            (FieldKind::Permission, &data.permission),
+            (FieldKind::Link, &data.link),
+            (FieldKind::Other, &data.other),
+        ] {
+            for l in labels {
+                patterns.push(l.as_str());
+                kinds.push(kind);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(&patterns)
+            .map_err(|e| PolicyError::Lexicon(e.to_string()))?;
+        Ok(Self { ac, kinds })
+    }
+
+    /// The field a line (already stripped of list markers) starts with, and the byte range of
+    /// its value: "使用目的：统计分析" → (Purpose, 15..27). A label must be followed by a colon.
+    pub(crate) fn field(&self, text: &str) -> Option<(FieldKind, std::ops::Range<usize>)> {
+        let input = aho_corasick::Input::new(text).anchored(aho_corasick::Anchored::Yes);
+        let m = self.ac.find(input)?;
+        let kind = *self.kinds.get(m.pattern().as_usize())?;
+        let rest = text.get(m.end()..)?;
+        let after_space = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+        let colon = after_space
+            .chars()
+            .next()
+            .filter(|c| matches!(c, ':' | '：'))?;
+        let value_start = text.len() - after_space.len() + colon.len_utf8();
+        Some((kind, value_start..text.len()))
+    }
 }
 
 /// What a data-type phrase names.
@@ -150,9 +256,23 @@ pub struct Lexicon {
     pub(crate) blocked: CueSet,
     pub(crate) conditional: CueSet,
     pub(crate) contrast: CueSet,
+    /// "you can revoke…": sentences about the user's controls, not about collection.
+    pub(crate) control: CueSet,
     pub(crate) verbs: CueSet,
     pub(crate) third_party: CueSet,
     pub(crate) sdk_context: CueSet,
+    /// "我们使用了", "we use": a sentence declaring the SDK named after it.
+    pub(crate) sdk_use: CueSet,
+    /// Words leading into a list of SDK names ("通过", "包括"), cut off the first name.
+    pub(crate) sdk_list_lead: CueSet,
+    /// Words that make an unknown name in a table row an SDK ("SDK", "库", "插件").
+    pub(crate) sdk_row_words: CueSet,
+    /// Words of a line introducing a list of SDKs ("the following third-party services:").
+    pub(crate) sdk_list_intro: CueSet,
+    /// Labels of SDK block fields.
+    pub(crate) fields: FieldLabels,
+    /// Endings of a company's legal name ("有限公司", "Inc.").
+    pub(crate) company_suffixes: Vec<String>,
     pub(crate) update_date: CueSet,
     pub(crate) purpose_openers: CueSet,
     pub(crate) sections: Vec<SectionKind>,
@@ -175,6 +295,23 @@ pub struct Lexicon {
     pub(crate) fuzzy_stopwords: Vec<String>,
     /// Lowercase words that make a line about SDKs (fuzzy names count only there or in table rows).
     pub(crate) fuzzy_context_cues: Vec<String>,
+}
+
+impl Lexicon {
+    /// Whether a short line is a company's legal name ("友盟同欣（北京）科技有限公司").
+    pub(crate) fn is_company_name(&self, text: &str) -> bool {
+        let t = text
+            .trim()
+            .trim_end_matches(['。', '.', ';', '；', ',', '，', ' '])
+            .to_lowercase();
+        !t.is_empty()
+            && t.chars().count() <= 80
+            && !t.contains(['。', '：', ':'])
+            && self
+                .company_suffixes
+                .iter()
+                .any(|s| t.ends_with(s.as_str()))
+    }
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -330,7 +467,8 @@ impl Lexicon {
             }
         }
 
-        let (sdk_name_patterns, sdk_names) = sdk_name_patterns(&sdks, &data.common_word_sdk_names);
+        let (sdk_name_patterns, sdk_names) =
+            sdk_name_patterns(&sdks, &data.common_word_sdk_names, &data.sdk_name_variants);
         let mut packages: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut package_segments: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, sdk) in sdks.iter().enumerate() {
@@ -378,9 +516,20 @@ impl Lexicon {
             blocked: CueSet::new(&data.blocked_contexts)?,
             conditional: CueSet::new(&data.conditional_cues)?,
             contrast: CueSet::new(&data.contrast_cues)?,
+            control: CueSet::new(&data.control_cues)?,
             verbs: CueSet::new(&data.collection_verbs)?,
             third_party: CueSet::new(&data.third_party_cues)?,
             sdk_context: CueSet::new(&data.sdk_context_cues)?,
+            sdk_use: CueSet::new(&data.sdk_use_cues)?,
+            sdk_list_lead: CueSet::new(&data.sdk_list_leads)?,
+            sdk_row_words: CueSet::new(&data.sdk_row_words)?,
+            sdk_list_intro: CueSet::new(&data.sdk_list_intro_cues)?,
+            fields: FieldLabels::new(&data.sdk_field_labels)?,
+            company_suffixes: data
+                .company_suffixes
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
             update_date: CueSet::new(&data.update_date_cues)?,
             purpose_openers: CueSet::new(&data.purpose_openers)?,
             sections,
@@ -512,13 +661,65 @@ fn data_type_phrases(taxonomy: &Taxonomy, data: &LexiconData) -> (Vec<String>, V
     (patterns, phrases)
 }
 
-fn sdk_name_patterns(sdks: &[KnownSdk], common_words: &[String]) -> (Vec<String>, Vec<SdkName>) {
+/// How else a policy writes a name: without its spaces ("One Signal" → "OneSignal"), with a
+/// space between camel-case words ("OneSignal" → "One Signal"), and with product words in the
+/// other language ("小米推送" → "小米push", "小米 push").
+fn name_variants(name: &str, word_variants: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut out = vec![name.to_owned()];
+    if name.contains(' ') {
+        out.push(name.replace(' ', ""));
+    }
+    let camel_words: Vec<usize> = name
+        .char_indices()
+        .skip(1)
+        .filter(|(k, c)| {
+            c.is_ascii_uppercase()
+                && name[..*k]
+                    .chars()
+                    .last()
+                    .is_some_and(|p| p.is_ascii_lowercase())
+        })
+        .map(|(k, _)| k)
+        .collect();
+    // Not before an all-caps tail: "ShareSDK" is not "Share SDK" of some other product.
+    let caps_tail = camel_words
+        .first()
+        .and_then(|k| name.get(*k..))
+        .is_some_and(|tail| {
+            tail.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+    if name.is_ascii() && !name.contains(' ') && camel_words.len() == 1 && !caps_tail {
+        if let Some(k) = camel_words.first() {
+            out.push(format!("{} {}", &name[..*k], &name[*k..]));
+        }
+    }
+    for (word, others) in word_variants {
+        if let Some(stem) = name.strip_suffix(word.as_str())
+            && stem.chars().count() >= 2
+            && !stem.is_ascii()
+        {
+            out.extend(others.iter().map(|o| format!("{stem}{o}")));
+        }
+    }
+    out
+}
+
+fn sdk_name_patterns(
+    sdks: &[KnownSdk],
+    common_words: &[String],
+    word_variants: &BTreeMap<String, Vec<String>>,
+) -> (Vec<String>, Vec<SdkName>) {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut patterns = Vec::new();
     let mut names: Vec<SdkName> = Vec::new();
     for (i, sdk) in sdks.iter().enumerate() {
-        for name in &sdk.names {
-            let name = name.trim();
+        let variants = sdk
+            .names
+            .iter()
+            .flat_map(|n| name_variants(n.trim(), word_variants));
+        for name in variants {
+            let name = name.as_str();
             if name.chars().count() < 2 {
                 continue;
             }
@@ -572,5 +773,60 @@ mod tests {
         let err = Lexicon::with_sdks_and_vocabulary(&taxonomy, Vec::new(), "negation_cues = 3")
             .unwrap_err();
         assert!(matches!(err, PolicyError::Lexicon(_)));
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::with_sdks(&Taxonomy::builtin().expect("taxonomy"), Vec::new()).expect("lexicon")
+    }
+
+    #[test]
+    fn a_field_label_needs_a_colon_and_gives_the_value() {
+        let lex = lexicon();
+        let text = "使用目的：统计分析";
+        let (kind, value) = lex.fields.field(text).expect("a field");
+        assert_eq!(kind, FieldKind::Purpose);
+        assert_eq!(text.get(value), Some("统计分析"));
+        assert_eq!(lex.fields.field("使用目的是统计分析").map(|f| f.0), None);
+        assert_eq!(
+            lex.fields.field("收集个人信息类型: IMEI").map(|f| f.0),
+            Some(FieldKind::Data)
+        );
+        assert_eq!(
+            lex.fields.field("SDK名称：极光").map(|f| f.0),
+            Some(FieldKind::Name)
+        );
+    }
+
+    #[test]
+    fn company_names_end_with_a_legal_suffix() {
+        let lex = lexicon();
+        assert!(lex.is_company_name("友盟同欣（北京）科技有限公司"));
+        assert!(lex.is_company_name("Google LLC"));
+        assert!(!lex.is_company_name("用于统计分析。"));
+        assert!(!lex.is_company_name("我们的合作公司会收集您的设备信息：型号"));
+    }
+
+    #[test]
+    fn names_are_matched_as_policies_write_them() {
+        let variants = BTreeMap::from([("推送".to_owned(), vec!["push".to_owned()])]);
+        assert!(name_variants("小米推送", &variants).contains(&"小米push".to_owned()));
+        assert!(name_variants("One Signal", &variants).contains(&"OneSignal".to_owned()));
+        assert!(name_variants("OneSignal", &variants).contains(&"One Signal".to_owned()));
+        assert!(!name_variants("ShareSDK", &variants).contains(&"Share SDK".to_owned()));
+    }
+
+    #[test]
+    fn unknown_vocabulary_keys_are_rejected() {
+        let err = Lexicon::with_sdks_and_vocabulary(
+            &Taxonomy::builtin().expect("taxonomy"),
+            Vec::new(),
+            "negation_cues = [\"not\"]\nnegatoin_cues = [\"typo\"]\n",
+        );
+        assert!(err.is_err());
     }
 }

@@ -137,6 +137,10 @@ pub struct SdkMention {
     pub packages_in_text: Vec<String>,
     /// True when it comes from an SDK table/list rather than running text.
     pub in_sdk_list: bool,
+    /// Why it was read so: `sdk_table_row`, `sdk_list_item`, `sdk_heading`, `sdk_sentence`
+    /// (declarations, in [`PolicyReading::sdks`]), or `table_row` / `mention` (in
+    /// [`PolicyReading::mentions`]).
+    pub reason: String,
     /// Other SDK ids matched in the same row (e.g. a second package of the same vendor).
     pub related_sdk_ids: Vec<String>,
     /// Other lines that mention the same SDK.
@@ -176,10 +180,18 @@ pub struct PolicyReading {
     pub missing_sections: Vec<String>,
     /// Data types mentioned (declared and denied).
     pub data_types: Vec<DataTypeMention>,
-    /// SDKs declared or mentioned, one entry per SDK.
+    /// SDKs the policy declares (an SDK table row or list item, an SDK heading, a sentence
+    /// saying the app uses it), one entry per SDK. Only these satisfy "the policy discloses X".
     pub sdks: Vec<SdkMention>,
+    /// Names of known SDKs' vendors or products that appear without declaring an SDK: login and
+    /// payment partners, companies, services named in running text.
+    pub mentions: Vec<SdkMention>,
     /// Permissions declared.
     pub permissions: Vec<PermissionMention>,
+    /// The documents read, when there are several (see [`read_policy_documents`]); line
+    /// numbers run through all of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<DocumentSpan>,
     /// The normalized text, one string per line (line N is `lines[N - 1]`).
     #[serde(skip)]
     pub lines: Vec<String>,
@@ -211,11 +223,132 @@ pub fn read_policy_bytes(
     hint: FormatHint,
     lexicon: &Lexicon,
 ) -> Result<PolicyReading, PolicyError> {
+    let (doc, format, encoding) = doc_from_bytes(bytes, hint)?;
+    Ok(analyze::analyze(doc, lexicon, format, encoding))
+}
+
+/// Reads already-decoded text (e.g. PDF text extracted in a child process).
+pub fn read_policy_text(
+    text: &str,
+    hint: FormatHint,
+    lexicon: &Lexicon,
+) -> Result<PolicyReading, PolicyError> {
+    let doc = doc_from_text(text, hint)?;
+    Ok(analyze::analyze(doc, lexicon, hint, "UTF-8"))
+}
+
+/// One document of a policy published in several (the policy and its SDK list).
+#[derive(Debug, Clone)]
+pub enum PolicyDocument<'a> {
+    /// Raw bytes, decoded and parsed by the hint (sniffed when `Auto`).
+    Bytes {
+        /// The name quotes will cite (usually the file path).
+        name: String,
+        /// The content.
+        bytes: &'a [u8],
+        /// The format.
+        hint: FormatHint,
+    },
+    /// Text already extracted (a PDF's text layer).
+    Text {
+        /// The name quotes will cite.
+        name: String,
+        /// The text.
+        text: &'a str,
+        /// The format the text came from.
+        hint: FormatHint,
+    },
+}
+
+/// Where one document's lines sit in a reading of several documents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DocumentSpan {
+    /// The document's name (file path).
+    pub name: String,
+    /// Its first line in the reading's numbering (1-based).
+    pub first_line: usize,
+    /// How many lines it has.
+    pub lines: usize,
+}
+
+impl PolicyReading {
+    /// The document and the line within it of a line of this reading: `(None, line)` for a
+    /// reading of one document.
+    pub fn locate(&self, line: usize) -> (Option<&str>, usize) {
+        match self
+            .documents
+            .iter()
+            .find(|d| d.first_line <= line && line < d.first_line + d.lines)
+        {
+            Some(d) if self.documents.len() > 1 => (Some(d.name.as_str()), line + 1 - d.first_line),
+            _ => (None, line),
+        }
+    }
+}
+
+/// Reads several documents as one policy (a Chinese app's policy and its separate SDK list):
+/// the lines are numbered through all of them, in order, and [`PolicyReading::documents`]
+/// says which lines are whose ([`PolicyReading::locate`]). A document that is not a policy
+/// (empty, binary) is an error naming it.
+pub fn read_policy_documents(
+    documents: &[PolicyDocument<'_>],
+    lexicon: &Lexicon,
+) -> Result<PolicyReading, PolicyError> {
+    let mut all = markup::Doc::default();
+    let mut spans = Vec::new();
+    let mut format = FormatHint::Auto;
+    let mut encoding = "UTF-8";
+    let mut tables = 0usize;
+    for document in documents {
+        let (name, result) = match document {
+            PolicyDocument::Bytes { name, bytes, hint } => (name, doc_from_bytes(bytes, *hint)),
+            PolicyDocument::Text { name, text, hint } => (
+                name,
+                doc_from_text(text, *hint).map(|d| (d, *hint, "UTF-8")),
+            ),
+        };
+        let (mut doc, f, e) = result.map_err(|e| PolicyError::Document {
+            name: name.clone(),
+            source: Box::new(e),
+        })?;
+        if spans.is_empty() {
+            format = f;
+            encoding = e;
+        }
+        // Table ids are per document: keep them apart.
+        let mut max_table = 0;
+        for line in &mut doc.lines {
+            if let Some(row) = &mut line.row {
+                max_table = max_table.max(row.table + 1);
+                row.table += tables;
+            }
+        }
+        tables += max_table;
+        spans.push(DocumentSpan {
+            name: name.clone(),
+            first_line: all.lines.len() + 1,
+            lines: doc.lines.len(),
+        });
+        all.lines.append(&mut doc.lines);
+    }
+    let mut reading = analyze::analyze(all, lexicon, format, encoding);
+    reading.documents = spans;
+    Ok(reading)
+}
+
+/// Decodes and parses bytes into numbered lines, refusing what is not a policy.
+fn doc_from_bytes(
+    bytes: &[u8],
+    hint: FormatHint,
+) -> Result<(markup::Doc, FormatHint, &'static str), PolicyError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(PolicyError::TooLarge {
             len: bytes.len(),
             limit: MAX_INPUT_BYTES,
         });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(PolicyError::NotAPolicy("the file is empty".to_owned()));
     }
     let format = if hint == FormatHint::Auto {
         sniff(bytes)
@@ -226,7 +359,8 @@ pub fn read_policy_bytes(
         FormatHint::Pdf => (extract_pdf_text(bytes)?, "UTF-8", markup::Flavor::Plain),
         FormatHint::Docx => {
             let doc = extract_docx(bytes)?;
-            return Ok(analyze::analyze(doc, lexicon, format, "UTF-8"));
+            check_is_policy_text(doc.lines.iter().map(|l| l.text.as_str()))?;
+            return Ok((doc, format, "UTF-8"));
         }
         FormatHint::Html => {
             let (t, e) = decode_text(bytes);
@@ -241,29 +375,69 @@ pub fn read_policy_bytes(
             (t, e, markup::Flavor::Plain)
         }
     };
-    read_policy_text_with(&text, format, encoding, flavor, lexicon)
+    check_is_policy_text(std::iter::once(text.as_str()))?;
+    Ok((markup::to_doc(&text, flavor), format, encoding))
 }
 
-/// Reads already-decoded text (e.g. PDF text extracted in a child process).
-pub fn read_policy_text(text: &str, hint: FormatHint, lexicon: &Lexicon) -> PolicyReading {
+fn doc_from_text(text: &str, hint: FormatHint) -> Result<markup::Doc, PolicyError> {
+    if text.trim().is_empty() {
+        return Err(PolicyError::NotAPolicy("the text is empty".to_owned()));
+    }
+    check_is_policy_text(std::iter::once(text))?;
     let flavor = match hint {
         FormatHint::Html => markup::Flavor::Html,
         FormatHint::Markdown => markup::Flavor::Markdown,
         _ => markup::Flavor::Plain,
     };
-    read_policy_text_with(text, hint, "UTF-8", flavor, lexicon)
-        .unwrap_or_else(|_| analyze::empty(hint))
+    Ok(markup::to_doc(text, flavor))
 }
 
-fn read_policy_text_with(
-    text: &str,
-    format: FormatHint,
-    encoding: &str,
-    flavor: markup::Flavor,
-    lexicon: &Lexicon,
-) -> Result<PolicyReading, PolicyError> {
-    let doc = markup::to_doc(text, flavor);
-    Ok(analyze::analyze(doc, lexicon, format, encoding))
+/// Control characters in more than this share of the text mean binary data, not text.
+const MAX_CONTROL_SHARE: f64 = 0.05;
+/// At least one sentence: this many Chinese characters or English words.
+const MIN_HAN: usize = 4;
+const MIN_WORDS: usize = 3;
+
+/// Refuses text that is binary (control characters, the replacement character of a failed
+/// decoding) or has no sentences in Chinese or English.
+fn check_is_policy_text<'t>(
+    parts: impl Iterator<Item = &'t str> + Clone,
+) -> Result<(), PolicyError> {
+    let mut chars = 0usize;
+    let mut control = 0usize;
+    let mut han = 0usize;
+    let mut words = 0usize;
+    for part in parts {
+        for c in part.chars() {
+            chars += 1;
+            if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}' {
+                control += 1;
+            }
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                han += 1;
+            }
+        }
+        words += part
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 2)
+            .count();
+    }
+    if chars == 0 {
+        return Err(PolicyError::NotAPolicy("the file has no text".to_owned()));
+    }
+    let share = control as f64 / chars as f64;
+    if share > MAX_CONTROL_SHARE {
+        return Err(PolicyError::NotAPolicy(format!(
+            "it is binary data, not text ({:.0}% control or undecodable characters)",
+            share * 100.0
+        )));
+    }
+    if han < MIN_HAN && words < MIN_WORDS {
+        return Err(PolicyError::NotAPolicy(format!(
+            "it has no sentences in Chinese or English ({han} Chinese characters, {words} English words)"
+        )));
+    }
+    Ok(())
 }
 
 fn sniff(bytes: &[u8]) -> FormatHint {
@@ -314,4 +488,96 @@ fn extract_docx(bytes: &[u8]) -> Result<markup::Doc, PolicyError> {
 #[cfg(not(feature = "docx"))]
 fn extract_docx(_bytes: &[u8]) -> Result<markup::Doc, PolicyError> {
     Err(PolicyError::Unsupported("DOCX", "docx"))
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        crate::analyze::test_support::lexicon()
+    }
+
+    #[test]
+    fn empty_or_blank_input_is_not_a_policy() {
+        for bytes in [&b""[..], b"   \n\n\t "] {
+            let err = read_policy_bytes(bytes, FormatHint::Auto, &lexicon()).unwrap_err();
+            assert!(matches!(err, PolicyError::NotAPolicy(_)), "{err}");
+            assert!(err.to_string().contains("empty"), "{err}");
+        }
+    }
+
+    #[test]
+    fn random_bytes_are_not_a_policy() {
+        // A fixed pseudo-random sequence (xorshift), like a binary file given by mistake.
+        let mut x: u32 = 0x9e37_79b9;
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x & 0xff) as u8
+            })
+            .collect();
+        let err = read_policy_bytes(&bytes, FormatHint::Text, &lexicon()).unwrap_err();
+        assert!(err.to_string().contains("binary"), "{err}");
+    }
+
+    #[test]
+    fn text_without_sentences_is_not_a_policy() {
+        let err =
+            read_policy_bytes(b"1234 5678 90\n---\n", FormatHint::Text, &lexicon()).unwrap_err();
+        assert!(err.to_string().contains("no sentences"), "{err}");
+    }
+
+    #[test]
+    fn several_documents_are_read_as_one_policy_with_each_line_located() {
+        let main = "# 隐私政策\n\n我们会收集您的手机号码用于注册登录，并依照本政策保护您的个人信息安全与权利。\n".as_bytes();
+        let list = "# 第三方SDK清单\n\n| SDK名称 | 使用目的 | 收集的个人信息 |\n|---|---|---|\n| 极光推送SDK | 消息推送 | 设备标识符、IMEI |\n".as_bytes();
+        let reading = read_policy_documents(
+            &[
+                PolicyDocument::Bytes {
+                    name: "main.md".into(),
+                    bytes: main,
+                    hint: FormatHint::Markdown,
+                },
+                PolicyDocument::Bytes {
+                    name: "sdk.md".into(),
+                    bytes: list,
+                    hint: FormatHint::Markdown,
+                },
+            ],
+            &lexicon(),
+        )
+        .expect("two documents");
+        let jpush = reading
+            .sdks
+            .iter()
+            .find(|s| s.sdk_id.as_deref() == Some("jpush"))
+            .expect("declared");
+        let (doc, line) = reading.locate(jpush.line);
+        assert_eq!(doc, Some("sdk.md"));
+        assert_eq!(
+            reading
+                .lines
+                .get(jpush.line - 1)
+                .map(|l| l.contains("极光推送SDK")),
+            Some(true)
+        );
+        assert_eq!(line, 5, "the row is line 5 of sdk.md");
+        let err = read_policy_documents(
+            &[PolicyDocument::Bytes {
+                name: "empty.txt".into(),
+                bytes: b"",
+                hint: FormatHint::Text,
+            }],
+            &lexicon(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("empty.txt: not a privacy policy"),
+            "{err}"
+        );
+    }
 }

@@ -86,6 +86,10 @@ struct Expected {
     never_declared: Vec<String>,
     #[serde(default)]
     sdks: Vec<SdkExpectation>,
+    /// Names that are mentions (partners, companies), not declared SDKs: each must be among
+    /// the reading's mentions and not among its SDKs.
+    #[serde(default)]
+    mentions: Vec<SdkExpectation>,
     /// SDK ids that must not be reported.
     #[serde(default)]
     absent_sdks: Vec<String>,
@@ -217,6 +221,20 @@ fn check_expected(exp: &Expected, reading: &PolicyReading) -> Vec<String> {
             errors.push(format!(
                 "{name}: {id} reported as declared at line {}: {:?}",
                 d.line, d.quote
+            ));
+        }
+    }
+    for s in &exp.mentions {
+        let at = |m: &&appaudit_policy::SdkMention| {
+            m.sdk_id == s.id
+                && std::iter::once(m.line)
+                    .chain(m.other_lines.iter().copied())
+                    .any(|l| line_of(reading, l).contains(&s.within))
+        };
+        if !reading.mentions.iter().any(|m| at(&m)) || reading.sdks.iter().any(|m| at(&m)) {
+            errors.push(format!(
+                "{name}: {:?} in a line containing {:?} is not a mention only",
+                s.id, s.within
             ));
         }
     }
@@ -428,8 +446,13 @@ fn truncated_and_corrupted_inputs_end_cleanly() {
         let bytes = std::fs::read(samples.join(name)).expect("sample");
         let hint = FormatHint::from_path(Path::new(name));
         for cut in 0..bytes.len() {
-            let reading =
-                read_policy_bytes(&bytes[..cut], hint, &lexicon).expect("text formats never fail");
+            // A prefix too short to hold a sentence is refused as "not a policy"; nothing
+            // else may fail.
+            let reading = match read_policy_bytes(&bytes[..cut], hint, &lexicon) {
+                Ok(reading) => reading,
+                Err(appaudit_policy::PolicyError::NotAPolicy(_)) => continue,
+                Err(e) => panic!("{name} cut at {cut}: {e}"),
+            };
             assert!(
                 check_quotes(name, &reading).is_empty(),
                 "{name} cut at {cut}"
@@ -439,8 +462,12 @@ fn truncated_and_corrupted_inputs_end_cleanly() {
         for i in (0..flipped.len()).step_by(7) {
             flipped[i] ^= 0x5A;
         }
-        let reading = read_policy_bytes(&flipped, hint, &lexicon).expect("text formats never fail");
-        assert!(check_quotes(name, &reading).is_empty(), "{name} corrupted");
+        // Heavily corrupted text may be refused as binary; read or refused, nothing else.
+        match read_policy_bytes(&flipped, hint, &lexicon) {
+            Ok(reading) => assert!(check_quotes(name, &reading).is_empty(), "{name} corrupted"),
+            Err(appaudit_policy::PolicyError::NotAPolicy(_)) => {}
+            Err(e) => panic!("{name} corrupted: {e}"),
+        }
     }
     for name in ["en_docx_policy.docx", "en_pdf_policy.pdf"] {
         let bytes = std::fs::read(samples.join(name)).expect("sample");

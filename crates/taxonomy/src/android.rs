@@ -96,6 +96,9 @@ pub struct ApiRule {
     pub data_types: Vec<DataTypeId>,
     /// Data types revealed only with an argument marker in the same method.
     pub marker_conditions: Vec<MarkerCondition>,
+    /// Data types whose marker-conditioned reveal this call cancels in the same method
+    /// (`Intent.setPackage` makes a MAIN/LAUNCHER query one package's, not the app list).
+    pub cancels: Vec<DataTypeId>,
 }
 
 impl ApiRule {
@@ -249,6 +252,10 @@ impl AndroidRules {
                     }
                 }
             }
+            for a in &d.android_targeting_apis {
+                let r = this.rule_for(&a.class, &a.method, RuleKind::Method);
+                push_unique(&mut r.cancels, id);
+            }
             for f in &d.android_fields {
                 let r = this.rule_for(&f.class, &f.field, RuleKind::Field);
                 push_unique(&mut r.data_types, id);
@@ -357,6 +364,7 @@ impl AndroidRules {
                 kind,
                 data_types: Vec::new(),
                 marker_conditions: Vec::new(),
+                cancels: Vec::new(),
             });
         }
         &mut self.rules[slot as usize]
@@ -656,11 +664,17 @@ impl<'r> MethodScan<'r> {
     ) {
         let rules = self.rules;
         let site = (accessor, caller_class, caller_method);
+        let cancelled: Vec<DataTypeId> = self
+            .calls
+            .iter()
+            .filter_map(|&idx| rules.rule_by_index(idx))
+            .flat_map(|r| r.cancels.iter().copied())
+            .collect();
         for &idx in &self.calls {
             if let Some(rule) = rules.rule_by_index(idx) {
                 out.record_call(site.0, site.1, site.2, rule);
                 for arg in &self.arguments {
-                    out.record_call_with_marker(site.0, site.1, site.2, rule, arg);
+                    out.record_call_with_marker(site.0, site.1, site.2, rule, arg, &cancelled);
                 }
             }
         }
@@ -992,6 +1006,47 @@ mod tests {
             })
             .is_empty()
         );
+        // CN-N06: a MAIN/LAUNCHER activity query reads the app list; narrowed to one package it does not,
+        // and a query without a broad intent is targeted too.
+        let launcher = collect(&|s| {
+            s.invoke(
+                "Landroid/content/pm/PackageManager;",
+                "queryIntentActivities",
+            );
+            s.string("android.intent.category.LAUNCHER");
+        });
+        assert_eq!(launcher.len(), 1);
+        assert_eq!(launcher[0].0, "installed_apps");
+        assert!(
+            collect(&|s| {
+                s.invoke(
+                    "Landroid/content/pm/PackageManager;",
+                    "queryIntentActivities",
+                );
+                s.string("android.intent.category.LAUNCHER");
+                s.invoke("Landroid/content/Intent;", "setPackage");
+            })
+            .is_empty()
+        );
+        assert!(
+            collect(&|s| {
+                s.invoke(
+                    "Landroid/content/pm/PackageManager;",
+                    "queryIntentActivities",
+                );
+                s.string("android.support.customtabs.action.CustomTabsService");
+            })
+            .is_empty()
+        );
+        // A full-list API needs no marker, and a narrowing call does not cancel it.
+        let full = collect(&|s| {
+            s.invoke(
+                "Landroid/content/pm/PackageManager;",
+                "getInstalledPackages",
+            );
+            s.invoke("Landroid/content/Intent;", "setPackage");
+        });
+        assert_eq!(full.len(), 1);
         // Reflection needs the class and the method name in the same scope.
         let got = collect(&|s| {
             s.string("android.telephony.TelephonyManager");

@@ -227,10 +227,20 @@ impl<'r> DataAccessCollector<'r> {
         caller_method: &str,
         rule: &ApiRule,
         marker: &str,
+        cancelled: &[DataTypeId],
     ) {
         let types = rule.data_types_with_marker(marker);
         let evidence = Evidence::Api(&rule.display, Some(marker), false);
-        self.record(types, accessor, caller_class, caller_method, evidence);
+        if cancelled.is_empty() {
+            self.record(types, accessor, caller_class, caller_method, evidence);
+        } else {
+            let kept: Vec<DataTypeId> = types
+                .iter()
+                .copied()
+                .filter(|t| !cancelled.contains(t))
+                .collect();
+            self.record(&kept, accessor, caller_class, caller_method, evidence);
+        }
     }
 
     /// A reflective call of `rule` (class and method named by strings); with `marker`,

@@ -147,6 +147,10 @@ pub struct Detect {
     /// Framework or SDK methods that reveal it.
     #[serde(default)]
     pub android_apis: Vec<AndroidApi>,
+    /// Calls that make a marker-conditioned call targeted (`Intent.setPackage`: a query for one
+    /// package, not the list): in the same method they cancel the types that need a marker.
+    #[serde(default)]
+    pub android_targeting_apis: Vec<AndroidApi>,
     /// Static fields whose read reveals it.
     #[serde(default)]
     pub android_fields: Vec<AndroidField>,

@@ -113,6 +113,17 @@ pub(crate) fn validate(t: &Taxonomy) -> Result<(), String> {
                 )));
             }
         }
+        for a in &d.android_targeting_apis {
+            if !is_java_binary_name(&a.class)
+                || !is_method_name(&a.method)
+                || a.requires_marker.is_some()
+            {
+                return Err(at(&format!(
+                    "malformed targeting api `{}#{}`",
+                    a.class, a.method
+                )));
+            }
+        }
         for a in &d.android_apis {
             if !is_java_binary_name(&a.class) || !is_method_name(&a.method) {
                 return Err(at(&format!("malformed api `{}#{}`", a.class, a.method)));

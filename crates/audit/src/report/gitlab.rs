@@ -75,8 +75,8 @@ fn body(f: &Finding) -> String {
         text.push('\n');
     }
     if !f.regulations.is_empty() {
-        text.push_str("- regulations: ");
-        text.push_str(&f.regulations.join("; "));
+        text.push_str("- clauses: ");
+        text.push_str(&super::clause_line(f));
         text.push('\n');
     }
     text
@@ -97,12 +97,16 @@ pub fn to_gitlab(report: &AuditReport) -> Vec<Issue> {
                 fp = fnv1a(&format!("{}#{n}", fingerprint(f, app)));
                 n += 1;
             }
-            let quoted = f
-                .policy_evidence
-                .iter()
-                .find_map(|e| e.line.filter(|l| *l > 0));
+            let quoted = f.policy_evidence.iter().find_map(|e| {
+                e.line
+                    .filter(|l| *l > 0)
+                    .map(|l| (l, e.document.as_deref()))
+            });
             let (path, begin) = match quoted {
-                Some(line) if !report.policy_path.is_empty() => (report.policy_path.clone(), line),
+                Some((line, Some(document))) => (document.to_owned(), line),
+                Some((line, None)) if !report.policy_path.is_empty() => {
+                    (report.policy_path.clone(), line)
+                }
                 _ => (app.clone(), 1),
             };
             Issue {

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use super::Reporter;
 use crate::model::{AuditReport, Finding, Verdict};
-use crate::rules::RULES;
+use crate::rules::{Profile, RuleId};
 
 /// JUnit XML reporter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -62,7 +62,9 @@ pub fn to_junit(report: &AuditReport) -> String {
     );
     let mut cases = String::new();
     let mut failures = 0usize;
-    for (id, info) in RULES {
+    let listed: Vec<RuleId> = RuleId::in_profile(Profile::parse(&report.profile)).collect();
+    for id in &listed {
+        let info = id.info();
         let mine: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == *id).collect();
         let (gated, below): (Vec<&Finding>, Vec<&Finding>) =
             mine.into_iter().partition(|f| f.severity >= report.fail_on);
@@ -70,8 +72,8 @@ pub fn to_junit(report: &AuditReport) -> String {
             cases,
             "    <testcase classname=\"{}\" name=\"{} {}\" time=\"0\"",
             esc(&classname),
-            esc(info.id),
-            esc(info.name)
+            esc(&info.id),
+            esc(&info.name)
         );
         if gated.is_empty() && below.is_empty() {
             cases.push_str("/>\n");
@@ -92,7 +94,7 @@ pub fn to_junit(report: &AuditReport) -> String {
             let _ = writeln!(
                 cases,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                esc(info.id),
+                esc(&info.id),
                 esc(&message),
                 esc(&body)
             );
@@ -135,7 +137,7 @@ pub fn to_junit(report: &AuditReport) -> String {
         properties.push(("baseline.resolved", b.resolved.to_string()));
     }
 
-    let tests = RULES.len();
+    let tests = listed.len();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,

@@ -123,6 +123,7 @@ fn write_full(out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
             for e in &f.policy_evidence {
                 writeln!(out, "  - policy: {}", md(&policy_line(e)))?;
             }
+            writeln!(out, "  - clauses: {}", md(&super::clause_line(f)))?;
         }
         if report.findings.len() > MAX_EVIDENCE_FINDINGS {
             writeln!(

@@ -86,7 +86,10 @@ pub(crate) fn app_line(e: &AppEvidence) -> String {
 /// One line for a policy evidence item: `line 12: "We do not collect your contacts." (denies …)`.
 pub(crate) fn policy_line(e: &PolicyEvidence) -> String {
     match (&e.quote, e.line) {
-        (Some(q), Some(line)) => format!("line {line}: \"{q}\" — {}", e.note),
+        (Some(q), Some(line)) => match &e.document {
+            Some(doc) => format!("{doc} line {line}: \"{q}\" — {}", e.note),
+            None => format!("line {line}: \"{q}\" — {}", e.note),
+        },
         _ => format!("{}: {}", e.kind.replace('_', " "), e.note),
     }
 }
@@ -109,4 +112,14 @@ pub(crate) fn app_title(report: &AuditReport) -> String {
         (Some(p), None) => p.clone(),
         _ => report.inventory.source.path.clone(),
     }
+}
+
+/// The finding's rule coverage and clauses on one line: `CN-S01 · 认定方法 二.1 · GB/T 35273-2020 9.7 c)`.
+pub(crate) fn clause_line(f: &crate::model::Finding) -> String {
+    f.cn_rules
+        .iter()
+        .chain(f.regulations.iter())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

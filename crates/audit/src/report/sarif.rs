@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::Reporter;
 use crate::model::{AuditReport, Finding, Severity};
-use crate::rules::RULES;
+use crate::rules::{Profile, RuleId};
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -87,7 +87,10 @@ struct DefaultConfiguration {
 #[derive(Debug, Serialize)]
 struct RuleProperties {
     tags: Vec<&'static str>,
-    regulations: &'static [&'static str],
+    regulations: &'static [String],
+    #[serde(rename = "cnRules")]
+    cn_rules: &'static [String],
+    profiles: Vec<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -315,31 +318,43 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
         },
         parent_index: None,
     }];
-    let rules = RULES
+    let profile = Profile::parse(&report.profile);
+    let listed: Vec<RuleId> = RuleId::in_profile(profile).collect();
+    let rules = listed
         .iter()
-        .map(|(_, info)| ReportingDescriptor {
-            id: info.id,
-            name: info.name,
-            short_description: Message {
-                text: info.summary.to_owned(),
-            },
-            full_description: Message {
-                text: format!("{} {}", info.summary, info.rationale),
-            },
-            help: Message {
-                text: format!(
-                    "Example: {} Regulations: {}",
-                    info.example,
-                    info.regulations.join("; ")
-                ),
-            },
-            default_configuration: DefaultConfiguration {
-                level: level(info.default_severity),
-            },
-            properties: RuleProperties {
-                tags: vec!["privacy", "compliance"],
-                regulations: info.regulations,
-            },
+        .map(|rule| {
+            let info = rule.info();
+            let covers = if info.cn_rules.is_empty() {
+                String::new()
+            } else {
+                format!(" Covers: {}.", info.cn_rules.join(", "))
+            };
+            ReportingDescriptor {
+                id: rule.code(),
+                name: rule.name(),
+                short_description: Message {
+                    text: info.what.clone(),
+                },
+                full_description: Message {
+                    text: format!("{} {}", info.what, info.why),
+                },
+                help: Message {
+                    text: format!(
+                        "Example: {} Clauses: {}.{covers}",
+                        info.example,
+                        info.clauses.join("; ")
+                    ),
+                },
+                default_configuration: DefaultConfiguration {
+                    level: level(info.default_severity),
+                },
+                properties: RuleProperties {
+                    tags: vec!["privacy", "compliance"],
+                    regulations: &info.clauses,
+                    cn_rules: &info.cn_rules,
+                    profiles: info.profiles.iter().map(|p| p.as_str()).collect(),
+                },
+            }
         })
         .collect();
     let results = report
@@ -364,7 +379,9 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                 locations.push(Location {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
-                            uri: policy.clone(),
+                            uri: quoted
+                                .and_then(|e| e.document.as_deref())
+                                .map_or_else(|| policy.clone(), uri),
                             index: None,
                         },
                         region: quoted
@@ -388,7 +405,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
             locations.extend(call_site_locations(f, &mut artifacts));
             SarifResult {
                 rule_id: f.rule.code(),
-                rule_index: RULES.iter().position(|(id, _)| *id == f.rule).unwrap_or(0),
+                rule_index: listed.iter().position(|id| *id == f.rule).unwrap_or(0),
                 level: level(f.severity),
                 message: Message {
                     text: f.message.clone(),

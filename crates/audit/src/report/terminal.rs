@@ -121,6 +121,14 @@ impl Reporter for TerminalReporter {
                 if let Some(e) = f.policy_evidence.first() {
                     writeln!(out, "        policy: {}", shorten(&policy_line(e), 110))?;
                 }
+                writeln!(
+                    out,
+                    "        {}",
+                    self.paint(
+                        DIM,
+                        &shorten(&format!("rules:  {}", super::clause_line(f)), 118)
+                    )
+                )?;
             }
         }
         if report.findings.iter().any(|f| f.severity != Severity::High) {

@@ -400,7 +400,11 @@ impl HtmlReporter {
                 match (&e.quote, e.line) {
                     (Some(q), Some(line)) => writeln!(
                         out,
-                        "<li>line {line}: <q>{}</q> <span class=\"muted\">{}</span></li>",
+                        "<li>{}line {line}: <q>{}</q> <span class=\"muted\">{}</span></li>",
+                        e.document
+                            .as_deref()
+                            .map(|d| format!("{} ", esc(d)))
+                            .unwrap_or_default(),
                         esc(q),
                         esc(&e.note)
                     )?,
@@ -415,7 +419,7 @@ impl HtmlReporter {
             writeln!(
                 out,
                 "</ul></div></div><p class=\"regs\">{}</p></section>",
-                esc(&f.regulations.join(" · "))
+                esc(&super::clause_line(f))
             )?;
         }
         Ok(())
