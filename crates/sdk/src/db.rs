@@ -75,7 +75,15 @@ struct SignatureFile {
 struct Extension {
     /// Id of the entry the rules are added to.
     id: String,
+    #[serde(default)]
     rules: crate::schema::Rules,
+    /// Data types to record for an entry that states none (an app's SDK table as a second
+    /// source): an entry that already has `data_types` (the vendor's own list) is an error.
+    #[serde(default)]
+    data_types: Vec<String>,
+    /// Where `data_types` come from; required with them.
+    #[serde(default)]
+    data_types_source: Option<String>,
 }
 
 impl SignatureDb {
@@ -223,6 +231,28 @@ impl SignatureDb {
         else {
             return Err(invalid("`[[extend]]` names no known entry".to_owned()));
         };
+        if !extension.data_types.is_empty() {
+            if extension
+                .data_types_source
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+            {
+                return Err(invalid(
+                    "extension `data_types` needs a `data_types_source`".to_owned(),
+                ));
+            }
+            if !sdk.data_types.is_empty() {
+                return Err(invalid(
+                    "extension `data_types` for an entry that already states them".to_owned(),
+                ));
+            }
+            sdk.data_types = extension.data_types.clone();
+            sdk.data_types_source = extension.data_types_source.clone();
+        } else if extension.data_types_source.is_some() {
+            return Err(invalid(
+                "extension `data_types_source` without `data_types`".to_owned(),
+            ));
+        }
         for kind in RuleKind::ALL {
             for rule in extension.rules.of(kind) {
                 if rule.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -794,6 +824,36 @@ native_libs = ["libalpha*.so"]
             "[[sdk]]\nid = \"{id}\"\nname = \"N\"\nvendor = \"V\"\nmarket = \"cn\"\ncategory = \"push\"\n\
              privacy_policy = \"https://x\"\nplatforms = [\"android\"]\nsource = \"test\"\n{extra}\n[sdk.rules]\n{rules}\n"
         )
+    }
+
+    #[test]
+    fn an_extension_records_data_types_for_an_entry_without_any() {
+        let text = format!(
+            "{BASE}\n[[extend]]\nid = \"alpha\"\ndata_types = [\"imei\", \"oaid\"]\n\
+             data_types_source = \"sdk-list:zh/a.md#L3\"\n"
+        );
+        let db = SignatureDb::from_toml("f.toml", &text).expect("loads");
+        let sdk = db.get("alpha").expect("alpha");
+        assert_eq!(sdk.data_types, ["imei", "oaid"]);
+        assert_eq!(
+            sdk.data_types_source.as_deref(),
+            Some("sdk-list:zh/a.md#L3")
+        );
+    }
+
+    #[test]
+    fn an_extension_never_replaces_the_vendors_data_types() {
+        let text = format!(
+            "{}\n[[extend]]\nid = \"beta\"\ndata_types = [\"imei\"]\ndata_types_source = \"x\"\n",
+            entry(
+                "beta",
+                "data_types = [\"oaid\"]\ndata_types_source = \"https://v\"",
+                "java_packages = [\"com.beta\"]"
+            )
+        );
+        assert!(err(&text).contains("already states them"), "{}", err(&text));
+        let no_source = format!("{BASE}\n[[extend]]\nid = \"alpha\"\ndata_types = [\"imei\"]\n");
+        assert!(err(&no_source).contains("needs a `data_types_source`"));
     }
 
     fn err(text: &str) -> String {
