@@ -10,6 +10,7 @@ pub mod classify;
 pub mod emit;
 pub mod fact;
 pub mod merge;
+pub mod sdk_lists;
 pub mod sources;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,12 @@ pub enum ImportError {
     /// The importer's npm package table is broken.
     #[error("crates/sdk-import/data/npm_ios.toml: {0}")]
     NpmTable(toml::de::Error),
+    /// The importer's SDK-table data is broken.
+    #[error("crates/sdk-import/data/sdk_lists.toml: {0}")]
+    SdkListTable(toml::de::Error),
+    /// The taxonomy or the policy vocabulary does not load.
+    #[error("policy reader: {0}")]
+    Policy(String),
     /// The importer's own classification data is broken.
     #[error("crates/sdk-import/data/classify.toml: {0}")]
     Classify(#[from] toml::de::Error),
@@ -82,6 +89,8 @@ pub struct Inputs {
     pub hand_written: PathBuf,
     /// The unpacked npm packages of `data/npm_ios.toml` (`scripts/fetch-ios-sources.sh`).
     pub npm_ios: PathBuf,
+    /// `../shared/policies`: the real policies whose SDK tables say what SDKs collect.
+    pub policies: PathBuf,
 }
 
 /// What an import produced.
@@ -105,6 +114,8 @@ pub struct Import {
     pub duplicates: usize,
     /// Libraries two lists name differently, made one by a shared pattern.
     pub merged_by_pattern: usize,
+    /// What the apps' SDK tables added (`sdk_lists.toml`).
+    pub sdk_lists: sdk_lists::SdkLists,
 }
 
 /// Runs the whole import in memory.
@@ -137,7 +148,18 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
         facts.extend(read.facts);
     }
     let merged = merge::merge(facts, &hand, &classifier);
-    let files = emit::files(&merged.entries, &merged.extensions);
+    let mut files = emit::files(&merged.entries, &merged.extensions);
+    // The policies are read against the database without this step's own file, so a re-run
+    // reads them alike (an SDK added from a table must not make its row "known" next time).
+    let db = check_loads(&inputs.hand_written, &files)?;
+    let taxonomy =
+        appaudit_taxonomy::Taxonomy::builtin().map_err(|e| ImportError::Policy(e.to_string()))?;
+    let lexicon = appaudit_policy::Lexicon::new(&taxonomy, &db)
+        .map_err(|e| ImportError::Policy(e.to_string()))?;
+    let rows = sdk_lists::read_rows(&inputs.policies, &lexicon)?;
+    let table = sdk_lists::Table::builtin().map_err(ImportError::SdkListTable)?;
+    let lists = sdk_lists::build(&rows, &db, &taxonomy, &table);
+    files.push(("sdk_lists.toml".to_owned(), lists.text.clone()));
     check_loads(&inputs.hand_written, &files)?;
     Ok(Import {
         files,
@@ -149,12 +171,16 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
         covered_by_hand_written: merged.covered_by_hand_written,
         duplicates: merged.duplicates,
         merged_by_pattern: merged.merged_by_pattern,
+        sdk_lists: lists,
     })
 }
 
 /// The generated files must load together with the hand-written ones exactly as appaudit
 /// loads them; an error here is a bug of the importer, never written to disk.
-fn check_loads(hand_written: &Path, files: &[(String, String)]) -> Result<(), ImportError> {
+fn check_loads(
+    hand_written: &Path,
+    files: &[(String, String)],
+) -> Result<SignatureDb, ImportError> {
     let mut texts = Vec::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(hand_written)
         .map_err(|e| ImportError::io(hand_written, e))?
@@ -176,6 +202,5 @@ fn check_loads(hand_written: &Path, files: &[(String, String)]) -> Result<(), Im
             .map(|(name, text)| (format!("imported/{name}"), text.clone())),
     );
     SignatureDb::from_named_files(texts.iter().map(|(n, t)| (n.clone(), t.as_str())))
-        .map(drop)
         .map_err(ImportError::Generated)
 }

@@ -4,6 +4,7 @@
 //! `--wheel FILE` (default `$APPAUDIT_CORPUS/apk_analyzer-1.32.0-py3-none-any.whl`, the
 //! corpus cache `~/.cache/appaudit-corpus` when unset; `scripts/fetch-corpus.sh` fetches it),
 //! `--npm-ios DIR` (default `$APPAUDIT_CORPUS/npm-ios`, filled by `scripts/fetch-ios-sources.sh`),
+//! `--policies DIR` (default `../shared/policies`: the apps' SDK tables),
 //! `--out DIR` (default `sdk-signatures/imported`). `--check` writes nothing and fails when
 //! the committed files differ from a fresh run.
 
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     let mut wheel = default_wheel();
     let mut npm_ios = default_wheel().with_file_name("npm-ios");
     let mut out = root.join("sdk-signatures/imported");
+    let mut policies = root.join("../shared/policies");
     let mut check = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
             "--wheel" => value("--wheel").map(|v| wheel = v),
             "--npm-ios" => value("--npm-ios").map(|v| npm_ios = v),
             "--out" => value("--out").map(|v| out = v),
+            "--policies" => value("--policies").map(|v| policies = v),
             "--check" => {
                 check = true;
                 Ok(())
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         wheel,
         hand_written: root.join("sdk-signatures"),
         npm_ios,
+        policies,
     };
     let import = match run(&inputs) {
         Ok(i) => i,
@@ -86,6 +90,18 @@ fn main() -> ExitCode {
         import.duplicates,
         import.merged_by_pattern,
         import.conflicts.len()
+    );
+    let lists = &import.sdk_lists;
+    for (why, n) in &lists.skipped {
+        println!("sdk tables: skipped {n}: {why}");
+    }
+    println!(
+        "sdk tables: {} SDKs got a data-type list from apps' SDK tables ({} Chinese, {} global), {} keep the vendor's own list; {} new Chinese-market entries from rows with a package",
+        lists.lists_cn + lists.lists_global,
+        lists.lists_cn,
+        lists.lists_global,
+        lists.kept_vendor_list,
+        lists.new_entries
     );
     if check {
         let mut stale = Vec::new();

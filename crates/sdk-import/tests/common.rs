@@ -24,7 +24,8 @@ pub fn inputs() -> Option<Inputs> {
         .unwrap_or_default();
     let wheel = corpus.join(WHEEL_NAME);
     let npm_ios = corpus.join("npm-ios");
-    for needed in [&reference, &wheel, &npm_ios] {
+    let policies = shared.join("policies");
+    for needed in [&reference, &wheel, &npm_ios, &policies] {
         if !needed.exists() {
             let message = format!(
                 "{} is missing (../shared beside the repository; scripts/fetch-reference.sh fetches the wheel, scripts/fetch-ios-sources.sh the npm packages)",
@@ -40,5 +41,6 @@ pub fn inputs() -> Option<Inputs> {
         wheel,
         hand_written: repo().join("sdk-signatures"),
         npm_ios,
+        policies,
     })
 }

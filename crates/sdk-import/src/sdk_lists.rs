@@ -1,0 +1,411 @@
+//! What apps' SDK tables say each SDK collects, and the unknown SDKs they name with a package.
+//!
+//! Reads the real policies of `shared/policies` (`zh/*.md`, `*.mdx`, `*.html` and the root
+//! `*.txt`) with the project's own policy reader (`appaudit-policy`), keeps the declared SDKs
+//! (`reading.sdks`) and writes `imported/sdk_lists.toml`:
+//!
+//! * for a known SDK that states no `data_types` of its own, an `[[extend]]` with the union of
+//!   the taxonomy data types its rows list, and the rows cited (`sdk-list:<file>#L<line>`).
+//!   Only rows matched by an exact name, alias or package (confidence 1) count; category ids
+//!   (`device_information`, `location` …) are dropped: the database records data types, and a
+//!   category does not say which. An SDK with the vendor's own list keeps it.
+//! * for an SDK no entry knows whose row writes a package name, a new Chinese-market entry
+//!   (name as written, the package as its rule, category from the row's purpose words, the
+//!   row's data types), when that package is a well-formed package of its own: not inside a
+//!   database rule (already known), not enclosing one (too broad, `com.baidu`), not a cut-off
+//!   spelling of one (`com.faceboo`), not a platform package (`android.permission.…`), and
+//!   not listed in `data/sdk_lists.toml` as another library the row bundles.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use appaudit_policy::{Lexicon, SdkMention, read_policy_file};
+use appaudit_sdk::{Category, Matcher, SignatureDb};
+use appaudit_taxonomy::Taxonomy;
+use serde::Deserialize;
+
+use crate::ImportError;
+
+/// The importer's table for this step (`data/sdk_lists.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    purpose: Vec<PurposeWords>,
+    company_suffixes: Vec<String>,
+    #[serde(default)]
+    not_the_rows_sdk: Vec<NotTheRowsSdk>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PurposeWords {
+    words: Vec<String>,
+    category: Category,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotTheRowsSdk {
+    package: String,
+    #[allow(dead_code)]
+    why: String,
+}
+
+impl Table {
+    /// The table shipped with the importer.
+    pub fn builtin() -> Result<Self, toml::de::Error> {
+        toml::from_str(include_str!("../data/sdk_lists.toml"))
+    }
+
+    /// The category whose word comes first in `purpose` (case-insensitive).
+    pub fn category(&self, purpose: &str) -> Option<Category> {
+        let purpose = purpose.to_lowercase();
+        self.purpose
+            .iter()
+            .flat_map(|p| {
+                p.words
+                    .iter()
+                    .filter_map(|w| purpose.find(&w.to_lowercase()))
+                    .map(move |at| (at, p.category))
+            })
+            .min_by_key(|(at, _)| *at)
+            .map(|(_, c)| c)
+    }
+}
+
+/// One declared SDK row of a policy.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The policy file, relative to the policies directory (`zh/coolapk_privacy.md`).
+    pub file: String,
+    /// What the reader made of the row.
+    pub sdk: SdkMention,
+}
+
+impl Row {
+    /// `sdk-list:<file>#L<line>`.
+    pub fn source(&self) -> String {
+        format!("sdk-list:{}#L{}", self.file, self.sdk.line)
+    }
+}
+
+/// The policy files this step reads, relative to `dir`, sorted.
+pub fn policy_files(dir: &Path) -> Result<Vec<String>, ImportError> {
+    let mut out = Vec::new();
+    for (sub, exts) in [("", &["txt"][..]), ("zh", &["md", "mdx", "html"][..])] {
+        let at = dir.join(sub);
+        for entry in std::fs::read_dir(&at).map_err(|e| ImportError::io(&at, e))? {
+            let path = entry.map_err(|e| ImportError::io(&at, e))?.path();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_file() && exts.contains(&ext) && name != "README.md" {
+                out.push(if sub.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{sub}/{name}")
+                });
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads every declared SDK row of the policies.
+pub fn read_rows(dir: &Path, lexicon: &Lexicon) -> Result<Vec<Row>, ImportError> {
+    let mut rows = Vec::new();
+    for file in policy_files(dir)? {
+        let path: PathBuf = dir.join(&file);
+        let reading =
+            read_policy_file(&path, lexicon).map_err(|e| ImportError::format(&path, e))?;
+        rows.extend(reading.sdks.into_iter().map(|sdk| Row {
+            file: file.clone(),
+            sdk,
+        }));
+    }
+    Ok(rows)
+}
+
+/// What this step produced.
+#[derive(Debug, Default)]
+pub struct SdkLists {
+    /// `imported/sdk_lists.toml`.
+    pub text: String,
+    /// Known SDKs given a list, Chinese-market.
+    pub lists_cn: usize,
+    /// Known SDKs given a list, other markets.
+    pub lists_global: usize,
+    /// Known SDKs whose rows list data types but which keep the vendor's own list.
+    pub kept_vendor_list: usize,
+    /// New entries (unknown SDKs with a package in their row).
+    pub new_entries: usize,
+    /// Rows or packages left out, by reason.
+    pub skipped: BTreeMap<&'static str, usize>,
+}
+
+/// Whether `p` is a dotted Java package a rule can hold: two or more lower-case segments.
+fn is_package(p: &str) -> bool {
+    let segments: Vec<&str> = p.split('.').collect();
+    segments.len() >= 2
+        && segments.iter().all(|s| {
+            let mut chars = s.chars();
+            chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+const PLATFORM_PACKAGES: [&str; 4] = ["android.", "androidx.", "java.", "javax."];
+
+/// A kebab-case id from a package (`com.atlas.statistic` → `com-atlas-statistic`).
+fn id_of(package: &str) -> String {
+    package.replace(['.', '_'], "-")
+}
+
+/// The row's name as written, without a trailing `（package）` / `(package)`.
+fn name_of(sdk: &SdkMention, package: &str) -> String {
+    let name = sdk.name_in_text.trim();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = name.strip_suffix(close).and_then(|n| n.rsplit_once(open))
+            && inner.1.trim() == package
+            && !inner.0.trim().is_empty()
+        {
+            return inner.0.trim().to_owned();
+        }
+    }
+    name.to_owned()
+}
+
+/// The first cell of the row that ends with a company suffix.
+fn vendor_of(sdk: &SdkMention, table: &Table) -> Option<String> {
+    sdk.quote
+        .split(['|', '｜'])
+        .map(str::trim)
+        .find(|cell| {
+            table
+                .company_suffixes
+                .iter()
+                .any(|s| cell.ends_with(s.as_str()) && cell.chars().count() > s.chars().count())
+        })
+        .map(str::to_owned)
+}
+
+fn quote(s: &str) -> String {
+    crate::emit::quote(s)
+}
+
+fn list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| quote(s))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds `sdk_lists.toml` from the rows; `db` is the database the reader matched against
+/// (hand-written plus the public lists' entries, never this file's own).
+pub fn build(rows: &[Row], db: &SignatureDb, taxonomy: &Taxonomy, table: &Table) -> SdkLists {
+    let mut out = SdkLists::default();
+    let leaf = |id: &String| taxonomy.get(id).is_some();
+    // Known SDKs: id -> (data types, sources).
+    let mut lists: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for row in rows {
+        let Some(id) = &row.sdk.sdk_id else {
+            continue;
+        };
+        if row.sdk.data_types.is_empty() {
+            continue;
+        }
+        if row.sdk.confidence < 1.0 {
+            *out.skipped
+                .entry("rows matched by a fuzzy name or a cut-off package")
+                .or_default() += 1;
+            continue;
+        }
+        let (types, categories): (Vec<&String>, Vec<&String>) =
+            row.sdk.data_types.iter().partition(|t| leaf(t));
+        *out.skipped
+            .entry("category ids dropped from rows")
+            .or_default() += categories.len();
+        if types.is_empty() {
+            *out.skipped
+                .entry("rows listing categories only")
+                .or_default() += 1;
+            continue;
+        }
+        let slot = lists.entry(id.clone()).or_default();
+        slot.0.extend(types.into_iter().cloned());
+        slot.1.insert(row.source());
+    }
+    let mut text = String::from(
+        "# GENERATED by `cargo run -p appaudit-sdk-import` from the apps' SDK tables in\n\
+         # ../shared/policies, read by appaudit's policy reader. Do not edit: see\n\
+         # crates/sdk-import/src/sdk_lists.rs and crates/sdk-import/data/sdk_lists.toml.\n\
+         # What an app's SDK table says an SDK collects (taxonomy ids), for entries without the\n\
+         # vendor's own list, and the Chinese-market SDKs those tables name with a package.\n\
+         generated = true\n",
+    );
+    for (id, (types, sources)) in &lists {
+        let Some(sdk) = db.get(id) else {
+            continue;
+        };
+        if !sdk.data_types.is_empty() {
+            out.kept_vendor_list += 1;
+            continue;
+        }
+        match sdk.market {
+            appaudit_sdk::Market::Cn => out.lists_cn += 1,
+            _ => out.lists_global += 1,
+        }
+        let types: Vec<String> = types.iter().cloned().collect();
+        let sources: Vec<String> = sources.iter().cloned().collect();
+        let _ = write!(
+            text,
+            "\n[[extend]]\nid = {}\ndata_types = [{}]\ndata_types_source = {}\n",
+            quote(id),
+            list(&types),
+            quote(&sources.join(", "))
+        );
+    }
+    out.new_entries = new_entries(rows, db, taxonomy, table, &mut text, &mut out.skipped);
+    out.text = text;
+    out
+}
+
+/// Writes the new entries; returns how many.
+fn new_entries(
+    rows: &[Row],
+    db: &SignatureDb,
+    taxonomy: &Taxonomy,
+    table: &Table,
+    text: &mut String,
+    skipped: &mut BTreeMap<&'static str, usize>,
+) -> usize {
+    let matcher = Matcher::new(db);
+    let db_packages: Vec<&str> = db.sdks().iter().flat_map(|s| s.java_packages()).collect();
+    let mut seen = BTreeSet::new();
+    let mut new_packages: Vec<String> = Vec::new();
+    let mut written = 0;
+    for row in rows.iter().filter(|r| r.sdk.sdk_id.is_none()) {
+        let mut packages = Vec::new();
+        for p in &row.sdk.packages_in_text {
+            let reason = if PLATFORM_PACKAGES.iter().any(|x| p.starts_with(x)) {
+                Some("platform packages (android.permission.…) in rows")
+            } else if !is_package(p) {
+                Some("malformed packages in rows")
+            } else if matcher.match_class(&format!("{p}.X")).is_some() {
+                Some("row packages already in the database")
+            } else if db_packages
+                .iter()
+                .copied()
+                .chain(new_packages.iter().map(String::as_str))
+                .any(|d| d.starts_with(p.as_str()) && d.len() > p.len())
+            {
+                Some("row packages enclosing or cut off from a database rule")
+            } else if new_packages
+                .iter()
+                .any(|d| p.starts_with(&format!("{d}.")) || p == d)
+            {
+                Some("row packages of an SDK already added from an earlier row")
+            } else if table.not_the_rows_sdk.iter().any(|x| x.package == *p) {
+                Some("row packages of another library the row bundles")
+            } else {
+                None
+            };
+            match reason {
+                Some(why) => *skipped.entry(why).or_default() += 1,
+                None => packages.push(p.clone()),
+            }
+        }
+        let Some(first) = packages.first() else {
+            continue;
+        };
+        let Some(category) = row.sdk.purpose.as_deref().and_then(|p| table.category(p)) else {
+            *skipped
+                .entry("new SDKs without a purpose word for a category")
+                .or_default() += 1;
+            continue;
+        };
+        if !seen.insert(first.clone()) {
+            continue;
+        }
+        new_packages.extend(packages.iter().cloned());
+        let name = name_of(&row.sdk, first);
+        let vendor = vendor_of(&row.sdk, table);
+        let types: Vec<String> = row
+            .sdk
+            .data_types
+            .iter()
+            .filter(|t| taxonomy.get(t).is_some())
+            .cloned()
+            .collect();
+        let category = serde_json::to_value(category)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let _ = write!(
+            text,
+            "\n[[sdk]]\nid = {}\nname = {}\nvendor = {}\n",
+            quote(&id_of(first)),
+            quote(&name),
+            quote(vendor.as_deref().unwrap_or(&name))
+        );
+        if let Some(v) = &vendor {
+            let _ = writeln!(text, "vendor_zh = {}", quote(v));
+        }
+        let _ = write!(
+            text,
+            "market = \"cn\"\ncategory = {}\nplatforms = [\"android\"]\n",
+            quote(&category)
+        );
+        if !types.is_empty() {
+            let _ = writeln!(
+                text,
+                "data_types = [{}]\ndata_types_source = {}",
+                list(&types),
+                quote(&row.source())
+            );
+        }
+        let _ = write!(
+            text,
+            "source = {}\nnotes = \"imported from an app's SDK table\"\n[sdk.rules]\njava_packages = [{}]\n",
+            quote(&row.source()),
+            list(&packages)
+        );
+        written += 1;
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purpose_words_pick_the_first_named_category() {
+        let table = Table::builtin().expect("table");
+        assert_eq!(
+            table.category("登录、支付、推送"),
+            Some(Category::LoginShare)
+        );
+        assert_eq!(
+            table.category("精准统计分析用户数据"),
+            Some(Category::Analytics)
+        );
+        assert_eq!(table.category("用于渲染页面"), None);
+    }
+
+    #[test]
+    fn packages_are_checked_for_shape() {
+        assert!(is_package("com.atlas.statistic"));
+        assert!(!is_package("READ_EXTERNAL_STORAG"));
+        assert!(!is_package("com"));
+        assert!(!is_package("com.Foo"));
+    }
+}
