@@ -125,12 +125,42 @@ pub fn read_rows(dir: &Path, lexicon: &Lexicon) -> Result<Vec<Row>, ImportError>
         let path: PathBuf = dir.join(&file);
         let reading =
             read_policy_file(&path, lexicon).map_err(|e| ImportError::format(&path, e))?;
-        rows.extend(reading.sdks.into_iter().map(|sdk| Row {
-            file: file.clone(),
-            sdk,
-        }));
+        // The reader numbers the lines of its normalized text; in HTML/MDX tables a row spans
+        // several file lines, so the citation is moved to the file line naming the row.
+        let raw = std::fs::read_to_string(&path).unwrap_or_default();
+        let raw: Vec<&str> = raw.lines().collect();
+        rows.extend(
+            reading
+                .sdks
+                .into_iter()
+                .filter(|sdk| matches!(sdk.reason.as_str(), "sdk_table_row" | "sdk_list_item"))
+                .map(|mut sdk| {
+                    sdk.line = file_line(&raw, sdk.line, &sdk.name_in_text);
+                    Row {
+                        file: file.clone(),
+                        sdk,
+                    }
+                }),
+        );
     }
     Ok(rows)
+}
+
+/// The 1-based file line naming `name`: the reader's `line` when it does, else the nearest
+/// line that does (the earlier on a tie), else `line`.
+pub fn file_line(raw: &[&str], line: usize, name: &str) -> usize {
+    let names = |l: &usize| {
+        l.checked_sub(1)
+            .and_then(|i| raw.get(i))
+            .is_some_and(|t| t.contains(name))
+    };
+    if name.is_empty() || names(&line) {
+        return line;
+    }
+    (1..=raw.len())
+        .filter(names)
+        .min_by_key(|l| (l.abs_diff(line), *l))
+        .unwrap_or(line)
 }
 
 /// What this step produced.
