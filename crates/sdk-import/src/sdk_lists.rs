@@ -129,21 +129,24 @@ pub fn read_rows(dir: &Path, lexicon: &Lexicon) -> Result<Vec<Row>, ImportError>
         // several file lines, so the citation is moved to the file line naming the row.
         let raw = std::fs::read_to_string(&path).unwrap_or_default();
         let raw: Vec<&str> = raw.lines().collect();
-        rows.extend(
-            reading
-                .sdks
-                .into_iter()
-                .filter(|sdk| matches!(sdk.reason.as_str(), "sdk_table_row" | "sdk_list_item"))
-                .map(|mut sdk| {
-                    sdk.line = file_line(&raw, sdk.line, &sdk.name_in_text);
-                    Row {
-                        file: file.clone(),
-                        sdk,
-                    }
-                }),
-        );
+        rows.extend(rows_of(&file, reading.sdks, &raw));
     }
     Ok(rows)
+}
+
+/// The SDK table rows and list items of one file's reading (sentences naming several SDKs
+/// are no list of one), cited at the file line naming the row (`raw`: the file's lines).
+pub fn rows_of(file: &str, sdks: Vec<SdkMention>, raw: &[&str]) -> Vec<Row> {
+    sdks.into_iter()
+        .filter(|sdk| matches!(sdk.reason.as_str(), "sdk_table_row" | "sdk_list_item"))
+        .map(|mut sdk| {
+            sdk.line = file_line(raw, sdk.line, &sdk.name_in_text);
+            Row {
+                file: file.to_owned(),
+                sdk,
+            }
+        })
+        .collect()
 }
 
 /// The 1-based file line naming `name`: the reader's `line` when it does, else the nearest
@@ -416,6 +419,111 @@ fn new_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DB: &str = r#"
+[[sdk]]
+id = "alpha"
+name = "Alpha推送"
+vendor = "Alpha"
+market = "cn"
+category = "push"
+platforms = ["android"]
+source = "test"
+[sdk.rules]
+java_packages = ["com.alpha.push"]
+
+[[sdk]]
+id = "beta"
+name = "Beta统计"
+vendor = "Beta"
+market = "cn"
+category = "analytics"
+platforms = ["android"]
+data_types = ["oaid"]
+data_types_source = "https://beta.example/privacy"
+source = "test"
+[sdk.rules]
+java_packages = ["com.beta.stat"]
+"#;
+
+    const POLICY: &str = "# 第三方SDK目录\n\n\
+| SDK名称 | 包名 | 使用目的 | 收集的个人信息 |\n\
+| --- | --- | --- | --- |\n\
+| Alpha推送 | com.alpha.push | 消息推送 | IMEI、设备信息 |\n\
+| Beta统计 | com.beta.stat | 统计分析 | IMEI |\n\
+| Gamma统计SDK | com.gamma.stat | 统计分析 | Android ID |\n\
+| Delta广告SDK | android.permission.READ_PHONE_STATE | 广告投放 | IMEI |\n\
+| Epsilon SDK | com.alpha | 推送 | IMEI |\n";
+
+    fn small_table() -> SdkLists {
+        let db = SignatureDb::from_toml("t.toml", DB).expect("db");
+        let taxonomy = Taxonomy::builtin().expect("taxonomy");
+        let lexicon = Lexicon::new(&taxonomy, &db).expect("lexicon");
+        let reading = appaudit_policy::read_policy_text(
+            POLICY,
+            appaudit_policy::FormatHint::Markdown,
+            &lexicon,
+        )
+        .expect("reads");
+        let raw: Vec<&str> = POLICY.lines().collect();
+        let rows = rows_of("zh/t.md", reading.sdks, &raw);
+        build(&rows, &db, &taxonomy, &Table::builtin().expect("table"))
+    }
+
+    #[test]
+    fn a_small_table_gives_lists_and_new_entries() {
+        let out = small_table();
+        let text = &out.text;
+        // Alpha: its row's IMEI, the category 设备信息 dropped, cited at its line (5).
+        assert!(
+            text.contains(
+                "[[extend]]\nid = \"alpha\"\ndata_types = [\"imei\"]\ndata_types_source = \"sdk-list:zh/t.md#L5\"\n"
+            ),
+            "{text}"
+        );
+        // Beta keeps the vendor's own list.
+        assert!(!text.contains("id = \"beta\""), "{text}");
+        assert_eq!(out.kept_vendor_list, 1);
+        // Gamma is new, an analytics SDK with its package; Delta has only a permission,
+        // Epsilon's `com.alpha` encloses Alpha's rule: neither is added.
+        assert_eq!(out.new_entries, 1, "{text}");
+        assert!(
+            text.contains("id = \"com-gamma-stat\"\nname = \"Gamma统计SDK\""),
+            "{text}"
+        );
+        assert!(text.contains("category = \"analytics\""), "{text}");
+        assert!(
+            text.contains("java_packages = [\"com.gamma.stat\"]"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "data_types = [\"android_id\"]\ndata_types_source = \"sdk-list:zh/t.md#L7\""
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("com.alpha\""), "{text}");
+        assert!(!text.contains("android.permission"), "{text}");
+        // What was written loads with the database it was read against.
+        SignatureDb::from_named_files([
+            ("t.toml".to_owned(), DB),
+            ("sdk_lists.toml".to_owned(), text.as_str()),
+        ])
+        .expect("loads");
+    }
+
+    #[test]
+    fn a_citation_moves_to_the_file_line_naming_the_row() {
+        let raw = [
+            "<tr>",
+            "<td>Alpha推送</td>",
+            "<td>IMEI</td>",
+            "<td>Alpha推送</td>",
+        ];
+        assert_eq!(file_line(&raw, 3, "Alpha推送"), 2);
+        assert_eq!(file_line(&raw, 4, "Alpha推送"), 4);
+        assert_eq!(file_line(&raw, 3, "Nowhere"), 3);
+    }
 
     #[test]
     fn purpose_words_pick_the_first_named_category() {
