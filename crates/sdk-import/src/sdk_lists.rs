@@ -215,6 +215,19 @@ fn name_of(sdk: &SdkMention, package: &str) -> String {
     name.to_owned()
 }
 
+/// A name without a trailing parenthesized remark (`bilibili游戏SDK（com.base.commonlib）`).
+fn base_name(name: &str) -> &str {
+    let name = name.trim();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some((head, _)) = name.strip_suffix(close).and_then(|n| n.rsplit_once(open))
+            && !head.trim().is_empty()
+        {
+            return head.trim();
+        }
+    }
+    name
+}
+
 /// The first cell of the row that ends with a company suffix.
 fn vendor_of(sdk: &SdkMention, table: &Table) -> Option<String> {
     sdk.quote
@@ -322,6 +335,10 @@ fn new_entries(
 ) -> usize {
     let matcher = Matcher::new(db);
     let db_packages: Vec<&str> = db.sdks().iter().flat_map(|s| s.java_packages()).collect();
+    let all_names: BTreeSet<String> = rows
+        .iter()
+        .map(|r| base_name(&r.sdk.name_in_text).to_lowercase())
+        .collect();
     let mut seen = BTreeSet::new();
     let mut new_packages: Vec<String> = Vec::new();
     let mut written = 0;
@@ -365,12 +382,28 @@ fn new_entries(
                 .or_default() += 1;
             continue;
         };
+        let vendor = vendor_of(&row.sdk, table);
+        let mut name = name_of(&row.sdk, first);
+        // A name other rows' names contain (`游戏联运SDK` in `小米游戏联运SDK`) is no name of
+        // one product: the policy reader would give those rows to this entry. It is kept only
+        // qualified by the vendor its row names.
+        let lower = name.to_lowercase();
+        if all_names
+            .iter()
+            .any(|n| n.len() > lower.len() && n.contains(&lower))
+        {
+            let Some(v) = &vendor else {
+                *skipped
+                    .entry("new SDKs whose name is generic and whose row names no vendor")
+                    .or_default() += 1;
+                continue;
+            };
+            name = format!("{name}（{v}）");
+        }
         if !seen.insert(first.clone()) {
             continue;
         }
         new_packages.extend(packages.iter().cloned());
-        let name = name_of(&row.sdk, first);
-        let vendor = vendor_of(&row.sdk, table);
         let types: Vec<String> = row
             .sdk
             .data_types
@@ -456,16 +489,20 @@ java_packages = ["com.beta.stat"]
 | Epsilon SDK | com.alpha | 推送 | IMEI |\n";
 
     fn small_table() -> SdkLists {
+        read_small(POLICY)
+    }
+
+    fn read_small(policy: &str) -> SdkLists {
         let db = SignatureDb::from_toml("t.toml", DB).expect("db");
         let taxonomy = Taxonomy::builtin().expect("taxonomy");
         let lexicon = Lexicon::new(&taxonomy, &db).expect("lexicon");
         let reading = appaudit_policy::read_policy_text(
-            POLICY,
+            policy,
             appaudit_policy::FormatHint::Markdown,
             &lexicon,
         )
         .expect("reads");
-        let raw: Vec<&str> = POLICY.lines().collect();
+        let raw: Vec<&str> = policy.lines().collect();
         let rows = rows_of("zh/t.md", reading.sdks, &raw);
         build(&rows, &db, &taxonomy, &Table::builtin().expect("table"))
     }
@@ -510,6 +547,34 @@ java_packages = ["com.beta.stat"]
             ("sdk_lists.toml".to_owned(), text.as_str()),
         ])
         .expect("loads");
+    }
+
+    /// Caught by the policy reader's labelled evaluation: an entry named `游戏联运SDK` (OPPO's
+    /// row) took the rows of 小米/百度/联想游戏联运SDK, and the held-out SDK recall fell below its bar.
+    #[test]
+    fn a_generic_row_name_is_qualified_by_its_vendor() {
+        let policy = "# 第三方SDK目录\n\n\
+| SDK名称 | 包名 | 公司 | 使用目的 | 收集的个人信息 |\n\
+| --- | --- | --- | --- | --- |\n\
+| 游戏联运SDK | com.union.game | 甲乙科技有限公司 | 登录、支付 | IMEI |\n\
+| 丙丁游戏联运SDK | com.bingding.game | 丙丁网络有限公司 | 登录、支付 | IMEI |\n";
+        let out = read_small(policy);
+        assert!(
+            out.text
+                .contains("name = \"游戏联运SDK（甲乙科技有限公司）\""),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("name = \"丙丁游戏联运SDK\""),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("vendor_zh = \"丙丁网络有限公司\""),
+            "{}",
+            out.text
+        );
     }
 
     #[test]
