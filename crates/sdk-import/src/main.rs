@@ -95,12 +95,19 @@ fn main() -> ExitCode {
     for (why, n) in &lists.skipped {
         println!("sdk tables: skipped {n}: {why}");
     }
+    for (id, missing) in &lists.vendor_list_gaps {
+        println!(
+            "sdk tables: {id}: apps' tables state {} beyond the entry's own list",
+            missing.join(", ")
+        );
+    }
     println!(
-        "sdk tables: {} SDKs got a data-type list from apps' SDK tables ({} Chinese, {} global), {} keep the vendor's own list; {} new Chinese-market entries from rows with a package",
+        "sdk tables: {} SDKs got a data-type list from apps' SDK tables ({} Chinese, {} global), {} keep the vendor's own list ({} of those lists lack types the tables state); {} new Chinese-market entries from rows with a package",
         lists.lists_cn + lists.lists_global,
         lists.lists_cn,
         lists.lists_global,
         lists.kept_vendor_list,
+        lists.vendor_list_gaps.len(),
         lists.new_entries
     );
     if check {

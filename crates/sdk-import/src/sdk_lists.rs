@@ -177,6 +177,8 @@ pub struct SdkLists {
     pub lists_global: usize,
     /// Known SDKs whose rows list data types but which keep the vendor's own list.
     pub kept_vendor_list: usize,
+    /// Known SDKs whose own list lacks types their apps' tables state: (id, those types).
+    pub vendor_list_gaps: Vec<(String, Vec<String>)>,
     /// New entries (unknown SDKs with a package in their row).
     pub new_entries: usize,
     /// Rows or packages left out, by reason.
@@ -303,6 +305,14 @@ pub fn build(rows: &[Row], db: &SignatureDb, taxonomy: &Taxonomy, table: &Table)
         };
         if !sdk.data_types.is_empty() {
             out.kept_vendor_list += 1;
+            let missing: Vec<String> = types
+                .iter()
+                .filter(|t| !sdk.data_types.contains(t))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                out.vendor_list_gaps.push((id.clone(), missing));
+            }
             continue;
         }
         match sdk.market {
