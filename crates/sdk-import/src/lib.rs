@@ -3,7 +3,9 @@
 //! Reads LibChecker-Rules, LibRadar and the Exodus tracker list from `../shared/reference`,
 //! the apk-analyzer 1.32.0 wheel and the iOS sources of pinned npm packages, keeps facts only (names, vendors, patterns, home
 //! pages; never description texts), merges them with the hand-written files of
-//! `sdk-signatures/` (which win), and writes `sdk-signatures/imported/*.toml`. The same
+//! `sdk-signatures/` (which win), and writes `sdk-signatures/imported/*.toml`; then reads the
+//! apps' SDK tables in `../shared/policies` with appaudit's policy reader for what each SDK
+//! collects and the unknown SDKs they name ([`sdk_lists`], `imported/sdk_lists.toml`). The same
 //! inputs always give the same bytes; `tests/reproducible.rs` checks the committed files.
 
 pub mod classify;

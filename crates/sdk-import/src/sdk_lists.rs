@@ -48,8 +48,9 @@ struct PurposeWords {
 #[serde(deny_unknown_fields)]
 struct NotTheRowsSdk {
     package: String,
-    #[allow(dead_code)]
-    why: String,
+    /// The reason, for the reviewer (required, never used by the code).
+    #[serde(rename = "why")]
+    _why: String,
 }
 
 impl Table {
@@ -409,6 +410,12 @@ fn new_entries(
                 continue;
             };
             name = format!("{name}（{v}）");
+        }
+        if db.get(&id_of(first)).is_some() {
+            *skipped
+                .entry("new SDKs whose id an entry already has")
+                .or_default() += 1;
+            continue;
         }
         if !seen.insert(first.clone()) {
             continue;
