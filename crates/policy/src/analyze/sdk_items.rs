@@ -353,11 +353,15 @@ pub(super) fn build_sdk_items(
         };
         // A record starts with a known name, or with any short name whose next cell is the
         // vendor's legal entity ("决战沙邑" above "…网络科技有限公司").
+        // The vendor cell: a legal entity, or "开源框架" for an open-source library.
         let company_follows = |k: usize| {
             next_cell(ctx, k).is_some_and(|c| {
-                ctx.lines
-                    .get(c)
-                    .is_some_and(|l| ctx.lex.is_company_name(&l.text))
+                ctx.lines.get(c).is_some_and(|l| {
+                    let cell = l.text.trim().to_lowercase();
+                    ctx.lex.is_company_name(&l.text)
+                        || (cell.chars().count() <= 12
+                            && (cell.contains("开源") || cell.contains("open source")))
+                })
             })
         };
         let record_start = |k: usize| -> bool {
@@ -430,6 +434,16 @@ pub(super) fn build_sdk_items(
                 .and_then(|c| ctx.lines.get(*c))
                 .is_some_and(|l| ctx.lex.is_company_name(&l.text));
         if cells.is_empty() || (start_hit.is_none() && cells.len() < 2 && !single_company) {
+            i += 1;
+            continue;
+        }
+        // An unknown name is an SDK when its record says so ("SDK本机采集", "开源框架"); a
+        // service reached from the back end ("阿里云短信 … 后端接口传输") is sharing, not an SDK.
+        let record_says_sdk = std::iter::once(i)
+            .chain(cells.iter().copied())
+            .filter_map(|c| ctx.lines.get(c))
+            .any(|l| ctx.lex.sdk_row_words.any_in(&l.text));
+        if start_hit.is_none() && !record_says_sdk {
             i += 1;
             continue;
         }
@@ -766,6 +780,9 @@ static NUMBERED_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn is_generic_sdk_phrase(text: &str) -> bool {
     let lower = text.to_lowercase();
     [
+        "三方",
+        "依赖",
+        "对应",
         "一些",
         "这些",
         "相同",
@@ -958,6 +975,19 @@ mod tests {
         ));
         assert!(declared(&r, "阿里云短信").is_none(), "{:?}", r.sdks);
         assert!(declared(&r, "闪验SDK").is_some(), "{:?}", r.sdks);
+    }
+
+    #[test]
+    fn a_flattened_record_of_an_unknown_name_needs_its_cells_to_say_sdk() {
+        let r = read(&format!(
+            "{PREAMBLE}阿里云短信\n\n阿里云计算有限公司\n\n发送验证码\n\n后端接口传输\n\n闪验SDK\n\n某某科技有限公司\n\n一键登录\n\nSDK本机采集\n\n手机号码\n"
+        ));
+        assert!(declared(&r, "阿里云短信").is_none(), "{:?}", r.sdks);
+        let item = declared(&r, "闪验SDK").expect("declared");
+        assert!(
+            item.data_types.iter().any(|d| d == "phone_number"),
+            "{item:?}"
+        );
     }
 
     #[test]
