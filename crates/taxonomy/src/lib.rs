@@ -20,6 +20,7 @@
 mod android;
 mod collector;
 mod ios;
+mod ios_tables;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,14 @@ pub enum TaxonomyError {
     /// The JSON parsed but breaks an invariant (duplicate id, dangling reference …).
     #[error("taxonomy is inconsistent: {0}")]
     Invalid(String),
+    /// A built-in iOS table (`data/ios_*.toml`) does not match its schema.
+    #[error("built-in table {file} is not valid: {source}")]
+    Table {
+        /// The table's file name.
+        file: &'static str,
+        /// What is wrong.
+        source: toml::de::Error,
+    },
 }
 
 /// English and Chinese text.
@@ -160,7 +169,8 @@ pub struct Detect {
     /// A class extending one of these (Java binary names) reveals it.
     #[serde(default)]
     pub android_superclasses: Vec<String>,
-    /// Info.plist purpose-string keys that gate it.
+    /// Info.plist keys that gate it: the purpose-string keys come from
+    /// `data/ios_usage_keys.toml` (added on load), other keys from the taxonomy file.
     #[serde(default)]
     pub ios_plist_keys: Vec<String>,
     /// Objective-C classes and selectors that reveal it.
@@ -326,7 +336,8 @@ pub struct Taxonomy {
     /// Every Android permission the taxonomy knows, with its protection level.
     #[serde(default)]
     pub android_permissions: Vec<PermissionEntry>,
-    /// Apple required-reason API categories.
+    /// Apple required-reason API categories, from `data/ios_required_reason_apis.toml` unless
+    /// the taxonomy file gives its own.
     #[serde(default)]
     pub ios_required_reason_apis: Vec<RequiredReasonCategory>,
 }
@@ -337,9 +348,11 @@ impl Taxonomy {
         Self::from_json(BUILTIN_JSON)
     }
 
-    /// Parses and validates a taxonomy from JSON text.
+    /// Parses and validates a taxonomy from JSON text, and adds the built-in iOS tables
+    /// (usage-description keys, required-reason APIs; see `data/ios_*.toml`).
     pub fn from_json(text: &str) -> Result<Self, TaxonomyError> {
-        let taxonomy: Taxonomy = serde_json::from_str(text)?;
+        let mut taxonomy: Taxonomy = serde_json::from_str(text)?;
+        ios_tables::merge_into(&mut taxonomy)?;
         taxonomy.validate()?;
         Ok(taxonomy)
     }
