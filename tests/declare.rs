@@ -87,19 +87,20 @@ fn dexdump_methods(dex: &Path) -> Methods {
         } else if let Some(m) = t.strip_prefix("name          : '") {
             m.trim_end_matches('\'').clone_into(&mut method);
             out.entry(format!("{class}->{method}")).or_default();
-        } else if let Some((_, rest)) = t.split_once("invoke-") {
-            if let Some((callee, _)) = rest.split_once("}, ").and_then(|(_, t)| t.split_once(':')) {
-                let entry = out.entry(format!("{class}->{method}")).or_default();
-                entry.0.insert(callee.to_owned());
-            }
-        } else if let Some((_, rest)) = t.split_once("const-string") {
-            if let Some((s, _)) = rest
-                .split_once(", \"")
-                .and_then(|(_, s)| s.rsplit_once("\" //"))
-            {
-                let entry = out.entry(format!("{class}->{method}")).or_default();
-                entry.1.insert(s.to_owned());
-            }
+        } else if let Some((callee, _)) = t
+            .split_once("invoke-")
+            .and_then(|(_, rest)| rest.split_once("}, "))
+            .and_then(|(_, target)| target.split_once(':'))
+        {
+            let entry = out.entry(format!("{class}->{method}")).or_default();
+            entry.0.insert(callee.to_owned());
+        } else if let Some((s, _)) = t
+            .split_once("const-string")
+            .and_then(|(_, rest)| rest.split_once(", \""))
+            .and_then(|(_, s)| s.rsplit_once("\" //"))
+        {
+            let entry = out.entry(format!("{class}->{method}")).or_default();
+            entry.1.insert(s.to_owned());
         }
     }
     out
