@@ -264,6 +264,28 @@ fn declare_play_demo_follows_aapt_and_dexdump() {
     assert_eq!(approx["basis"], "permission_only", "{approx:#}");
     assert_eq!(approx["collected"], false);
 
+    // Bugly is bundled (dexdump defines its CrashReport class) but no method outside its
+    // package invokes it: "Crash logs" is listed for review, neither collected nor shared.
+    assert!(
+        methods
+            .keys()
+            .any(|m| m.starts_with("Lcom/tencent/bugly/crashreport/"))
+    );
+    let called = methods.iter().any(|(m, (invokes, _))| {
+        !m.starts_with("Lcom/tencent/bugly/")
+            && invokes.iter().any(|c| c.starts_with("Lcom/tencent/bugly/"))
+    });
+    assert!(!called, "dexdump: the app calls Bugly");
+    let crash = row(&decl, "Crash logs");
+    assert_eq!(crash["basis"], "sdk_category", "{crash:#}");
+    assert_eq!(crash["collected"], false, "{crash:#}");
+    assert!(
+        evidence(crash, "sdk")
+            .iter()
+            .any(|e| e["sdk"] == "tencent-bugly"),
+        "{crash:#}"
+    );
+
     // No invented call site: each one is a method dexdump defines.
     for r in decl["data_types"].as_array().unwrap() {
         for e in evidence(r, "call_site") {

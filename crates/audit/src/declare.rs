@@ -66,6 +66,16 @@ pub enum DeclareError {
 struct Settings {
     tracking_categories: Vec<String>,
     draft_note: String,
+    #[serde(default)]
+    play_sdk_categories: Vec<SdkCategoryType>,
+}
+
+/// An SDK category whose purpose is one Google type (a crash reporter collects crash logs).
+#[derive(Debug, Deserialize)]
+struct SdkCategoryType {
+    sdk_category: String,
+    category: String,
+    data_type: String,
 }
 
 fn settings() -> Result<Settings, DeclareError> {
@@ -99,7 +109,8 @@ pub struct DeclaredSdk {
 /// One piece of evidence for a declared type.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DeclareEvidence {
-    /// `permission`, `api` or `call_site`.
+    /// `permission`, `api`, `call_site` or `sdk` (an SDK whose category is the type's purpose;
+    /// value `name (category, usage)`).
     pub kind: &'static str,
     /// Taxonomy data type it shows.
     pub data_type: String,
@@ -119,14 +130,17 @@ pub struct PlayDataType {
     pub category: String,
     /// Google's data type (`Device or other IDs`, `Approximate location`).
     pub data_type: String,
-    /// Read by code (the app's or an SDK's): a candidate for "collected".
+    /// Read by code (the app's or an SDK's), or collected by the purpose of an SDK the app
+    /// calls: a candidate for "collected".
     pub collected: bool,
-    /// Read by a third-party SDK: a candidate for "shared".
+    /// Read by a third-party SDK, or collected by the purpose of an SDK the app calls: a
+    /// candidate for "shared".
     pub shared: bool,
     /// Read by the app's own code.
     pub app_code: bool,
-    /// `code` (a read was seen) or `permission_only` (a granting permission is requested,
-    /// no read seen: review it).
+    /// `code` (a read was seen), `sdk_category` (no read seen, but a bundled SDK exists to
+    /// collect it: a crash reporter, crash logs) or `permission_only` (a granting permission
+    /// is requested, no read seen): review the last two.
     pub basis: &'static str,
     /// Taxonomy ids behind the row (`imei`, `android_id`).
     pub sources: Vec<String>,
@@ -301,8 +315,18 @@ pub fn draft_play(
         app_code: bool,
         read: bool,
         sdks: BTreeSet<String>,
+        by_purpose: bool,
         evidence: BTreeSet<DeclareEvidence>,
     }
+    let new_acc = || Acc {
+        sources: BTreeSet::new(),
+        alternatives: false,
+        app_code: false,
+        read: false,
+        sdks: BTreeSet::new(),
+        by_purpose: false,
+        evidence: BTreeSet::new(),
+    };
     let mut rows: BTreeMap<(String, String), Acc> = BTreeMap::new();
     let mut unmapped = Vec::new();
     for access in &inv.data_access {
@@ -314,14 +338,7 @@ pub fn draft_play(
         for t in &types {
             let acc = rows
                 .entry((category.to_owned(), (*t).to_owned()))
-                .or_insert_with(|| Acc {
-                    sources: BTreeSet::new(),
-                    alternatives: false,
-                    app_code: false,
-                    read: false,
-                    sdks: BTreeSet::new(),
-                    evidence: BTreeSet::new(),
-                });
+                .or_insert_with(new_acc);
             acc.sources.insert(access.data_type.clone());
             acc.alternatives |= types.len() > 1;
             for a in readers(access) {
@@ -336,6 +353,38 @@ pub fn draft_play(
             acc.evidence.extend(evidence.iter().cloned());
         }
     }
+    // SDKs whose purpose is a type: a crash reporter the app calls collects crash logs.
+    for rule in &settings.play_sdk_categories {
+        let known = taxonomy
+            .google_play_data_safety
+            .categories
+            .get(&rule.category)
+            .is_some_and(|types| types.contains(&rule.data_type));
+        if !known {
+            return Err(DeclareError::BadPlayMapping {
+                data_type: format!("declare.toml sdk_category {}", rule.sdk_category),
+                category: rule.category.clone(),
+                value: rule.data_type.clone(),
+            });
+        }
+        for sdk in inv.sdks.iter().filter(|s| s.category == rule.sdk_category) {
+            let acc = rows
+                .entry((rule.category.clone(), rule.data_type.clone()))
+                .or_insert_with(new_acc);
+            acc.by_purpose = true;
+            if sdk.usage.status == "used" {
+                acc.read = true;
+                acc.sdks.insert(sdk.id.clone());
+            }
+            acc.evidence.insert(DeclareEvidence {
+                kind: "sdk",
+                data_type: rule.sdk_category.clone(),
+                sdk: Some(sdk.id.clone()),
+                value: format!("{} ({}, {})", sdk.name, sdk.category, sdk.usage.status),
+                file: None,
+            });
+        }
+    }
     let data_types = rows
         .into_iter()
         .map(|((category, data_type), acc)| PlayDataType {
@@ -344,7 +393,18 @@ pub fn draft_play(
             collected: acc.read,
             shared: !acc.sdks.is_empty(),
             app_code: acc.app_code,
-            basis: if acc.read { "code" } else { "permission_only" },
+            basis: if acc.app_code
+                || acc
+                    .evidence
+                    .iter()
+                    .any(|e| e.kind == "call_site" || e.kind == "api")
+            {
+                "code"
+            } else if acc.by_purpose {
+                "sdk_category"
+            } else {
+                "permission_only"
+            },
             sources: acc.sources.into_iter().collect(),
             choose_among_alternatives: acc.alternatives,
             sdks: acc.sdks.iter().map(|id| sdk_of(inv, db, id)).collect(),
@@ -362,7 +422,7 @@ pub fn draft_play(
 }
 
 /// The CSV columns of [`render_play_csv`], in order.
-pub const PLAY_CSV_COLUMNS: [&str; 11] = [
+pub const PLAY_CSV_COLUMNS: [&str; 12] = [
     "category",
     "data_type",
     "collected",
@@ -370,6 +430,7 @@ pub const PLAY_CSV_COLUMNS: [&str; 11] = [
     "basis",
     "app_code",
     "sdks",
+    "purpose_sdks",
     "sources",
     "permissions",
     "apis",
@@ -412,6 +473,12 @@ pub fn render_play_csv(decl: &PlayDeclaration) -> String {
             row.sdks
                 .iter()
                 .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            row.evidence
+                .iter()
+                .filter(|e| e.kind == "sdk")
+                .map(|e| e.value.as_str())
                 .collect::<Vec<_>>()
                 .join("; "),
             row.sources.join("; "),
@@ -872,5 +939,11 @@ mod tests {
     fn settings_parse() {
         let s = settings().unwrap();
         assert!(s.tracking_categories.iter().any(|c| c == "ads"));
+        let t = Taxonomy::builtin().unwrap();
+        assert!(!s.play_sdk_categories.is_empty());
+        for rule in &s.play_sdk_categories {
+            let types = &t.google_play_data_safety.categories[&rule.category];
+            assert!(types.contains(&rule.data_type), "{rule:?}");
+        }
     }
 }
