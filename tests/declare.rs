@@ -338,6 +338,54 @@ fn declare_play_csv_has_the_documented_columns_and_the_json_rows() {
     }
 }
 
+#[test]
+fn androidx_reads_are_not_sharing() {
+    // Regression: AndroidX (a library compiled into the app, SDK category `framework`) reading
+    // external storage made "Files and docs" shared in io.appium.settings.
+    let Some(apk) = corpus_file("io.appium.settings@8.0.10/apks/settings_apk-debug.apk") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    tool(
+        "unzip",
+        &[
+            "-q",
+            "-o",
+            apk.to_str().unwrap(),
+            "classes*.dex",
+            "-d",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    let mut androidx_reads = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let methods = dexdump_methods(&entry.unwrap().path());
+        androidx_reads += methods
+            .iter()
+            .filter(|(m, (invokes, _))| {
+                m.starts_with("Landroidx/")
+                    && invokes.contains("Landroid/os/Environment;.getExternalStorageDirectory")
+            })
+            .count();
+    }
+    assert!(androidx_reads > 0, "dexdump: no AndroidX storage read");
+    let decl = declare(&["declare", apk.to_str().unwrap(), "--store", "play", "-q"]);
+    let files = row(&decl, "Files and docs");
+    assert!(
+        files["libraries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == "androidx"),
+        "{files:#}"
+    );
+    for r in decl["data_types"].as_array().unwrap() {
+        let sdks = r["sdks"].as_array().unwrap();
+        assert!(!sdks.iter().any(|s| s["id"] == "androidx"), "{r:#}");
+        assert_eq!(r["shared"], !sdks.is_empty(), "{r:#}");
+    }
+}
+
 /// `target/ios-samples/Demo.ipa`, built by `scripts/build-ios-samples.sh` when missing (as
 /// `tests/scan_ios.rs` does). `None` only when `APPAUDIT_SKIP_CORPUS=1`.
 fn demo_ipa() -> Option<PathBuf> {

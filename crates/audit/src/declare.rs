@@ -147,8 +147,13 @@ pub struct PlayDataType {
     /// The taxonomy maps a source to several Google types (`Photos / Videos`): pick.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub choose_among_alternatives: bool,
-    /// SDKs that read it.
+    /// Third-party SDKs that read it (or collect it by purpose): the sharing candidates.
     pub sdks: Vec<DeclaredSdk>,
+    /// Libraries that read it on the device without processing it on their own behalf
+    /// (AndroidX, OkHttp: SDK categories `framework` and `utility`): collected at most, never
+    /// shared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<DeclaredSdk>,
     /// Permissions, APIs and call sites.
     pub evidence: Vec<DeclareEvidence>,
 }
@@ -315,6 +320,7 @@ pub fn draft_play(
         app_code: bool,
         read: bool,
         sdks: BTreeSet<String>,
+        libraries: BTreeSet<String>,
         by_purpose: bool,
         evidence: BTreeSet<DeclareEvidence>,
     }
@@ -324,6 +330,7 @@ pub fn draft_play(
         app_code: false,
         read: false,
         sdks: BTreeSet::new(),
+        libraries: BTreeSet::new(),
         by_purpose: false,
         evidence: BTreeSet::new(),
     };
@@ -344,6 +351,10 @@ pub fn draft_play(
             for a in readers(access) {
                 acc.read = true;
                 match &a.sdk {
+                    // An SDK missing from the database counts as processing data.
+                    Some(id) if db.get(id).is_some_and(|s| !s.category.is_data_processing()) => {
+                        acc.libraries.insert(id.clone());
+                    }
                     Some(id) => {
                         acc.sdks.insert(id.clone());
                     }
@@ -408,6 +419,7 @@ pub fn draft_play(
             sources: acc.sources.into_iter().collect(),
             choose_among_alternatives: acc.alternatives,
             sdks: acc.sdks.iter().map(|id| sdk_of(inv, db, id)).collect(),
+            libraries: acc.libraries.iter().map(|id| sdk_of(inv, db, id)).collect(),
             evidence: acc.evidence.into_iter().collect(),
         })
         .collect();
@@ -422,7 +434,7 @@ pub fn draft_play(
 }
 
 /// The CSV columns of [`render_play_csv`], in order.
-pub const PLAY_CSV_COLUMNS: [&str; 12] = [
+pub const PLAY_CSV_COLUMNS: [&str; 13] = [
     "category",
     "data_type",
     "collected",
@@ -430,6 +442,7 @@ pub const PLAY_CSV_COLUMNS: [&str; 12] = [
     "basis",
     "app_code",
     "sdks",
+    "libraries",
     "purpose_sdks",
     "sources",
     "permissions",
@@ -471,6 +484,11 @@ pub fn render_play_csv(decl: &PlayDeclaration) -> String {
             row.basis.to_owned(),
             row.app_code.to_string(),
             row.sdks
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            row.libraries
                 .iter()
                 .map(|s| s.id.as_str())
                 .collect::<Vec<_>>()
