@@ -579,3 +579,20 @@ fn declare_play_on_a_bare_dex_exits_2_naming_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn declare_with_the_other_stores_format_exits_2() {
+    let apk = repo().join(DEMO);
+    let (code, stdout, stderr) = appaudit(&[
+        "declare",
+        apk.to_str().unwrap(),
+        "--store",
+        "play",
+        "--format",
+        "plist",
+        "-q",
+    ]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("--format plist"), "{stderr}");
+    assert!(stdout.is_empty());
+}
