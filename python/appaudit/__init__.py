@@ -180,7 +180,7 @@ def audit(
     """Audits an app against its privacy policy (``appaudit audit APP --policy P --format json``).
 
     ``app`` is as for :func:`scan`, ``policy`` as for :func:`read_policy`. ``profile`` picks the
-    rule set (this build has one, ``"all"``, the default); ``fail_on`` is the gate severity
+    rules, as ``--profile`` does: ``"cn"``, ``"apple"``, ``"play"`` or ``"all"`` (the default); ``fail_on`` is the gate severity
     (``"info"``, ``"low"``, ``"medium"``, ``"high"``; default the config's, else high);
     ``config`` is an ``appaudit.toml`` (never looked up in the working directory, unlike the CLI).
     The report's ``verdict`` says pass or fail; no exception is raised for findings.

@@ -30,6 +30,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -389,21 +390,20 @@ class ScanSettings:
 def _fault_injection(path: str) -> None:
     """Testing only: `APPAUDIT_BATCH_KILL_WORKER=SUBSTRING:MARKER_DIR` makes the worker process
     kill itself (SIGKILL, as the kernel's OOM killer would) the first time it reaches an input
-    whose path contains SUBSTRING; `SUBSTRING:always` on every try. Unset in production."""
-    spec = os.environ.get("APPAUDIT_BATCH_KILL_WORKER")
-    if not spec or ":" not in spec:
-        return
-    needle, marker_dir = spec.rsplit(":", 1)
-    if needle not in path:
-        return
-    if marker_dir != "always":
-        marker = os.path.join(marker_dir, hashlib.sha256(path.encode()).hexdigest())
-        try:
-            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            return
-        os.close(fd)
-    os.kill(os.getpid(), signal.SIGKILL)
+    whose path contains SUBSTRING; `SUBSTRING:always` on every try. Several specs are separated
+    by `;`. Unset in production."""
+    for spec in os.environ.get("APPAUDIT_BATCH_KILL_WORKER", "").split(";"):
+        needle, sep, marker_dir = spec.rpartition(":")
+        if not sep or not needle or needle not in path:
+            continue
+        if marker_dir != "always":
+            marker = os.path.join(marker_dir, hashlib.sha256(path.encode()).hexdigest())
+            try:
+                fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                continue
+            os.close(fd)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def scan_one(path: str, policy: Optional[str], expect_sha: Optional[str], s: ScanSettings) -> Optional[Dict[str, Any]]:
@@ -525,6 +525,20 @@ def _validate_address(address: str) -> None:
     raise BatchError(f"invalid --address {address!r}: expected HOST:PORT (from `ray start --head`), ray://HOST:PORT or auto")
 
 
+def _probe_address(address: str, timeout: float = 10.0) -> None:
+    """Fails fast when nothing answers at the cluster address (`ray.init` would wait minutes)."""
+    if address == "auto":
+        return
+    hostport = address[len("ray://") :] if address.startswith("ray://") else address
+    host, _, port = hostport.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except OSError as e:
+        raise BatchError(f"cannot reach the Ray cluster at --address {address}: {e}") from e
+
+
 def _init_ray(address: Optional[str], workers: int, threads: int) -> None:
     import ray
 
@@ -569,6 +583,7 @@ def run(
     arguments (an invalid address, a missing input, a bad manifest)."""
     if address is not None:
         _validate_address(address)
+        _probe_address(address)
     if workers < 1 or threads_per_worker < 1 or (files_per_task is not None and files_per_task < 1):
         raise BatchError("--workers, --threads-per-worker and --files-per-task must be at least 1")
     by_path, by_package = load_policy_map(policy_map) if policy_map else ({}, {})
@@ -608,7 +623,7 @@ def run(
     ctx.max_errored_blocks = -1
     fs.create_dir(root, recursive=True)
 
-    def job(batch_items: List[Dict[str, Any]], per_task: int) -> None:
+    def job(batch_items: List[Dict[str, Any]], per_task: int, alone: bool = False) -> None:
         blocks = max(1, (len(batch_items) + per_task - 1) // per_task)
         ds = ray.data.from_items(batch_items, override_num_blocks=blocks)
         with warnings.catch_warnings():
@@ -618,7 +633,9 @@ def run(
                 fn_constructor_args=(settings,),
                 batch_size=per_task,
                 batch_format="pyarrow",
-                compute=ray.data.ActorPoolStrategy(size=workers),
+                # Alone: one task at a time per worker, so an input that kills its worker
+                # takes no other input's task down with it.
+                compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1 if alone else None),
                 num_cpus=threads_per_worker,
                 # A dead worker is restarted and its task retried `task_retries` times.
                 max_restarts=-1,
@@ -632,7 +649,7 @@ def run(
         # Inputs without a row of this run and none before: their task failed on every try.
         lost = [it for it in items if it["path"] not in written and it["expect_sha"] is None]
         if lost:
-            job(lost, 1)
+            job(lost, 1, alone=True)
             written = set(_this_run(fs, root, run_id).column("path").to_pylist())
             still = [it for it in lost if it["path"] not in written]
             if still:

@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use appaudit::scan::{Engine, ScanError, ScanOptions};
-use appaudit_audit::{AuditOptions, Config, Knowledge, Severity};
+use appaudit_audit::{AuditOptions, Config, Knowledge, Profile, Severity};
 use appaudit_policy::{FormatHint, Lexicon};
 
 /// Why a call failed, before it becomes a Python exception.
@@ -410,14 +410,13 @@ fn audit(
         signatures,
     );
     py.detach(|| {
-        // The rule set of this build is the whole table: every profile is `all`.
-        if let Some(p) = profile.as_deref()
-            && p != "all"
-        {
-            return Err(NativeError::Options(format!(
-                "unknown profile `{p}`: this build has one profile, `all`"
-            )));
-        }
+        // `all` (or none) runs every rule, as `--profile all` does.
+        let profile = match profile.as_deref() {
+            None | Some("all") => None,
+            Some(p) => Some(Profile::parse(p).ok_or_else(|| {
+                NativeError::Options(format!("unknown profile `{p}` (cn, apple, play or all)"))
+            })?),
+        };
         let fail_on = fail_on
             .as_deref()
             .map(|s| {
@@ -450,6 +449,7 @@ fn audit(
         let reading = policy.read(l.lexicon()?)?;
         let mut options = AuditOptions {
             policy_path: policy.shown(),
+            profile,
             ..AuditOptions::default()
         };
         if let Some(c) = &config {

@@ -176,7 +176,13 @@ def test_audit_errors_carry_the_cli_message(cli, tmp_path):
         appaudit.audit(DEMO_APK, DEMO_POLICY, fail_on="severe")
     with pytest.raises(appaudit.OptionsError):
         appaudit.audit(DEMO_APK, DEMO_POLICY, profile="nonesuch")
-    assert appaudit.audit(DEMO_APK, DEMO_POLICY, profile="all")["verdict"] == "fail"
+    assert appaudit.audit(DEMO_APK, DEMO_POLICY, profile="all") == appaudit.audit(DEMO_APK, DEMO_POLICY)
+
+
+@pytest.mark.parametrize("profile", ["cn", "apple", "play"])
+def test_audit_profiles_equal_cli(cli_json, profile):
+    got = appaudit.audit(DEMO_APK, DEMO_POLICY, profile=profile)
+    assert got == cli_json("audit", DEMO_APK, "--policy", DEMO_POLICY, "--format", "json", "--profile", profile)
 
 
 def test_collect_inputs_is_what_scan_dir_finds(corpus, corpus_rows):

@@ -57,21 +57,28 @@ def test_batch_on_local_ray_equals_cli_jsonl_and_loses_no_input(corpus, cli, tmp
     code, bad_err_out, bad_err = cli("scan", bad, "--format", "json")
     assert code == 2
 
-    # One worker process is SIGKILLed the first time it reaches this input.
+    # One worker process is SIGKILLed the first time it reaches this input (its task is
+    # retried), and every time it reaches a copy of the demo app (a file that always kills its
+    # worker: after the retries, it is tried alone, then recorded as an error row).
     victim = next(p for p in sorted(want) if p.endswith("settings_apk-debug.apk"))
+    poison = extra / "poison-demo.apk"
+    poison.write_bytes(DEMO_APK.read_bytes())
     markers = tmp_path / "markers"
     markers.mkdir()
     out = tmp_path / "results"
-    p = _run_batch(corpus, extra, manifest, "--out", out, "--workers", "2", "-q",
-                   env={"APPAUDIT_BATCH_KILL_WORKER": f"settings_apk-debug.apk:{markers}"})
-    assert p.returncode == 2, p.stderr  # the truncated and the missing file failed
+    kill = f"settings_apk-debug.apk:{markers};poison-demo.apk:always"
+    p = _run_batch(corpus, extra, manifest, "--out", out, "--workers", "2", "--retries", "1", "-q",
+                   env={"APPAUDIT_BATCH_KILL_WORKER": kill})
+    assert p.returncode == 2, p.stderr  # the truncated, missing and poison files failed
     assert len(list(markers.iterdir())) == 1, "the fault injection never killed a worker"
-    failing = sum("error" in r for r in want.values()) + 2
+    failing = sum("error" in r for r in want.values()) + 3
     assert f"{failing} failed" in p.stderr and "apps/s" in p.stderr, p.stderr
 
     rows = _rows(out)
     by_path = {r["path"]: r for r in rows}
-    assert len(rows) == len(by_path) == len(want) + 3, "one row per input, none lost or doubled"
+    assert len(rows) == len(by_path) == len(want) + 4, "one row per input, none lost or doubled"
+    assert by_path[str(poison)]["error_kind"] == "WorkerDied", by_path[str(poison)]
+    assert "died on each of 2 tries" in by_path[str(poison)]["error"]
 
     # Row for row what `appaudit scan DIR --format jsonl` says.
     for path, cli_row in want.items():
@@ -107,16 +114,26 @@ def test_batch_on_local_ray_equals_cli_jsonl_and_loses_no_input(corpus, cli, tmp
     # file is tried again, and its row is replaced, not doubled.
     p2 = _run_batch(corpus, extra, manifest, "--out", out, "--workers", "2", "-q")
     assert p2.returncode == 2, p2.stderr
+    # The poison file's row has no sha256 (it was never read to the end), so it is tried
+    # again too; without the fault injection it now scans, and its old row is replaced.
     assert f"{len(want) + 2} already done" in p2.stderr, p2.stderr
     again = _rows(out)
     assert len(again) == len(rows)
     assert sorted(r["path"] for r in again) == sorted(by_path)
+    healed = next(r for r in again if r["path"] == str(poison))
+    assert healed["error"] is None and healed["package"] == "com.example.appauditdemo"
 
 
 def test_invalid_address_fails_before_any_work(tmp_path):
     p = _run_batch(DEMO_APK, "--out", tmp_path / "o", "--address", "not an address")
     assert p.returncode == 2
     assert "invalid --address 'not an address'" in p.stderr
+    assert not (tmp_path / "o").exists()
+    # Well formed, but nothing listens there (port 1): refused at once, not after ray.init's
+    # minutes of retrying.
+    p = _run_batch(DEMO_APK, "--out", tmp_path / "o", "--address", "127.0.0.1:1")
+    assert p.returncode == 2
+    assert "cannot reach the Ray cluster at --address 127.0.0.1:1" in p.stderr, p.stderr
     assert not (tmp_path / "o").exists()
 
 
@@ -160,3 +177,25 @@ def test_object_storage_uris_go_through_pyarrow_filesystems(corpus):
     local = batch.scan_one(items[0]["path"][len("file://"):], None, None, batch.ScanSettings())
     assert row["sha256"] == local["sha256"] and row["sdks"] == local["sdks"]
     assert json.loads(row["inventory"])["source"]["path"] == items[0]["path"]
+
+
+def test_policy_map_by_path_and_by_package(tmp_path, cli):
+    policy = REPO / "samples" / "appaudit-demo-privacy.txt"
+    copy = tmp_path / "renamed.apk"
+    copy.write_bytes(DEMO_APK.read_bytes())
+    m = tmp_path / "policies.csv"
+    m.write_text(f"path,package,policy\n,com.example.appauditdemo,{policy}\n{tmp_path / 'other.apk'},,p.txt\n")
+    by_path, by_package = batch.load_policy_map(str(m))
+    assert by_package == {"com.example.appauditdemo": str(policy)}
+    assert by_path == {str(tmp_path / "other.apk"): str(tmp_path / "p.txt")}
+    # The package is known only after the scan: the row is audited all the same.
+    row = batch.scan_one(str(copy), None, None, batch.ScanSettings(policy_by_package=by_package))
+    code, out, err = cli("audit", copy, "--policy", policy, "--format", "json")
+    report = json.loads(out)
+    assert row["policy"] == str(policy) and row["verdict"] == report["verdict"]
+    assert [f["rule"] for f in row["findings"]] == [f["rule"] for f in report["findings"]]
+    assert row["summary"] == report["summary"]
+    assert json.loads(row["audit"]) == {k: v for k, v in report.items() if k != "inventory"}
+    (tmp_path / "bad.csv").write_text("path,policy_file\nx.apk,p.txt\n")
+    with pytest.raises(batch.BatchError, match="needs a `policy` column"):
+        batch.load_policy_map(str(tmp_path / "bad.csv"))

@@ -83,7 +83,7 @@ fn main() {
             all.push((bytes.len() as u64, bytes));
         }
     }
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|b| std::cmp::Reverse(b.0));
     let mut joined = Vec::new();
     for (_, b) in &all {
         if joined.len() >= 100 * 1024 {

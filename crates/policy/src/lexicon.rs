@@ -674,9 +674,9 @@ fn name_variants(name: &str, word_variants: &BTreeMap<String, Vec<String>>) -> V
         .skip(1)
         .filter(|(k, c)| {
             c.is_ascii_uppercase()
-                && name[..*k]
-                    .chars()
-                    .last()
+                && name
+                    .get(..*k)
+                    .and_then(|h| h.chars().last())
                     .is_some_and(|p| p.is_ascii_lowercase())
         })
         .map(|(k, _)| k)
@@ -689,10 +689,13 @@ fn name_variants(name: &str, word_variants: &BTreeMap<String, Vec<String>>) -> V
             tail.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         });
-    if name.is_ascii() && !name.contains(' ') && camel_words.len() == 1 && !caps_tail {
-        if let Some(k) = camel_words.first() {
-            out.push(format!("{} {}", &name[..*k], &name[*k..]));
-        }
+    if name.is_ascii()
+        && !name.contains(' ')
+        && camel_words.len() == 1
+        && !caps_tail
+        && let Some((head, tail)) = camel_words.first().and_then(|k| name.split_at_checked(*k))
+    {
+        out.push(format!("{head} {tail}"));
     }
     for (word, others) in word_variants {
         if let Some(stem) = name.strip_suffix(word.as_str())

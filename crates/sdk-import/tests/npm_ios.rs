@@ -180,9 +180,11 @@ fn classes_named_by_the_packages_file_lists_are_recognised() {
         total > 500,
         "only {total} classes checked: are the packages unpacked?"
     );
+    // Generic names without a namespace (`ImageData`, `BoldStyle`, `Toast`) are deliberately
+    // no rule (they would name the library in any app defining such a class): about 7% here.
     assert!(
-        found * 100 >= total * 95,
-        "{found} of {total} recognised (< 95%)"
+        found * 100 >= total * 90,
+        "{found} of {total} recognised (< 90%)"
     );
     assert!(
         wrong.len() * 100 <= total,

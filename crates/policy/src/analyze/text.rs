@@ -94,8 +94,35 @@ pub(super) fn quote(text: &str, sentence: &Range<usize>, m: &Range<usize>) -> St
     let mut end = sentence.end.max(m.end).min(text.len());
     if end - start > MAX_QUOTE_BYTES {
         let half = MAX_QUOTE_BYTES / 2;
-        start = floor_char(text, m.start.saturating_sub(half).max(start));
-        end = ceil_char(text, (m.end + half).min(end));
+        let window_start = floor_char(text, m.start.saturating_sub(half).max(start));
+        let window_end = ceil_char(text, (m.end + half).min(end));
+        // Never cut a Latin word in two: move the cut to the nearest space inside the window.
+        start = if text
+            .get(..window_start)
+            .is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphanumeric()))
+            && text
+                .get(window_start..)
+                .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        {
+            text.get(window_start..m.start)
+                .and_then(|w| w.find(' '))
+                .map_or(window_start, |s| window_start + s + 1)
+        } else {
+            window_start
+        };
+        end = if text
+            .get(..window_end)
+            .is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphanumeric()))
+            && text
+                .get(window_end..)
+                .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        {
+            text.get(m.end..window_end)
+                .and_then(|w| w.rfind(' '))
+                .map_or(window_end, |s| m.end + s)
+        } else {
+            window_end
+        };
     }
     text.get(start..end).unwrap_or_default().trim().to_owned()
 }
@@ -123,4 +150,29 @@ pub(super) fn cap_around(text: &str, range: Option<Range<usize>>) -> String {
     let all = 0..text.len();
     let m = range.unwrap_or(0..0);
     quote(text, &all, &m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_quote_is_cut_between_words() {
+        let text = format!(
+            "{} we collect your precise location here {}",
+            "word ".repeat(80),
+            "tail ".repeat(80)
+        );
+        let m = text.find("precise").map(|s| s..s + 7).expect("phrase");
+        let q = quote(&text, &(0..text.len()), &m);
+        assert!(q.contains("precise location"));
+        assert!(
+            q.split(' ').all(|w| w.is_empty()
+                || w == "word"
+                || w == "tail"
+                || "we collect your precise location here".contains(w)),
+            "{q}"
+        );
+        assert!(q.len() <= MAX_QUOTE_BYTES + m.len());
+    }
 }

@@ -69,11 +69,12 @@ pub struct Package {
     pub vendored: Vec<Vendored>,
 }
 
-/// An open-source library copied into a package (`ios/CodePush/SSZipArchive`).
+/// An open-source library copied into a package (`ios/CodePush/SSZipArchive`), or described
+/// by a podspec file of its own that the package ships (`third-party-podspecs/glog.podspec`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Vendored {
-    /// Directory inside the package.
+    /// Directory (or podspec file) inside the package.
     pub dir: String,
     /// The library's own name.
     pub label: String,
@@ -233,7 +234,7 @@ fn read_package(
         .iter()
         .map(|v| {
             (
-                format!("{}/", v.dir.trim_end_matches('/')),
+                v.dir.trim_end_matches('/').to_owned(),
                 Library {
                     label: v.label.clone(),
                     vendor: Some(v.vendor.clone()),
@@ -248,7 +249,12 @@ fn read_package(
     for rel in files(root, &table.skip_dirs)? {
         let lib = match vendored
             .iter_mut()
-            .filter(|(dir, _)| rel.starts_with(dir.as_str()))
+            .filter(|(dir, _)| {
+                rel == *dir
+                    || rel
+                        .strip_prefix(dir.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
             .max_by_key(|(dir, _)| dir.len())
         {
             Some((_, lib)) => lib,
@@ -513,11 +519,28 @@ fn is_reserved(name: &str, reserved: &[String]) -> bool {
         .any(|r| name.starts_with(r.as_str()) && first == Some(r.len()))
 }
 
-/// Whether a prefix names more than a common word: it holds a word boundary (`SSZip`,
-/// `ImagePicker`) or is a long single word (`Mixpanel`); `Image` or `Branch` alone would start
-/// unrelated classes.
-fn distinctive(prefix: &str) -> bool {
-    !word_starts(prefix).is_empty() || prefix.len() >= 8
+/// Whether a prefix names more than common words: a namespaced name of two words or more
+/// (`SSZip`, `RCTBridge`: a capital run before the first word), an unprefixed name of three
+/// words or more (`ImagePickerManager`), one of two words whose first word is the library's
+/// own name (`CodePush` in react-native-code-push, `BugsnagClient` in Bugsnag), or a
+/// long single word (`Mixpanel`). `Image`, `Branch` or `CircleLayer` alone would start
+/// unrelated classes of any app. `label_key`: the library's name, lower-case alphanumerics.
+fn distinctive(prefix: &str, label_key: &str) -> bool {
+    let starts = word_starts(prefix);
+    let namespaced = starts.first().is_some_and(|&i| i >= 2)
+        && prefix
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_uppercase));
+    let own_first_word = starts
+        .first()
+        .and_then(|&i| prefix.get(..i))
+        .is_some_and(|w| w.len() >= 3 && label_key.contains(&w.to_ascii_lowercase()));
+    match starts.len() {
+        0 => prefix.len() >= 8,
+        1 => namespaced || own_first_word,
+        _ => true,
+    }
 }
 
 /// Chooses the prefix rules covering `classes` (see the module docs): prefix -> the classes
@@ -526,7 +549,13 @@ pub fn choose_prefixes(
     classes: &BTreeSet<&str>,
     foreign: &BTreeSet<&str>,
     reserved: &[String],
+    label: &str,
 ) -> BTreeMap<String, Vec<String>> {
+    let label_key: String = label
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     let starts_foreign = |prefix: &str| {
         foreign
             .range(prefix..)
@@ -546,13 +575,13 @@ pub fn choose_prefixes(
         let pick = word_starts(class)
             .into_iter()
             .map(|i| &class[..i])
-            .filter(|p| p.len() >= MIN_SHARED_PREFIX && distinctive(p))
+            .filter(|p| p.len() >= MIN_SHARED_PREFIX && distinctive(p, &label_key))
             .find(|p| shared(p) && !starts_foreign(p) && !reserved_start(p));
         match pick {
             Some(p) => chosen.insert(p.to_owned()),
             // A class name is a prefix rule too: one that starts another library's class
             // (`RNShare`, `RNSharedUtils`) cannot be told apart from it, so it is no rule.
-            None if distinctive(class) && !starts_foreign(class) => {
+            None if distinctive(class, &label_key) && !starts_foreign(class) => {
                 chosen.insert((*class).to_owned())
             }
             None => false,
@@ -621,7 +650,9 @@ fn emit_facts(libraries: &[Library], table: &Table, out: &mut Read) {
             kind,
             pattern,
         };
-        for (prefix, covered) in choose_prefixes(&own, &foreign, &table.reserved_prefixes) {
+        for (prefix, covered) in
+            choose_prefixes(&own, &foreign, &table.reserved_prefixes, &lib.label)
+        {
             let file = covered
                 .first()
                 .and_then(|c| lib.classes.get(c))
@@ -722,18 +753,30 @@ mod tests {
         .into_iter()
         .collect();
         let foreign: BTreeSet<&str> = ["SSZipOther"].into_iter().collect();
-        let got = choose_prefixes(&classes, &foreign, &["NS".to_owned()]);
-        let generic: BTreeSet<&str> = ["ImageUtils", "ImageManager", "Branch"]
-            .into_iter()
-            .collect();
-        let words: Vec<String> = choose_prefixes(&generic, &BTreeSet::new(), &[])
-            .into_keys()
-            .collect();
+        let got = choose_prefixes(&classes, &foreign, &["NS".to_owned()], "test");
+        let generic: BTreeSet<&str> = [
+            "ImageUtils",
+            "ImageManager",
+            "Branch",
+            "CircleLayer",
+            "ImagePickerManager",
+        ]
+        .into_iter()
+        .collect();
+        let words: Vec<String> =
+            choose_prefixes(&generic, &BTreeSet::new(), &[], "react-native-branch")
+                .into_keys()
+                .collect();
         assert_eq!(
             words,
-            ["ImageManager", "ImageUtils"],
-            "`Image` is one common word; `Branch` alone is no rule"
+            ["ImagePickerManager"],
+            "two common words (`ImageUtils`, `CircleLayer`) or one (`Branch`) are no rule"
         );
+        assert!(
+            distinctive("SSZip", "") && distinctive("RCTBridge", "") && distinctive("Mixpanel", "")
+        );
+        assert!(distinctive("CodePush", "reactnativecodepush"));
+        assert!(!distinctive("CodePush", "somethingelse"));
         let keys: Vec<&str> = got.keys().map(String::as_str).collect();
         // JWTClaim covers two classes; JWTBuilder shares no 5+ prefix; SSZip* would also
         // start a foreign class, so each SSZip class is its own rule.
