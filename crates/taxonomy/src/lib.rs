@@ -127,6 +127,9 @@ pub struct DataType {
     /// Apple privacy-manifest collected-data types that correspond.
     #[serde(default)]
     pub apple_privacy_manifest_types: Vec<String>,
+    /// The Google Play Data safety category and type(s) it is declared under.
+    #[serde(default)]
+    pub play_data_safety: Option<PlayDataSafety>,
     /// Phrases a policy uses to name it.
     #[serde(default)]
     pub phrases: Bilingual<Vec<String>>,
@@ -320,6 +323,39 @@ pub struct Hypernym {
     pub phrases: Bilingual<Vec<String>>,
 }
 
+/// Where a data type goes in the Google Play Data safety form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlayDataSafety {
+    /// Google's category (`Device or other IDs`, `Location`).
+    pub category: String,
+    /// Google's data type; several alternatives are separated by ` / `, and a parenthesised
+    /// remark may follow (`Photos / Videos`).
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// Google Play's Data safety catalogue.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PlayCatalogue {
+    /// Google's data types, by category.
+    #[serde(default)]
+    pub categories: BTreeMap<String, Vec<String>>,
+    /// Google's purposes of collection.
+    #[serde(default)]
+    pub purposes: Vec<String>,
+}
+
+/// Apple's privacy-manifest catalogue.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AppleCatalogue {
+    /// Apple's collected-data type keys, by Apple's category.
+    #[serde(default)]
+    pub collected_data_types: BTreeMap<String, Vec<String>>,
+    /// Apple's purpose keys (`NSPrivacyCollectedDataTypePurposeAnalytics`).
+    #[serde(default)]
+    pub purposes: Vec<String>,
+}
+
 /// The whole taxonomy.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Taxonomy {
@@ -340,6 +376,12 @@ pub struct Taxonomy {
     /// the taxonomy file gives its own.
     #[serde(default)]
     pub ios_required_reason_apis: Vec<RequiredReasonCategory>,
+    /// Google Play Data safety categories and types.
+    #[serde(default)]
+    pub google_play_data_safety: PlayCatalogue,
+    /// Apple privacy-manifest keys.
+    #[serde(default)]
+    pub apple: AppleCatalogue,
 }
 
 impl Taxonomy {
