@@ -236,6 +236,43 @@ fn demo_ipa_identity_and_usage_descriptions_match_plistlib() {
     assert_eq!(camera["data_types"], serde_json::json!(["camera"]));
 }
 
+/// Issue #14: data access read the usage keys from `data/taxonomy.json` and permissions from the
+/// ios crate's own table; they disagreed (add-only photo access revealed photos in one, nothing in
+/// the other; location keys gave coarse location in only one). Now one table feeds both.
+#[test]
+fn regression_usage_key_data_access_agrees_with_permissions() {
+    let Some(ipa) = demo_ipa() else { return };
+    let inv = scan_json(&ipa);
+    let mut from_permissions = BTreeSet::new();
+    let mut keys = BTreeSet::new();
+    for p in inv["permissions"].as_array().unwrap() {
+        let key = p["name"].as_str().unwrap().to_owned();
+        for dt in p["data_types"].as_array().unwrap() {
+            from_permissions.insert((key.clone(), dt.as_str().unwrap().to_owned()));
+        }
+        keys.insert(key);
+    }
+    // The demo declares both kinds of key the two tables disagreed on.
+    for key in [
+        "NSPhotoLibraryAddUsageDescription",
+        "NSLocationWhenInUseUsageDescription",
+    ] {
+        assert!(keys.contains(key), "the demo no longer declares {key}");
+    }
+    let mut from_data_access = BTreeSet::new();
+    for access in inv["data_access"].as_array().unwrap() {
+        let dt = access["data_type"].as_str().unwrap();
+        for key in access["permissions"].as_array().unwrap() {
+            let key = key.as_str().unwrap();
+            if keys.contains(key) {
+                from_data_access.insert((key.to_owned(), dt.to_owned()));
+            }
+        }
+    }
+    assert!(from_permissions.len() > 5, "{from_permissions:?}");
+    assert_eq!(from_data_access, from_permissions);
+}
+
 #[test]
 fn demo_ipa_binaries_match_zipfile_and_llvm_objdump() {
     let Some(ipa) = demo_ipa() else { return };

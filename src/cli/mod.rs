@@ -1,6 +1,7 @@
 //! Command-line flags and the dispatch to the library. No analysis here.
 
 pub mod audit;
+pub mod declare;
 pub mod progress;
 pub mod signatures;
 
@@ -42,6 +43,9 @@ pub enum Command {
     Rules(audit::RulesArgs),
     /// Explain one audit rule: what, why, an example and the regulations it serves.
     Explain(audit::ExplainArgs),
+    /// Draft a store declaration from the app: Play Data safety (`--store play`) or an
+    /// Apple privacy manifest (`--store apple`).
+    Declare(declare::DeclareArgs),
     /// List SDKs, permissions and data types that appeared or vanished between two builds.
     Diff(audit::DiffArgs),
     /// Look inside the SDK database: stats, list, show ID, check DIR.
@@ -172,6 +176,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(args) => audit::run_rules(args),
         Command::Explain(args) => audit::run_explain(args),
         Command::Diff(args) => audit::run_diff(args),
+        Command::Declare(args) => declare::run_declare(args),
         Command::Signatures(args) => signatures::run_signatures(args),
     }
 }

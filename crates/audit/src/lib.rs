@@ -11,6 +11,7 @@
 pub mod baseline;
 mod check;
 pub mod config;
+pub mod declare;
 pub mod diff;
 mod model;
 pub mod report;

@@ -123,7 +123,8 @@ struct UsageKeyRow {
     data_types: Vec<String>,
 }
 
-const USAGE_KEYS_TOML: &str = include_str!("../data/usage_keys.toml");
+/// The one table of usage keys, shared with appaudit-taxonomy (its data-access rules).
+const USAGE_KEYS_TOML: &str = include_str!("../../../data/ios_usage_keys.toml");
 
 fn usage_key_table() -> &'static BTreeMap<String, UsageKeyRow> {
     static TABLE: OnceLock<BTreeMap<String, UsageKeyRow>> = OnceLock::new();

@@ -20,6 +20,7 @@
 mod android;
 mod collector;
 mod ios;
+mod ios_tables;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,14 @@ pub enum TaxonomyError {
     /// The JSON parsed but breaks an invariant (duplicate id, dangling reference …).
     #[error("taxonomy is inconsistent: {0}")]
     Invalid(String),
+    /// A built-in iOS table (`data/ios_*.toml`) does not match its schema.
+    #[error("built-in table {file} is not valid: {source}")]
+    Table {
+        /// The table's file name.
+        file: &'static str,
+        /// What is wrong.
+        source: toml::de::Error,
+    },
 }
 
 /// English and Chinese text.
@@ -118,6 +127,9 @@ pub struct DataType {
     /// Apple privacy-manifest collected-data types that correspond.
     #[serde(default)]
     pub apple_privacy_manifest_types: Vec<String>,
+    /// The Google Play Data safety category and type(s) it is declared under.
+    #[serde(default)]
+    pub play_data_safety: Option<PlayDataSafety>,
     /// Phrases a policy uses to name it.
     #[serde(default)]
     pub phrases: Bilingual<Vec<String>>,
@@ -160,7 +172,8 @@ pub struct Detect {
     /// A class extending one of these (Java binary names) reveals it.
     #[serde(default)]
     pub android_superclasses: Vec<String>,
-    /// Info.plist purpose-string keys that gate it.
+    /// Info.plist keys that gate it: the purpose-string keys come from
+    /// `data/ios_usage_keys.toml` (added on load), other keys from the taxonomy file.
     #[serde(default)]
     pub ios_plist_keys: Vec<String>,
     /// Objective-C classes and selectors that reveal it.
@@ -310,6 +323,39 @@ pub struct Hypernym {
     pub phrases: Bilingual<Vec<String>>,
 }
 
+/// Where a data type goes in the Google Play Data safety form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlayDataSafety {
+    /// Google's category (`Device or other IDs`, `Location`).
+    pub category: String,
+    /// Google's data type; several alternatives are separated by ` / `, and a parenthesised
+    /// remark may follow (`Photos / Videos`).
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// Google Play's Data safety catalogue.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PlayCatalogue {
+    /// Google's data types, by category.
+    #[serde(default)]
+    pub categories: BTreeMap<String, Vec<String>>,
+    /// Google's purposes of collection.
+    #[serde(default)]
+    pub purposes: Vec<String>,
+}
+
+/// Apple's privacy-manifest catalogue.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AppleCatalogue {
+    /// Apple's collected-data type keys, by Apple's category.
+    #[serde(default)]
+    pub collected_data_types: BTreeMap<String, Vec<String>>,
+    /// Apple's purpose keys (`NSPrivacyCollectedDataTypePurposeAnalytics`).
+    #[serde(default)]
+    pub purposes: Vec<String>,
+}
+
 /// The whole taxonomy.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Taxonomy {
@@ -326,9 +372,16 @@ pub struct Taxonomy {
     /// Every Android permission the taxonomy knows, with its protection level.
     #[serde(default)]
     pub android_permissions: Vec<PermissionEntry>,
-    /// Apple required-reason API categories.
+    /// Apple required-reason API categories, from `data/ios_required_reason_apis.toml` unless
+    /// the taxonomy file gives its own.
     #[serde(default)]
     pub ios_required_reason_apis: Vec<RequiredReasonCategory>,
+    /// Google Play Data safety categories and types.
+    #[serde(default)]
+    pub google_play_data_safety: PlayCatalogue,
+    /// Apple privacy-manifest keys.
+    #[serde(default)]
+    pub apple: AppleCatalogue,
 }
 
 impl Taxonomy {
@@ -337,9 +390,11 @@ impl Taxonomy {
         Self::from_json(BUILTIN_JSON)
     }
 
-    /// Parses and validates a taxonomy from JSON text.
+    /// Parses and validates a taxonomy from JSON text, and adds the built-in iOS tables
+    /// (usage-description keys, required-reason APIs; see `data/ios_*.toml`).
     pub fn from_json(text: &str) -> Result<Self, TaxonomyError> {
-        let taxonomy: Taxonomy = serde_json::from_str(text)?;
+        let mut taxonomy: Taxonomy = serde_json::from_str(text)?;
+        ios_tables::merge_into(&mut taxonomy)?;
         taxonomy.validate()?;
         Ok(taxonomy)
     }

@@ -19,12 +19,7 @@ pub(super) fn find_data_types(
             continue;
         }
         let text = line.text.as_str();
-        let matches: Vec<(Range<usize>, usize)> = lex
-            .data_ac
-            .find_iter(text)
-            .map(|m| (m.range(), m.pattern().as_usize()))
-            .filter(|(r, _)| at_word_boundaries(text, r, true))
-            .collect();
+        let matches = phrase_matches(lex, text);
         let blocked = lex.blocked.find_all(text);
         let matches: Vec<(Range<usize>, usize)> = matches
             .into_iter()
@@ -127,4 +122,71 @@ pub(super) fn is_definition(text: &str) -> bool {
         || head.contains('指')
         || head.contains("refers to")
         || head.contains(" means ")
+}
+
+/// Data phrases of a line at word boundaries. The automaton takes the longest phrase at each
+/// place; when that one cuts a word ("IDFV" inside "广告IDFVX"…, "WIFISSID"), the shorter
+/// phrases starting inside it are tried, so a longer term failing its boundary does not hide
+/// a shorter one.
+pub(super) fn phrase_matches(lex: &Lexicon, text: &str) -> Vec<(Range<usize>, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from < text.len() {
+        let input = aho_corasick::Input::new(text).span(from..text.len());
+        let Some(m) = lex.data_ac.find(input) else {
+            break;
+        };
+        if at_word_boundaries(text, &m.range(), true) {
+            out.push((m.range(), m.pattern().as_usize()));
+            from = m.end();
+        } else {
+            from = ceil_char(text, m.start() + 1);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::test_support::{PREAMBLE, lexicon, read};
+
+    #[test]
+    fn a_longer_term_failing_its_boundary_does_not_hide_a_shorter_one() {
+        let lex = lexicon();
+        let text = "我们会收集 WIFISSID 与 SSID";
+        let found: Vec<&str> = phrase_matches(&lex, text)
+            .into_iter()
+            .filter_map(|(r, _)| text.get(r))
+            .collect();
+        assert!(found.contains(&"SSID"), "{found:?}");
+    }
+
+    #[test]
+    fn the_collector_follows_the_sentence() {
+        let r = read(&format!(
+            "{PREAMBLE}我们会收集您的手机号码。第三方合作方会收集您的设备型号。\n"
+        ));
+        let of = |id: &str| {
+            r.data_types
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| d.collector.as_str())
+        };
+        assert_eq!(of("phone_number"), Some("first_party"));
+        assert_eq!(of("device_hardware_info"), Some("third_party"));
+    }
+
+    #[test]
+    fn a_definition_names_data_without_declaring_it() {
+        let r = read(
+            "# 定义\n\n个人信息：指以电子或者其他方式记录的各种信息，如手机号码。\n\n# 我们收集的信息\n\n我们会收集您的位置信息用于导航。\n",
+        );
+        assert!(
+            r.data_types.iter().all(|d| d.id != "phone_number"),
+            "{:?}",
+            r.data_types
+        );
+        assert!(r.data_types.iter().any(|d| d.id == "location"));
+    }
 }

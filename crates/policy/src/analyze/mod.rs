@@ -13,6 +13,7 @@ use crate::{DataTypeMention, FormatHint, PermissionMention, PolicyReading, SdkMe
 mod data_types;
 mod negation;
 mod permissions;
+mod running_text;
 mod sdk_blocks;
 mod sdk_hits;
 mod sdk_items;
@@ -23,6 +24,7 @@ mod text;
 use data_types::*;
 use negation::*;
 use permissions::*;
+use running_text::*;
 use sdk_blocks::*;
 use sdk_hits::*;
 use sdk_items::*;

@@ -67,3 +67,46 @@ pub(super) fn negation_scope_end(lex: &Lexicon, s: &str, from: usize, clause_end
     }
     clause_end
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::test_support::{PREAMBLE, read};
+
+    fn negated(text: &str, id: &str) -> Option<bool> {
+        let r = read(text);
+        r.data_types.iter().find(|d| d.id == id).map(|d| d.negated)
+    }
+
+    #[test]
+    fn negation_covers_its_clause_in_chinese_and_english() {
+        assert_eq!(
+            negated(&format!("{PREAMBLE}我们不会收集您的通讯录。\n"), "contacts"),
+            Some(true)
+        );
+        assert_eq!(
+            negated(
+                &format!("{PREAMBLE}我们不会收集您的通讯录，但会收集您的位置信息。\n"),
+                "location"
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            negated(
+                "# Privacy\n\nThe app does not use your location and never uploads your contacts.\n",
+                "location"
+            ),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn without_consent_is_a_condition_not_a_denial() {
+        assert_eq!(
+            negated(
+                &format!("{PREAMBLE}未经您同意，我们不会收集您的通讯录。\n"),
+                "contacts"
+            ),
+            Some(false)
+        );
+    }
+}

@@ -127,3 +127,37 @@ fn purposes_from_flattened_rows(ctx: &Ctx<'_>, out: &mut [PermissionMention]) {
         p.purpose = Some(cap(cell, MAX_PURPOSE_CELL_CHARS * 3));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::test_support::{PREAMBLE, read};
+
+    #[test]
+    fn a_flattened_permission_row_takes_the_next_cell_as_purpose() {
+        let r = read(&format!(
+            "{PREAMBLE}Read albums, camera permissions\n\nIt is used to modify the profile picture\n"
+        ));
+        let camera = r
+            .permissions
+            .iter()
+            .find(|p| p.name == "camera")
+            .expect("camera");
+        assert_eq!(
+            camera.purpose.as_deref(),
+            Some("It is used to modify the profile picture")
+        );
+    }
+
+    #[test]
+    fn a_denied_permission_is_negated() {
+        let r = read("# Privacy\n\nThe app does not request access to your camera at any time.\n");
+        assert!(
+            r.permissions
+                .iter()
+                .filter(|p| p.name == "camera")
+                .all(|p| p.negated),
+            "{:?}",
+            r.permissions
+        );
+    }
+}

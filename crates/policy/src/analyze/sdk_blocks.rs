@@ -55,12 +55,48 @@ fn block_name<'h>(
         return Some((Some(h), h.range.clone()));
     }
     let value = line.text.get(within.clone())?;
-    let m = UNKNOWN_SDK_NAME.find(value)?;
-    let lead = value.get(..m.start()).unwrap_or_default();
-    if lead.chars().count() > slack || is_generic_sdk_phrase(m.as_str()) {
-        return None;
+    if let Some(m) = UNKNOWN_SDK_NAME.find(value) {
+        let lead = value.get(..m.start()).unwrap_or_default();
+        if lead.chars().count() <= slack && !is_generic_sdk_phrase(m.as_str()) {
+            return Some((None, within.start + m.start()..within.start + m.end()));
+        }
     }
-    Some((None, within.start + m.start()..within.start + m.end()))
+    // A short name alone on its line ("网易一键登录") when the block's fields follow it.
+    let name = value.trim();
+    let short = (2..=MAX_BARE_NAME_CHARS).contains(&name.chars().count());
+    if short
+        && !name.contains(['：', ':', '，', ',', '。', '(', '（', '、'])
+        && !is_generic_sdk_phrase(name)
+        && purpose_and_data_follow(ctx, i)
+    {
+        let start = within.start + (value.len() - value.trim_start().len());
+        return Some((None, start..start + name.len()));
+    }
+    None
+}
+
+/// A bare name opens a block only this short.
+const MAX_BARE_NAME_CHARS: usize = 20;
+
+/// Whether the field lines after `i` include both a purpose and a data field, as an SDK
+/// block's do ("使用目的：…" then "数据类型：…").
+fn purpose_and_data_follow(ctx: &Ctx<'_>, i: usize) -> bool {
+    let mut purpose = false;
+    let mut data = false;
+    let mut last = i;
+    for _ in 0..MAX_BLOCK_FIELDS {
+        let Some(j) = next_non_blank(ctx, last) else {
+            break;
+        };
+        match field_of(ctx, j) {
+            Some((FieldKind::Purpose, _)) => purpose = true,
+            Some((FieldKind::Data, _)) => data = true,
+            Some((FieldKind::Name, _)) | None => break,
+            Some(_) => {}
+        }
+        last = j;
+    }
+    purpose && data
 }
 
 /// Finds the blocks, adds one item each and marks the lines they own.
@@ -196,6 +232,20 @@ mod tests {
             item.data_types.iter().any(|d| d == "carrier_info"),
             "{item:?}"
         );
+    }
+
+    #[test]
+    fn a_bare_name_opens_a_block_when_purpose_and_data_fields_follow() {
+        let r = read(&format!(
+            "{PREAMBLE}*   网易一键登录\n    使用目的：改善注册及登录界面用户体验\n    数据类型：IP地址、国际移动设备识别码（IMEI）\n"
+        ));
+        let item = declared(&r, "网易一键登录").expect("declared");
+        assert!(item.data_types.iter().any(|d| d == "imei"), "{item:?}");
+        // Without a data field the short line is just a line.
+        let r = read(&format!(
+            "{PREAMBLE}*   网易一键登录\n    使用目的：改善体验\n"
+        ));
+        assert!(declared(&r, "网易一键登录").is_none(), "{:?}", r.sdks);
     }
 
     #[test]

@@ -183,3 +183,34 @@ pub(super) fn section_title(ctx: &Ctx<'_>, line: usize) -> Option<String> {
         .and_then(|i| ctx.headings.get(i))
         .map(|h| h.title.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::test_support::read;
+
+    #[test]
+    fn headings_and_body_text_name_the_topics() {
+        let r = read(
+            "# 隐私政策\n\n## 一、我们如何收集您的个人信息\n\n我们会收集您的手机号码用于注册。\n\n## 二、您的权利\n\n您可以访问、更正您的个人信息。\n\n如有问题请联系我们：privacy@example.com\n",
+        );
+        let kinds: Vec<&str> = r.sections.iter().map(|s| s.kind.as_str()).collect();
+        assert!(
+            kinds.contains(&"collection") && kinds.contains(&"user_rights"),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&"contact"), "{kinds:?}");
+        assert!(r.missing_sections.iter().any(|m| m == "children"));
+    }
+
+    #[test]
+    fn a_run_of_numbered_lines_is_a_table_of_contents_not_headings() {
+        let r = read(
+            "# 目录\n\n一、收集\n二、使用\n三、共享\n四、权利\n\n本政策说明我们如何处理您的个人信息，以及您享有的权利和选择。\n",
+        );
+        assert!(
+            r.sections.iter().filter(|s| s.from_heading).count() <= 1,
+            "{:?}",
+            r.sections
+        );
+    }
+}

@@ -141,3 +141,22 @@ pub(super) fn cell_text(line: &Line, col: Option<usize>) -> Option<&str> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_cells_get_their_roles() {
+        assert_eq!(classify_header_cell("SDK名称"), Some("name"));
+        assert_eq!(classify_header_cell("第三方公司名称"), Some("company"));
+        assert_eq!(classify_header_cell("收集的个人信息"), Some("data"));
+        assert_eq!(classify_header_cell("使用目的"), Some("purpose"));
+        assert_eq!(classify_header_cell("隐私政策链接"), Some("link"));
+        assert_eq!(classify_header_cell("Package name"), Some("package"));
+        assert_eq!(
+            classify_header_cell("这是一个很长的单元格内容而不是表头它描述了很多东西和更多东西"),
+            None
+        );
+    }
+}

@@ -127,31 +127,6 @@ pub(super) fn quote(text: &str, sentence: &Range<usize>, m: &Range<usize>) -> St
     text.get(start..end).unwrap_or_default().trim().to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_quote_is_cut_between_words() {
-        let text = format!(
-            "{} we collect your precise location here {}",
-            "word ".repeat(80),
-            "tail ".repeat(80)
-        );
-        let m = text.find("precise").map(|s| s..s + 7).expect("phrase");
-        let q = quote(&text, &(0..text.len()), &m);
-        assert!(q.contains("precise location"));
-        assert!(
-            q.split(' ').all(|w| w.is_empty()
-                || w == "word"
-                || w == "tail"
-                || "we collect your precise location here".contains(w)),
-            "{q}"
-        );
-        assert!(q.len() <= MAX_QUOTE_BYTES + m.len());
-    }
-}
-
 pub(super) fn title_of(line: &Line) -> String {
     line.text.trim_start_matches('#').trim().to_owned()
 }
@@ -175,4 +150,29 @@ pub(super) fn cap_around(text: &str, range: Option<Range<usize>>) -> String {
     let all = 0..text.len();
     let m = range.unwrap_or(0..0);
     quote(text, &all, &m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_quote_is_cut_between_words() {
+        let text = format!(
+            "{} we collect your precise location here {}",
+            "word ".repeat(80),
+            "tail ".repeat(80)
+        );
+        let m = text.find("precise").map(|s| s..s + 7).expect("phrase");
+        let q = quote(&text, &(0..text.len()), &m);
+        assert!(q.contains("precise location"));
+        assert!(
+            q.split(' ').all(|w| w.is_empty()
+                || w == "word"
+                || w == "tail"
+                || "we collect your precise location here".contains(w)),
+            "{q}"
+        );
+        assert!(q.len() <= MAX_QUOTE_BYTES + m.len());
+    }
 }
