@@ -307,16 +307,7 @@ pub(super) fn build_sdk_items(
                 && row_says_sdk
                 && !is_generic_sdk_phrase(name_cell) =>
             {
-                // The name is unknown but the row's package column names a known SDK
-                // ("快手 | com.kwad.sdk"): the package identifies it, the name stays as written.
-                let package = r.package.and_then(|c| row.cells.get(c)).and_then(|cell| {
-                    best_hit(row_hits.iter().filter(|h| {
-                        h.kind == "package"
-                            && cell.start <= h.range.start
-                            && h.range.end <= cell.end
-                    }))
-                });
-                (name_cell.to_owned(), package)
+                (name_cell.to_owned(), None)
             }
             None => continue,
         };
@@ -775,15 +766,6 @@ mod tests {
             item.data_types.iter().any(|d| d == "account_info"),
             "{item:?}"
         );
-    }
-
-    #[test]
-    fn an_unknown_name_is_identified_by_the_package_in_its_row() {
-        let r = read(&format!(
-            "{PREAMBLE}| SDK名称 | 包名 | 使用目的 |\n|---|---|---|\n| 某某推送 | cn.jpush.android | 消息推送 |\n"
-        ));
-        let item = declared(&r, "某某推送").expect("row item");
-        assert_eq!(item.sdk_id.as_deref(), Some("jpush"), "{item:?}");
     }
 
     #[test]
