@@ -165,13 +165,22 @@ pub(super) fn find_sdk_hits(
     // An identifier ("AndroidID", "GAID", "OpenUDID") is data, not an SDK, unless "SDK"
     // follows it; and a name inside a link is the link's host, not a declaration.
     let links: Vec<Range<usize>> = LINK.find_iter(text).map(|m| m.range()).collect();
+    // The line's data phrases, found once for all its hits.
+    let phrases: Vec<Range<usize>> = if hits.is_empty() {
+        Vec::new()
+    } else {
+        lex.data_ac.find_iter(text).map(|m| m.range()).collect()
+    };
     hits.retain(|h| {
         let word = text.get(h.range.clone()).unwrap_or_default();
         let sdk_after = text
             .get(h.range.end..)
             .is_some_and(|rest| SDK_AFTER_NAME.is_match(rest));
         let identifier = !h.kind.starts_with("package")
-            && (IDENTIFIER_WORD.is_match(word) || is_data_phrase(lex, text, &h.range))
+            && (IDENTIFIER_WORD.is_match(word)
+                || phrases
+                    .iter()
+                    .any(|p| p.start <= h.range.start && h.range.end <= p.end))
             && !sdk_after;
         let in_link = links
             .iter()
@@ -251,13 +260,6 @@ fn is_transposition(a: &str, b: &str) -> bool {
     }
     let diff: Vec<usize> = (0..x.len()).filter(|k| x.get(*k) != y.get(*k)).collect();
     matches!(diff.as_slice(), [p, q] if *q == p + 1 && x.get(*p) == y.get(*q) && x.get(*q) == y.get(*p))
-}
-
-/// Whether a data-type phrase covers exactly this range ("GAID", "IDFA").
-fn is_data_phrase(lex: &Lexicon, text: &str, range: &Range<usize>) -> bool {
-    lex.data_ac
-        .find_iter(text)
-        .any(|m| m.start() <= range.start && range.end <= m.end())
 }
 
 /// Words shaped like an identifier's name: "AndroidID", "GAID", "OpenUDID", "DeviceId".
