@@ -2,7 +2,8 @@
 //! required-reason API categories.
 
 use crate::Taxonomy;
-use crate::android::{DataTypeId, FastMap};
+use crate::android::DataTypeId;
+use crate::fast_hash::FastMap;
 
 /// Data types one iOS key or symbol reveals.
 #[derive(Debug, Clone, Default)]

@@ -19,6 +19,7 @@
 
 mod android;
 mod collector;
+mod fast_hash;
 mod ios;
 mod ios_tables;
 mod validate;

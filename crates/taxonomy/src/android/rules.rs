@@ -1,153 +1,24 @@
-//! Compiled Android lookups: framework APIs, static fields, superclasses, string
-//! markers and permissions, all keyed for allocation-free lookups from bytecode.
+//! [`AndroidRules`]: the `detect` rules and the permission catalogue of a taxonomy,
+//! compiled into hash tables keyed by every class-name form bytecode uses.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::Serialize;
 
-use crate::collector::DataAccessCollector;
+use super::push_unique;
+use super::types::{
+    ApiRule, ClassHandle, DataTypeId, DataTypeMeta, MarkerCondition, MarkerRule, PermissionInfo,
+    RuleKind,
+};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::{MarkerKind, MarkerMatch, Protection, Taxonomy};
 
-/// FNV-1a: the keys are short ASCII names and the tables are built from our own
-/// data (input only queries them), so a fast non-keyed hash is safe here.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
-
-/// Index of a data type in the taxonomy the rules were built from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DataTypeId(pub(crate) u16);
-
-impl DataTypeId {
-    /// Position of the data type in `Taxonomy::data_types`.
-    pub fn index(self) -> usize {
-        usize::from(self.0)
-    }
-}
-
-/// Names of a data type, copied out of the taxonomy.
-#[derive(Debug, Clone, Serialize)]
-pub struct DataTypeMeta {
-    /// Stable id (`imei`).
-    pub id: String,
-    /// English name.
-    pub name_en: String,
-    /// Chinese name.
-    pub name_zh: String,
-}
-
-/// What kind of code element a rule matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleKind {
-    /// A method invocation.
-    Method,
-    /// A static field read.
-    Field,
-    /// A class extending the rule's class.
-    Superclass,
-}
-
-/// Data types a call reveals only together with an argument string in the same method.
-#[derive(Debug, Clone)]
-pub struct MarkerCondition {
-    /// The argument string (`android_id`).
-    pub marker: String,
-    /// Data types revealed when the marker is present.
-    pub data_types: Vec<DataTypeId>,
-}
-
-/// A sensitive API, field or superclass.
-#[derive(Debug, Clone)]
-pub struct ApiRule {
-    /// Display form for reports: `TelephonyManager.getDeviceId`, `Build.SERIAL`,
-    /// `extends NotificationListenerService` (short class name for `android.*`/`java.*`,
-    /// the full name otherwise, so `com.huawei…AdvertisingIdClient` and the GMS one stay apart).
-    pub display: String,
-    /// Java binary name of the class.
-    pub class: String,
-    /// Method or field name (empty for a superclass rule).
-    pub member: String,
-    /// What it matches.
-    pub kind: RuleKind,
-    /// Data types revealed by the call alone.
-    pub data_types: Vec<DataTypeId>,
-    /// Data types revealed only with an argument marker in the same method.
-    pub marker_conditions: Vec<MarkerCondition>,
-    /// Data types whose marker-conditioned reveal this call cancels in the same method
-    /// (`Intent.setPackage` makes a MAIN/LAUNCHER query one package's, not the app list).
-    pub cancels: Vec<DataTypeId>,
-}
-
-impl ApiRule {
-    /// The data types revealed when `marker` is one of the method's constant strings.
-    pub fn data_types_with_marker(&self, marker: &str) -> &[DataTypeId] {
-        self.marker_conditions
-            .iter()
-            .find(|c| c.marker == marker)
-            .map_or(&[], |c| c.data_types.as_slice())
-    }
-}
-
-/// A constant string that reveals a data type.
-#[derive(Debug, Clone)]
-pub struct MarkerRule {
-    /// The marker text.
-    pub text: String,
-    /// How it is compared.
-    pub match_kind: MarkerMatch,
-    /// Standalone evidence or call argument.
-    pub kind: MarkerKind,
-    /// Data types it reveals (for argument markers: the types that declare it).
-    pub data_types: Vec<DataTypeId>,
-}
-
-/// Classification of one Android permission.
-#[derive(Debug, Clone, Serialize)]
-pub struct PermissionInfo {
-    /// Full name.
-    pub name: String,
-    /// How it is granted.
-    pub protection: Protection,
-    /// Raw AOSP level, where known.
-    pub aosp_protection_level: Option<String>,
-    /// Data types it grants.
-    #[serde(skip)]
-    pub data_types: Vec<DataTypeId>,
-}
-
 #[derive(Debug, Default)]
-struct ClassRules {
-    methods: FastMap<Box<str>, u32>,
-    fields: FastMap<Box<str>, u32>,
-    superclass: Option<u32>,
+pub(super) struct ClassRules {
+    pub(super) methods: FastMap<Box<str>, u32>,
+    pub(super) fields: FastMap<Box<str>, u32>,
+    pub(super) superclass: Option<u32>,
 }
-
-/// A class that some rule names, resolved by [`AndroidRules::class_handle`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ClassHandle(u32);
 
 /// Compiled Android rules. Build once per run with [`AndroidRules::new`]; every lookup
 /// is a hash probe on borrowed `&str` keys and allocates nothing.
@@ -155,16 +26,16 @@ pub struct ClassHandle(u32);
 pub struct AndroidRules {
     types: Vec<DataTypeMeta>,
     rules: Vec<ApiRule>,
-    classes: Vec<ClassRules>,
+    pub(super) classes: Vec<ClassRules>,
     /// Keyed by internal name `android/telephony/TelephonyManager`.
-    by_internal: FastMap<Box<str>, u32>,
+    pub(super) by_internal: FastMap<Box<str>, u32>,
     /// Keyed by binary name `android.telephony.TelephonyManager` (also the reflection form).
-    by_binary: FastMap<Box<str>, u32>,
+    pub(super) by_binary: FastMap<Box<str>, u32>,
     /// Every method name of a rule, for pairing reflective strings.
     member_names: FastSet<Box<str>>,
     markers: Vec<MarkerRule>,
     exact_standalone: FastMap<Box<str>, u32>,
-    argument_markers: FastMap<Box<str>, u32>,
+    pub(super) argument_markers: FastMap<Box<str>, u32>,
     /// Prefix/contains standalone markers; pattern i is `markers[searched[i]]`.
     searcher: Option<AhoCorasick>,
     searched: Vec<u32>,
@@ -173,12 +44,12 @@ pub struct AndroidRules {
 }
 
 /// The part of a class name lookups are keyed by, and which table it belongs to.
-enum ClassKey<'a> {
+pub(super) enum ClassKey<'a> {
     Internal(&'a str),
     Binary(&'a str),
 }
 
-fn class_key(class: &str) -> ClassKey<'_> {
+pub(super) fn class_key(class: &str) -> ClassKey<'_> {
     if let Some(inner) = class.strip_prefix('L').and_then(|r| r.strip_suffix(';')) {
         ClassKey::Internal(inner)
     } else if class.contains('/') {
@@ -193,12 +64,6 @@ fn display_class(binary: &str) -> &str {
         binary.rsplit('.').next().unwrap_or(binary)
     } else {
         binary
-    }
-}
-
-fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
-    if !v.contains(&x) {
-        v.push(x);
     }
 }
 
@@ -370,7 +235,7 @@ impl AndroidRules {
         &mut self.rules[slot as usize]
     }
 
-    fn class(&self, class: &str) -> Option<&ClassRules> {
+    pub(super) fn class(&self, class: &str) -> Option<&ClassRules> {
         let idx = match class_key(class) {
             ClassKey::Internal(k) => self.by_internal.get(k),
             ClassKey::Binary(k) => self.by_binary.get(k),
@@ -423,7 +288,7 @@ impl AndroidRules {
             .collect()
     }
 
-    fn marker_indices(&self, constant: &str) -> Vec<u32> {
+    pub(super) fn marker_indices(&self, constant: &str) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::new();
         if let Some(&i) = self.exact_standalone.get(constant) {
             found.push(i);
@@ -497,23 +362,23 @@ impl AndroidRules {
 
     /// Whether `constant` equals the binary name of a class some rule names (a
     /// reflection target such as `"android.telephony.TelephonyManager"`).
-    fn reflective_class(&self, constant: &str) -> Option<u32> {
+    pub(super) fn reflective_class(&self, constant: &str) -> Option<u32> {
         self.by_binary.get(constant).copied()
     }
 
-    fn reflective_member(&self, constant: &str) -> Option<&str> {
+    pub(super) fn reflective_member(&self, constant: &str) -> Option<&str> {
         self.member_names.get(constant).map(|b| &**b)
     }
 
-    fn rule_by_index(&self, idx: u32) -> Option<&ApiRule> {
+    pub(super) fn rule_by_index(&self, idx: u32) -> Option<&ApiRule> {
         self.rules.get(idx as usize)
     }
 
-    fn marker_by_index(&self, idx: u32) -> Option<&MarkerRule> {
+    pub(super) fn marker_by_index(&self, idx: u32) -> Option<&MarkerRule> {
         self.markers.get(idx as usize)
     }
 
-    fn method_rule_index(&self, class_idx: u32, member: &str) -> Option<u32> {
+    pub(super) fn method_rule_index(&self, class_idx: u32, member: &str) -> Option<u32> {
         self.classes
             .get(class_idx as usize)?
             .methods
@@ -522,214 +387,10 @@ impl AndroidRules {
     }
 }
 
-/// Per-method evidence gathering: feed it the invokes, static field reads and constant
-/// strings of ONE method (or one class, for more recall and less precision), then
-/// [`MethodScan::flush`] into a collector. It resolves the co-occurrence rules:
-///
-/// * a call whose data types depend on an argument (`Settings$Secure.getString`) counts
-///   only for the argument markers (`"android_id"`) seen in the same scope;
-/// * a reflective call counts when the scope holds both the class-name string
-///   (`"android.telephony.TelephonyManager"`) and a method-name string of a rule of that
-///   class (`"getDeviceId"`); each alone proves nothing.
-///
-/// Buffers are reused across methods; their size is bounded by the number of rules,
-/// whatever the method contains.
-#[derive(Debug)]
-pub struct MethodScan<'r> {
-    rules: &'r AndroidRules,
-    calls: Vec<u32>,
-    reflective_classes: Vec<u32>,
-    reflective_members: Vec<&'r str>,
-    arguments: Vec<&'r str>,
-    markers: Vec<u32>,
-}
-
-impl<'r> MethodScan<'r> {
-    /// An empty scan over `rules`.
-    pub fn new(rules: &'r AndroidRules) -> Self {
-        MethodScan {
-            rules,
-            calls: Vec::new(),
-            reflective_classes: Vec::new(),
-            reflective_members: Vec::new(),
-            arguments: Vec::new(),
-            markers: Vec::new(),
-        }
-    }
-
-    /// An invoke of `class`→`method` (any descriptor form). Returns whether it hit a rule.
-    pub fn invoke(&mut self, class: &str, method: &str) -> bool {
-        let Some(idx) = self.rules.class(class).and_then(|c| c.methods.get(method)) else {
-            return false;
-        };
-        push_unique(&mut self.calls, *idx);
-        true
-    }
-
-    /// [`MethodScan::invoke`] for a class already resolved with [`AndroidRules::class_handle`];
-    /// a method of the class that no rule names still counts as a reference to the class
-    /// (for reflection pairing), exactly as `invoke` + `class_reference` would.
-    pub fn invoke_in(&mut self, class: ClassHandle, method: &str) -> bool {
-        let Some(rules) = self.rules.classes.get(class.0 as usize) else {
-            return false;
-        };
-        match rules.methods.get(method) {
-            Some(idx) => {
-                push_unique(&mut self.calls, *idx);
-                true
-            }
-            None => {
-                push_unique(&mut self.reflective_classes, class.0);
-                false
-            }
-        }
-    }
-
-    /// [`MethodScan::field`] for a class already resolved with [`AndroidRules::class_handle`].
-    pub fn field_in(&mut self, class: ClassHandle, field: &str) -> bool {
-        let Some(idx) = self
-            .rules
-            .classes
-            .get(class.0 as usize)
-            .and_then(|c| c.fields.get(field))
-        else {
-            return false;
-        };
-        push_unique(&mut self.calls, *idx);
-        true
-    }
-
-    /// A static field read. Returns whether it hit a rule.
-    pub fn field(&mut self, class: &str, field: &str) -> bool {
-        let Some(idx) = self.rules.class(class).and_then(|c| c.fields.get(field)) else {
-            return false;
-        };
-        push_unique(&mut self.calls, *idx);
-        true
-    }
-
-    /// A class the method references without calling a rule of it (`checkcast`,
-    /// `const-class`, an invoke of another method): it stands in for the class-name
-    /// string when the method reflects on an object of that class.
-    pub fn class_reference(&mut self, class: &str) -> bool {
-        let idx = match class_key(class) {
-            ClassKey::Internal(k) => self.rules.by_internal.get(k),
-            ClassKey::Binary(k) => self.rules.by_binary.get(k),
-        };
-        let Some(&idx) = idx else { return false };
-        push_unique(&mut self.reflective_classes, idx);
-        true
-    }
-
-    /// A constant string loaded by the method. Returns whether it was relevant.
-    pub fn string(&mut self, constant: &str) -> bool {
-        let rules = self.rules;
-        let mut relevant = false;
-        if let Some(m) = rules.argument_markers.get_key_value(constant) {
-            push_unique(&mut self.arguments, &**m.0);
-            relevant = true;
-        }
-        if let Some(c) = rules.reflective_class(constant) {
-            push_unique(&mut self.reflective_classes, c);
-            relevant = true;
-        }
-        if let Some(name) = rules.reflective_member(constant) {
-            push_unique(&mut self.reflective_members, name);
-            relevant = true;
-        }
-        for idx in rules.marker_indices(constant) {
-            push_unique(&mut self.markers, idx);
-            relevant = true;
-        }
-        relevant
-    }
-
-    /// Whether nothing relevant was fed since the last flush.
-    pub fn is_empty(&self) -> bool {
-        self.calls.is_empty()
-            && self.reflective_classes.is_empty()
-            && self.reflective_members.is_empty()
-            && self.arguments.is_empty()
-            && self.markers.is_empty()
-    }
-
-    /// Records the evidence of the scope into `out`, attributed to `accessor` (an SDK id,
-    /// `None` for the app) at call site `caller_class`→`caller_method`, and clears the scan.
-    pub fn flush(
-        &mut self,
-        out: &mut DataAccessCollector<'_>,
-        accessor: Option<&str>,
-        caller_class: &str,
-        caller_method: &str,
-    ) {
-        let rules = self.rules;
-        let site = (accessor, caller_class, caller_method);
-        let cancelled: Vec<DataTypeId> = self
-            .calls
-            .iter()
-            .filter_map(|&idx| rules.rule_by_index(idx))
-            .flat_map(|r| r.cancels.iter().copied())
-            .collect();
-        for &idx in &self.calls {
-            if let Some(rule) = rules.rule_by_index(idx) {
-                out.record_call(site.0, site.1, site.2, rule);
-                for arg in &self.arguments {
-                    out.record_call_with_marker(site.0, site.1, site.2, rule, arg, &cancelled);
-                }
-            }
-        }
-        for &class_idx in &self.reflective_classes {
-            for member in &self.reflective_members {
-                let Some(idx) = rules.method_rule_index(class_idx, member) else {
-                    continue;
-                };
-                // A direct call of the same API in the scope already says it all.
-                if self.calls.contains(&idx) {
-                    continue;
-                }
-                if let Some(rule) = rules.rule_by_index(idx) {
-                    out.record_reflective_call(site.0, site.1, site.2, rule, None);
-                    for arg in &self.arguments {
-                        out.record_reflective_call(site.0, site.1, site.2, rule, Some(arg));
-                    }
-                }
-            }
-        }
-        for &idx in &self.markers {
-            if let Some(marker) = rules.marker_by_index(idx) {
-                out.record_marker(site.0, site.1, site.2, marker);
-            }
-        }
-        self.clear();
-    }
-
-    /// Drops the evidence gathered since the last flush.
-    pub fn clear(&mut self) {
-        self.calls.clear();
-        self.reflective_classes.clear();
-        self.reflective_members.clear();
-        self.arguments.clear();
-        self.markers.clear();
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{ids, rules};
     use super::*;
-
-    fn rules() -> AndroidRules {
-        AndroidRules::new(&Taxonomy::builtin().expect("builtin taxonomy"))
-    }
-
-    fn ids(rules: &AndroidRules, types: &[DataTypeId]) -> Vec<String> {
-        let mut v: Vec<String> = types
-            .iter()
-            .filter_map(|t| rules.data_type(*t))
-            .map(|m| m.id.clone())
-            .collect();
-        v.sort();
-        v
-    }
 
     #[test]
     fn api_lookup_accepts_every_class_name_form() {
@@ -961,129 +622,5 @@ mod tests {
             internet.data_types.is_empty(),
             "INTERNET is not a data grant"
         );
-    }
-
-    #[test]
-    fn method_scan_pairs_argument_markers_and_reflection() {
-        let r = rules();
-        let collect = |feed: &dyn Fn(&mut MethodScan<'_>)| -> Vec<(String, Vec<String>)> {
-            let mut scan = MethodScan::new(&r);
-            feed(&mut scan);
-            let mut c = DataAccessCollector::new(&r);
-            scan.flush(&mut c, None, "Lapp/A;", "m");
-            assert!(scan.is_empty(), "flush clears");
-            c.finish()
-                .into_iter()
-                .map(|d| {
-                    (
-                        d.data_type,
-                        d.accessors.into_iter().flat_map(|a| a.apis).collect(),
-                    )
-                })
-                .collect()
-        };
-        let got = collect(&|s| {
-            s.invoke("Landroid/provider/Settings$Secure;", "getString");
-            s.string("android_id");
-        });
-        assert_eq!(
-            got,
-            [(
-                "android_id".to_owned(),
-                vec!["Settings$Secure.getString(\"android_id\")".to_owned()]
-            )]
-        );
-        assert!(
-            collect(&|s| {
-                s.invoke("Landroid/provider/Settings$Secure;", "getString");
-                s.string("screen_brightness");
-            })
-            .is_empty()
-        );
-        assert!(
-            collect(&|s| {
-                s.string("android_id");
-            })
-            .is_empty()
-        );
-        // CN-N06: a MAIN/LAUNCHER activity query reads the app list; narrowed to one package it does not,
-        // and a query without a broad intent is targeted too.
-        let launcher = collect(&|s| {
-            s.invoke(
-                "Landroid/content/pm/PackageManager;",
-                "queryIntentActivities",
-            );
-            s.string("android.intent.category.LAUNCHER");
-        });
-        assert_eq!(launcher.len(), 1);
-        assert_eq!(launcher[0].0, "installed_apps");
-        assert!(
-            collect(&|s| {
-                s.invoke(
-                    "Landroid/content/pm/PackageManager;",
-                    "queryIntentActivities",
-                );
-                s.string("android.intent.category.LAUNCHER");
-                s.invoke("Landroid/content/Intent;", "setPackage");
-            })
-            .is_empty()
-        );
-        assert!(
-            collect(&|s| {
-                s.invoke(
-                    "Landroid/content/pm/PackageManager;",
-                    "queryIntentActivities",
-                );
-                s.string("android.support.customtabs.action.CustomTabsService");
-            })
-            .is_empty()
-        );
-        // A full-list API needs no marker, and a narrowing call does not cancel it.
-        let full = collect(&|s| {
-            s.invoke(
-                "Landroid/content/pm/PackageManager;",
-                "getInstalledPackages",
-            );
-            s.invoke("Landroid/content/Intent;", "setPackage");
-        });
-        assert_eq!(full.len(), 1);
-        // Reflection needs the class and the method name in the same scope.
-        let got = collect(&|s| {
-            s.string("android.telephony.TelephonyManager");
-            s.string("getSubscriberId");
-        });
-        assert_eq!(
-            got,
-            [(
-                "imsi".to_owned(),
-                vec!["TelephonyManager.getSubscriberId via reflection".to_owned()]
-            )]
-        );
-        assert!(
-            collect(&|s| {
-                s.string("getSubscriberId");
-            })
-            .is_empty()
-        );
-        assert!(
-            collect(&|s| {
-                s.string("android.telephony.TelephonyManager");
-                s.string("getString");
-            })
-            .is_empty(),
-            "a method name of another class does not pair"
-        );
-        let got = collect(&|s| {
-            s.class_reference("Landroid/telephony/TelephonyManager;");
-            s.string("getDeviceId");
-        });
-        assert_eq!(
-            got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(),
-            ["imei", "meid"]
-        );
-        let got = collect(&|s| {
-            s.string("content://sms/inbox");
-        });
-        assert_eq!(got, [("sms".to_owned(), vec![])]);
     }
 }
