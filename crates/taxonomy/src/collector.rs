@@ -121,6 +121,8 @@ impl TypeAcc {
 
 enum Evidence<'a> {
     Api(&'a str, Option<&'a str>, bool),
+    /// A lookup method and the getter name it looks up.
+    Lookup(&'a str, &'a str),
     Marker(&'a str),
 }
 
@@ -192,6 +194,12 @@ impl<'r> DataAccessCollector<'r> {
                     }
                     insert_str(&mut acc.apis, &label);
                 }
+                Evidence::Lookup(lookup, name) => {
+                    insert_str(
+                        &mut acc.apis,
+                        &format!("reflection: {lookup} looks up {name}"),
+                    );
+                }
                 Evidence::Marker(text) => insert_str(&mut acc.markers, text),
             }
             insert_site(&mut acc.call_sites, &site, file);
@@ -259,6 +267,28 @@ impl<'r> DataAccessCollector<'r> {
         };
         let evidence = Evidence::Api(&rule.display, marker, true);
         self.record(types, accessor, caller_class, caller_method, evidence);
+    }
+
+    /// A reflective lookup (`Class.getDeclaredMethod`, `lookup`) of a getter name (`getImei`,
+    /// `name`) that stands for `rule`: the rule's data types, with the API evidence
+    /// `reflection: Class.getDeclaredMethod looks up getImei`.
+    pub fn record_lookup(
+        &mut self,
+        accessor: Option<&str>,
+        caller_class: &str,
+        caller_method: &str,
+        rule: &ApiRule,
+        lookup: &str,
+        name: &str,
+    ) {
+        let evidence = Evidence::Lookup(lookup, name);
+        self.record(
+            &rule.data_types,
+            accessor,
+            caller_class,
+            caller_method,
+            evidence,
+        );
     }
 
     /// A standalone marker string found in a method. Argument markers are ignored

@@ -22,6 +22,7 @@ mod collector;
 mod fast_hash;
 mod ios;
 mod ios_tables;
+mod reflective;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -357,6 +358,41 @@ pub struct AppleCatalogue {
     pub purposes: Vec<String>,
 }
 
+/// A method named by its class (Java binary name) and name.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct MethodRef {
+    /// Java binary name (`java.lang.Class`).
+    pub class: String,
+    /// Method name (`getDeclaredMethod`).
+    pub method: String,
+}
+
+/// A getter name that a reflective lookup reaches, and the API rule it stands for.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReflectiveName {
+    /// The constant string the code loads (`getImei`).
+    pub string: String,
+    /// Java binary name of the API's class; with `method` it must name an `android_apis` rule.
+    pub class: String,
+    /// The API's method.
+    pub method: String,
+}
+
+/// Reflective method lookups (`data/android_reflective_lookups.toml`): a method calling one of
+/// `lookup` and loading one of the `name` strings reads what that name's API reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReflectiveLookups {
+    /// Where the table's facts come from.
+    #[serde(default)]
+    pub source: String,
+    /// Methods that look a method up by its name (`Class.getDeclaredMethod`).
+    #[serde(default)]
+    pub lookup: Vec<MethodRef>,
+    /// Getter names, each standing for one API rule.
+    #[serde(default)]
+    pub name: Vec<ReflectiveName>,
+}
+
 /// The whole taxonomy.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Taxonomy {
@@ -383,6 +419,10 @@ pub struct Taxonomy {
     /// Apple privacy-manifest keys.
     #[serde(default)]
     pub apple: AppleCatalogue,
+    /// Reflective lookups, from `data/android_reflective_lookups.toml` unless the taxonomy file
+    /// gives its own.
+    #[serde(default)]
+    pub android_reflective_lookups: ReflectiveLookups,
 }
 
 impl Taxonomy {
@@ -396,6 +436,7 @@ impl Taxonomy {
     pub fn from_json(text: &str) -> Result<Self, TaxonomyError> {
         let mut taxonomy: Taxonomy = serde_json::from_str(text)?;
         ios_tables::merge_into(&mut taxonomy)?;
+        reflective::merge_into(&mut taxonomy)?;
         taxonomy.validate()?;
         Ok(taxonomy)
     }

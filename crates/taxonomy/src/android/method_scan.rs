@@ -14,7 +14,10 @@ use crate::collector::DataAccessCollector;
 ///   only for the argument markers (`"android_id"`) seen in the same scope;
 /// * a reflective call counts when the scope holds both the class-name string
 ///   (`"android.telephony.TelephonyManager"`) and a method-name string of a rule of that
-///   class (`"getDeviceId"`); each alone proves nothing.
+///   class (`"getDeviceId"`); each alone proves nothing;
+/// * a reflective lookup counts when the scope calls a lookup method
+///   (`Class.getDeclaredMethod`) and loads a getter name of the lookup table (`"getImei"`),
+///   whatever the receiver's class (`tm.getClass().getDeclaredMethod("getImei")`).
 ///
 /// Buffers are reused across methods; their size is bounded by the number of rules,
 /// whatever the method contains.
@@ -26,6 +29,10 @@ pub struct MethodScan<'r> {
     reflective_members: Vec<&'r str>,
     arguments: Vec<&'r str>,
     markers: Vec<u32>,
+    /// Lookup methods called (`Class.getDeclaredMethod`, their display form).
+    lookups: Vec<&'r str>,
+    /// Getter names loaded (`getImei`) with the method rule each stands for.
+    looked_up: Vec<(&'r str, u32)>,
 }
 
 impl<'r> MethodScan<'r> {
@@ -38,16 +45,31 @@ impl<'r> MethodScan<'r> {
             reflective_members: Vec::new(),
             arguments: Vec::new(),
             markers: Vec::new(),
+            lookups: Vec::new(),
+            looked_up: Vec::new(),
         }
     }
 
     /// An invoke of `class`→`method` (any descriptor form). Returns whether it hit a rule.
     pub fn invoke(&mut self, class: &str, method: &str) -> bool {
-        let Some(idx) = self.rules.class(class).and_then(|c| c.methods.get(method)) else {
+        let Some(rules) = self.rules.class(class) else {
             return false;
         };
-        push_unique(&mut self.calls, *idx);
-        true
+        if let Some(idx) = rules.methods.get(method) {
+            push_unique(&mut self.calls, *idx);
+            return true;
+        }
+        self.lookup(rules, method)
+    }
+
+    fn lookup(&mut self, rules: &'r super::rules::ClassRules, method: &str) -> bool {
+        match rules.lookups.get(method) {
+            Some(display) => {
+                push_unique(&mut self.lookups, &**display);
+                true
+            }
+            None => false,
+        }
     }
 
     /// [`MethodScan::invoke`] for a class already resolved with [`AndroidRules::class_handle`];
@@ -64,7 +86,7 @@ impl<'r> MethodScan<'r> {
             }
             None => {
                 push_unique(&mut self.reflective_classes, class.0);
-                false
+                self.lookup(rules, method)
             }
         }
     }
@@ -121,6 +143,10 @@ impl<'r> MethodScan<'r> {
             push_unique(&mut self.reflective_members, name);
             relevant = true;
         }
+        if let Some((name, &idx)) = rules.lookup_names.get_key_value(constant) {
+            push_unique(&mut self.looked_up, (&**name, idx));
+            relevant = true;
+        }
         for idx in rules.marker_indices(constant) {
             push_unique(&mut self.markers, idx);
             relevant = true;
@@ -135,6 +161,8 @@ impl<'r> MethodScan<'r> {
             && self.reflective_members.is_empty()
             && self.arguments.is_empty()
             && self.markers.is_empty()
+            && self.lookups.is_empty()
+            && self.looked_up.is_empty()
     }
 
     /// Records the evidence of the scope into `out`, attributed to `accessor` (an SDK id,
@@ -162,6 +190,7 @@ impl<'r> MethodScan<'r> {
                 }
             }
         }
+        let mut paired: Vec<u32> = Vec::new();
         for &class_idx in &self.reflective_classes {
             for member in &self.reflective_members {
                 let Some(idx) = rules.method_rule_index(class_idx, member) else {
@@ -171,10 +200,24 @@ impl<'r> MethodScan<'r> {
                 if self.calls.contains(&idx) {
                     continue;
                 }
+                paired.push(idx);
                 if let Some(rule) = rules.rule_by_index(idx) {
                     out.record_reflective_call(site.0, site.1, site.2, rule, None);
                     for arg in &self.arguments {
                         out.record_reflective_call(site.0, site.1, site.2, rule, Some(arg));
+                    }
+                }
+            }
+        }
+        if !self.lookups.is_empty() {
+            for &(name, idx) in &self.looked_up {
+                // A direct call or a class + name pairing of the same API already says it.
+                if self.calls.contains(&idx) || paired.contains(&idx) {
+                    continue;
+                }
+                if let Some(rule) = rules.rule_by_index(idx) {
+                    for lookup in &self.lookups {
+                        out.record_lookup(site.0, site.1, site.2, rule, lookup, name);
                     }
                 }
             }
@@ -194,6 +237,8 @@ impl<'r> MethodScan<'r> {
         self.reflective_members.clear();
         self.arguments.clear();
         self.markers.clear();
+        self.lookups.clear();
+        self.looked_up.clear();
     }
 }
 
@@ -318,11 +363,116 @@ mod tests {
         });
         assert_eq!(
             got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(),
-            ["imei", "meid"]
+            ["imei"]
         );
         let got = collect(&|s| {
             s.string("content://sms/inbox");
         });
         assert_eq!(got, [("sms".to_owned(), vec![])]);
+    }
+
+    fn collect(
+        r: &AndroidRules,
+        feed: &dyn Fn(&mut MethodScan<'_>),
+    ) -> Vec<(String, Vec<String>, Vec<String>)> {
+        let mut scan = MethodScan::new(r);
+        feed(&mut scan);
+        let mut c = DataAccessCollector::new(r);
+        scan.flush(&mut c, Some("sdk"), "Lsdk/A;", "m");
+        assert!(scan.is_empty(), "flush clears");
+        c.finish()
+            .into_iter()
+            .map(|d| {
+                let a = d.accessors.into_iter().next().expect("one accessor");
+                (d.data_type, a.apis, a.call_sites)
+            })
+            .collect()
+    }
+
+    /// Issue #12 §4: `tm.getClass().getDeclaredMethod("getImei")` names no class, only the
+    /// lookup and the getter; the pair counts in one method, each alone does not.
+    #[test]
+    fn reflective_lookup_of_a_getter_name() {
+        let r = rules();
+        let got = collect(&r, &|s| {
+            s.invoke("Ljava/lang/Object;", "getClass");
+            s.invoke("Ljava/lang/Class;", "getDeclaredMethod");
+            s.string("getImei");
+        });
+        assert_eq!(
+            got,
+            [(
+                "imei".to_owned(),
+                vec!["reflection: Class.getDeclaredMethod looks up getImei".to_owned()],
+                vec!["Lsdk/A;->m".to_owned()]
+            )]
+        );
+        // The resolved-handle path the DEX scan takes gives the same.
+        let class = r.class_handle("Ljava/lang/Class;").expect("lookup class");
+        let got = collect(&r, &|s| {
+            s.invoke_in(class, "getMethod");
+            s.string("getSerial");
+            s.string("getMacAddress");
+        });
+        let types: Vec<_> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(types, ["device_serial", "wifi_mac"]);
+        assert_eq!(got[0].1, ["reflection: Class.getMethod looks up getSerial"]);
+        assert!(
+            collect(&r, &|s| {
+                s.string("getImei");
+            })
+            .is_empty(),
+            "a name alone"
+        );
+        assert!(
+            collect(&r, &|s| {
+                s.invoke("Ljava/lang/Class;", "getDeclaredMethod");
+                s.string("getString");
+            })
+            .is_empty(),
+            "a name outside the table"
+        );
+        assert!(
+            collect(&r, &|s| {
+                s.invoke("Ljava/lang/Class;", "forName");
+                s.string("getImei");
+            })
+            .is_empty(),
+            "forName looks up a class, not a method"
+        );
+        // A direct call of the same API in the method already says it: one label, not two.
+        let got = collect(&r, &|s| {
+            s.invoke("Landroid/telephony/TelephonyManager;", "getSubscriberId");
+            s.invoke("Ljava/lang/Class;", "getMethod");
+            s.string("getSubscriberId");
+        });
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, ["TelephonyManager.getSubscriberId"]);
+        // getDeviceId by reflection is IMEI once.
+        let got = collect(&r, &|s| {
+            s.invoke("Ljava/lang/Class;", "getMethod");
+            s.string("getDeviceId");
+        });
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "imei");
+    }
+
+    /// Amazon Fire OS: `Settings.Secure.getString(cr, "advertising_id")`.
+    #[test]
+    fn fire_os_advertising_id() {
+        let r = rules();
+        let got = collect(&r, &|s| {
+            s.invoke("Landroid/provider/Settings$Secure;", "getString");
+            s.string("advertising_id");
+        });
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "amazon_ad_id");
+        assert_eq!(got[0].1, ["Settings$Secure.getString(\"advertising_id\")"]);
+        assert!(
+            collect(&r, &|s| {
+                s.string("advertising_id");
+            })
+            .is_empty()
+        );
     }
 }

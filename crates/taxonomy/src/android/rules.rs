@@ -14,10 +14,13 @@ use crate::fast_hash::{FastMap, FastSet};
 use crate::{MarkerKind, MarkerMatch, Protection, Taxonomy};
 
 #[derive(Debug, Default)]
-pub(super) struct ClassRules {
+pub(crate) struct ClassRules {
     pub(super) methods: FastMap<Box<str>, u32>,
     pub(super) fields: FastMap<Box<str>, u32>,
     pub(super) superclass: Option<u32>,
+    /// Methods that look another method up by name (`getDeclaredMethod`) → display
+    /// (`Class.getDeclaredMethod`).
+    pub(super) lookups: FastMap<Box<str>, Box<str>>,
 }
 
 /// Compiled Android rules. Build once per run with [`AndroidRules::new`]; every lookup
@@ -41,6 +44,8 @@ pub struct AndroidRules {
     searched: Vec<u32>,
     permissions: Vec<PermissionInfo>,
     permission_index: FastMap<Box<str>, u32>,
+    /// Getter names a reflective lookup reaches (`getImei`) → the method rule they stand for.
+    pub(super) lookup_names: FastMap<Box<str>, u32>,
 }
 
 /// The part of a class name lookups are keyed by, and which table it belongs to.
@@ -71,7 +76,7 @@ impl AndroidRules {
     /// Compiles the `detect` rules and the permission catalogue of `taxonomy`.
     ///
     /// Rules naming the same class and member are merged (their data types united), so
-    /// `TelephonyManager.getDeviceId` is one rule revealing both `imei` and `meid`.
+    /// `TelephonyManager.getImei` is one rule whatever number of lines name it.
     pub fn new(taxonomy: &Taxonomy) -> Self {
         let mut this = AndroidRules {
             types: Vec::new(),
@@ -87,6 +92,7 @@ impl AndroidRules {
             searched: Vec::new(),
             permissions: Vec::new(),
             permission_index: FastMap::default(),
+            lookup_names: FastMap::default(),
         };
         // Ids are u16; a taxonomy beyond that is not a realistic file, and the
         // extra types are skipped rather than aliased.
@@ -170,6 +176,8 @@ impl AndroidRules {
                 .ok();
         }
 
+        this.add_reflective_lookups(&taxonomy.android_reflective_lookups);
+
         let mut granted: BTreeMap<&str, Vec<DataTypeId>> = BTreeMap::new();
         for (i, dt) in taxonomy.data_types.iter().enumerate() {
             let Ok(idx) = u16::try_from(i) else { break };
@@ -195,8 +203,9 @@ impl AndroidRules {
         this
     }
 
-    fn rule_for(&mut self, class: &str, member: &str, kind: RuleKind) -> &mut ApiRule {
-        let class_idx = match self.by_binary.get(class) {
+    /// The index of `class` (binary name) in the class table, added when new.
+    fn class_index(&mut self, class: &str) -> u32 {
+        match self.by_binary.get(class) {
             Some(&c) => c,
             None => {
                 let c = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
@@ -205,7 +214,37 @@ impl AndroidRules {
                 self.by_internal.insert(class.replace('.', "/").into(), c);
                 c
             }
-        };
+        }
+    }
+
+    /// Compiles `data/android_reflective_lookups.toml`: the lookup methods join the class
+    /// table (so a scanner resolves `java/lang/Class` once, like any rule class), and each
+    /// getter name points at the method rule it stands for.
+    fn add_reflective_lookups(&mut self, table: &crate::ReflectiveLookups) {
+        for l in &table.lookup {
+            let c = self.class_index(&l.class);
+            let display = format!("{}.{}", display_class(&l.class), l.method);
+            if let Some(rules) = self.classes.get_mut(c as usize) {
+                rules
+                    .lookups
+                    .insert(l.method.as_str().into(), display.into());
+            }
+        }
+        for n in &table.name {
+            let idx = self
+                .by_binary
+                .get(n.class.as_str())
+                .and_then(|&c| self.classes.get(c as usize))
+                .and_then(|c| c.methods.get(n.method.as_str()))
+                .copied();
+            if let Some(idx) = idx {
+                self.lookup_names.insert(n.string.as_str().into(), idx);
+            }
+        }
+    }
+
+    fn rule_for(&mut self, class: &str, member: &str, kind: RuleKind) -> &mut ApiRule {
+        let class_idx = self.class_index(class);
         let next = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
         let class_rules = &mut self.classes[class_idx as usize];
         let slot = match kind {
@@ -404,8 +443,9 @@ mod tests {
                 .api(class, "getDeviceId")
                 .unwrap_or_else(|| panic!("{class}"));
             assert_eq!(rule.display, "TelephonyManager.getDeviceId");
-            // getDeviceId returns the IMEI on GSM and the MEID on CDMA phones (API reference).
-            assert_eq!(ids(&r, &rule.data_types), ["imei", "meid"]);
+            // getDeviceId returns the IMEI on GSM and the MEID on CDMA phones (API reference);
+            // issue #12 §4: one call is one record, IMEI, not two (getMeid stays MEID's).
+            assert_eq!(ids(&r, &rule.data_types), ["imei"]);
         }
         let imsi = r
             .api("Landroid/telephony/TelephonyManager;", "getSubscriberId")
@@ -422,6 +462,59 @@ mod tests {
         assert!(r.api("", "").is_none());
         assert!(r.api("L;", "getDeviceId").is_none());
         assert!(r.api(";L", "getDeviceId").is_none());
+    }
+
+    /// Issue #12 §4: reads the code pass missed, each checked against the Android reference
+    /// (AccountManager, SubscriptionManager) or Amazon's Fire OS advertising-ID page.
+    #[test]
+    fn regulator_reads_are_rules() {
+        let r = rules();
+        let accounts = r
+            .api(
+                "Landroid/accounts/AccountManager;",
+                "getAccountsByTypeAndFeatures",
+            )
+            .expect("getAccountsByTypeAndFeatures");
+        assert_eq!(ids(&r, &accounts.data_types), ["account_info"]);
+        for m in [
+            "getActiveSubscriptionInfoList",
+            "getActiveSubscriptionInfo",
+            "getActiveSubscriptionInfoForSimSlotIndex",
+        ] {
+            let rule = r
+                .api("Landroid/telephony/SubscriptionManager;", m)
+                .unwrap_or_else(|| panic!("{m}"));
+            assert_eq!(ids(&r, &rule.data_types), ["iccid", "phone_number"], "{m}");
+        }
+        // A count is not a record.
+        assert!(
+            r.api(
+                "Landroid/telephony/SubscriptionManager;",
+                "getActiveSubscriptionInfoCount"
+            )
+            .is_none()
+        );
+        let info = |m: &str| {
+            ids(
+                &r,
+                &r.api("Landroid/telephony/SubscriptionInfo;", m)
+                    .expect("SubscriptionInfo")
+                    .data_types,
+            )
+        };
+        assert_eq!(info("getIccId"), ["iccid"]);
+        assert_eq!(info("getNumber"), ["phone_number"]);
+        let secure = r
+            .api("Landroid/provider/Settings$Secure;", "getString")
+            .expect("Settings$Secure");
+        assert_eq!(
+            ids(&r, secure.data_types_with_marker("advertising_id")),
+            ["amazon_ad_id"]
+        );
+        let meid = r
+            .api("Landroid/telephony/TelephonyManager;", "getMeid")
+            .expect("getMeid");
+        assert_eq!(ids(&r, &meid.data_types), ["meid"]);
     }
 
     #[test]
