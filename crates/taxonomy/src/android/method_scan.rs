@@ -190,7 +190,9 @@ impl<'r> MethodScan<'r> {
                 }
             }
         }
-        let mut paired: Vec<u32> = Vec::new();
+        // Getter names a class + name pairing already explained (`MSimTelephonyManager` +
+        // `"getDeviceId"`): a lookup of the same name says nothing more.
+        let mut paired: Vec<&str> = Vec::new();
         for &class_idx in &self.reflective_classes {
             for member in &self.reflective_members {
                 let Some(idx) = rules.method_rule_index(class_idx, member) else {
@@ -200,7 +202,7 @@ impl<'r> MethodScan<'r> {
                 if self.calls.contains(&idx) {
                     continue;
                 }
-                paired.push(idx);
+                paired.push(member);
                 if let Some(rule) = rules.rule_by_index(idx) {
                     out.record_reflective_call(site.0, site.1, site.2, rule, None);
                     for arg in &self.arguments {
@@ -212,7 +214,7 @@ impl<'r> MethodScan<'r> {
         if !self.lookups.is_empty() {
             for &(name, idx) in &self.looked_up {
                 // A direct call or a class + name pairing of the same API already says it.
-                if self.calls.contains(&idx) || paired.contains(&idx) {
+                if self.calls.contains(&idx) || paired.contains(&name) {
                     continue;
                 }
                 if let Some(rule) = rules.rule_by_index(idx) {
@@ -448,6 +450,17 @@ mod tests {
         });
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].1, ["TelephonyManager.getSubscriberId"]);
+        // A class-name string of another class with a rule of that name pairs first.
+        let got = collect(&r, &|s| {
+            s.string("android.telephony.MSimTelephonyManager");
+            s.invoke("Ljava/lang/Class;", "getMethod");
+            s.string("getDeviceId");
+        });
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            got[0].1,
+            ["MSimTelephonyManager.getDeviceId via reflection"]
+        );
         // getDeviceId by reflection is IMEI once.
         let got = collect(&r, &|s| {
             s.invoke("Ljava/lang/Class;", "getMethod");
