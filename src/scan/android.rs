@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use appaudit_archive::{Archive, Entry, Limits};
+use appaudit_archive::{Archive, Entry};
 use appaudit_dex::{ClassFile, CodeContainer, CodeRef, Dex};
 use appaudit_sdk::{Hit, RuleKind};
 use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
@@ -403,41 +403,29 @@ fn read_job<'e>(
         Job::Class => read_class(engine, own, &mut part, location, &bytes),
         Job::NativeLib => read_native(engine, own, &mut part, location, apk_name, &bytes),
         Job::Marker => read_marker(engine, &mut part, location, apk_name, &bytes),
-        Job::Nested => read_nested(
-            engine,
-            &mut part,
-            location,
-            &entry.name,
-            &bytes,
-            kind,
-            depth,
-        ),
+        Job::Nested => read_nested(engine, archive, &mut part, location, &bytes, kind, depth),
     }
     part
 }
 
 fn read_nested(
     engine: &Engine,
+    outer_archive: &Archive<'_>,
     part: &mut Facts<'_>,
     location: &str,
-    name: &str,
     bytes: &[u8],
     outer: InputKind,
     depth: usize,
 ) {
-    // A nested archive gets the same per-entry limits; its total is bounded by
-    // the outer archive's, since its bytes came out of that budget.
-    let limits = Limits {
-        ..engine.options.limits
-    };
-    match Archive::open(bytes, limits) {
+    // A nested archive gets the same limits and draws on the outer archive's total budget
+    // (docs/limits.md), so nesting cannot multiply what one input may inflate.
+    match Archive::open_nested(bytes, outer_archive) {
         Ok(inner) => {
             let kind = if outer == InputKind::SplitApks {
                 InputKind::Apk
             } else {
                 InputKind::Jar
             };
-            let _ = name;
             let prefix = nested_prefix("", location);
             part.merge(walk(engine, &inner, kind, &prefix, depth + 1));
         }
