@@ -24,7 +24,7 @@ use super::sdk_facts::{
 };
 use super::{Engine, ScanError};
 use crate::model::{self, InputKind, Inventory, Warning};
-use crate::native;
+use appaudit_elf as native;
 
 /// How deep archives may nest (split set → APK; AAR → classes.jar).
 const MAX_NESTING: usize = 2;
@@ -557,7 +557,7 @@ struct CodeLoaders {
 
 /// The code-loading APIs, loaded once. The file is compiled in; `code_loaders_parse` tests it.
 static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> = std::sync::LazyLock::new(|| {
-    match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
+    match toml::from_str::<CodeLoaders>(include_str!("../data/code_loading.toml")) {
         Ok(t) => t.loader,
         Err(e) => panic!("data/code_loading.toml: {e}"),
     }
