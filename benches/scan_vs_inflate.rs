@@ -16,9 +16,9 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use appaudit::scan::{Engine, ScanOptions};
 use appaudit_archive::{Archive, Limits};
 use appaudit_dex::{CodeContainer, Dex};
+use appaudit_scan::{Engine, ScanOptions};
 use rayon::prelude::*;
 
 const RUNS: usize = 15;

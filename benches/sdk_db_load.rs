@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use appaudit::scan::{Engine, ScanOptions};
+use appaudit_scan::{Engine, ScanOptions};
 use appaudit_sdk::{Matcher, SignatureDb};
 
 const RUNS: usize = 21;

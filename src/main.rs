@@ -1,12 +1,22 @@
-//! The `appaudit` command line: parse flags, build a validated config, call the library.
+//! The `appaudit` command line: parse flags, build a validated config, call the library
+//! crates.
+//!
+//! The pipeline reads left to right: archive → extract (manifest, DEX, class files, native
+//! libraries) → inventory (`appaudit-scan`, `appaudit_model::Inventory`) → policy
+//! (`appaudit-policy`) → compare (`appaudit-audit`) → report (`appaudit-report`). Each step
+//! takes and returns plain data; nothing prints except the reporters, which the CLI calls.
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = appaudit::cli::Cli::parse();
-    match appaudit::cli::run(cli) {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`appaudit scan x.apk | head`) is not a failure.
@@ -18,7 +28,7 @@ fn main() -> ExitCode {
             }
             let message = format!(
                 "appaudit: error: {}",
-                appaudit::cli::error_lines(err.as_ref()).join("\n  caused by: ")
+                cli::error_lines(err.as_ref()).join("\n  caused by: ")
             );
             #[allow(clippy::print_stderr)]
             {

@@ -301,6 +301,50 @@ fn many_entry_bomb_stops_at_the_total_limit() {
     assert_dex_audited(&inv, dir.path());
 }
 
+/// Regression: a nested archive used to get a fresh total budget, so bombs spread over the
+/// APKs of a split set each fitted and together inflated many times the limit.
+#[test]
+fn nested_bombs_in_a_split_set_share_the_outer_total_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..3)
+        .map(|i| format!("lib/x86_64/libbomb{i}.so"))
+        .collect();
+    let mut splits = Vec::new();
+    for split in 0..3 {
+        let members: Vec<(&str, Member<'_>)> = names
+            .iter()
+            .map(|n| (n.as_str(), Member::Zeros(10 << 20)))
+            .collect();
+        let apk = build_zip(dir.path(), &format!("split{split}.apk"), &members);
+        splits.push(std::fs::read(apk).unwrap());
+    }
+    let demo = std::fs::read(demo_apk()).unwrap();
+    let members = vec![
+        ("base.apk", Member::Bytes(&demo)),
+        ("split0.apk", Member::Bytes(&splits[0])),
+        ("split1.apk", Member::Bytes(&splits[1])),
+        ("split2.apk", Member::Bytes(&splits[2])),
+    ];
+    let set = build_zip(dir.path(), "bombs.apks", &members);
+    let (inv, _, elapsed) = scan(&set, &["--max-total-mib", "64"]);
+    // Nine 10 MiB bombs, three per split APK: each split alone fits in 64 MiB, all of them
+    // do not. Six fit beside the small entries and a seventh does not, whatever the order.
+    let refused: Vec<String> = warnings(&inv)
+        .into_iter()
+        .filter(|(_, m)| m.contains("total limit of 67108864"))
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .all(|l| l.starts_with("split") && l.contains("libbomb")),
+        "{refused:?}"
+    );
+    assert_manifest_audited(&inv);
+    assert!(elapsed < SCAN_BOUND, "{elapsed:?}");
+}
+
 #[test]
 fn archive_over_the_entry_count_limit_is_refused_cleanly() {
     let (code, _, stderr) = appaudit(&["scan", demo_apk().to_str().unwrap(), "--max-entries", "5"]);

@@ -117,14 +117,14 @@ pub fn policy(data: &[u8]) {
 
 /// ELF shared objects (`lib/<abi>/*.so`).
 pub fn elf(data: &[u8]) {
-    std::hint::black_box(appaudit::native::parse_elf(data).ok());
+    std::hint::black_box(appaudit_elf::parse_elf(data).ok());
 }
 
 /// The whole scan pipeline on arbitrary bytes named `x.apk` (default limits).
 pub fn pipeline(data: &[u8]) {
-    static ENGINE: OnceLock<appaudit::scan::Engine> = OnceLock::new();
+    static ENGINE: OnceLock<appaudit_scan::Engine> = OnceLock::new();
     let engine = ENGINE.get_or_init(|| {
-        appaudit::scan::Engine::new(appaudit::scan::ScanOptions::default())
+        appaudit_scan::Engine::new(appaudit_scan::ScanOptions::default())
             .expect("built-in engine loads")
     });
     std::hint::black_box(engine.scan_bytes("x.apk", data).ok());

@@ -18,9 +18,9 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use appaudit::scan::{Engine, ScanError, ScanOptions};
 use appaudit_audit::{AuditOptions, Config, Knowledge, Profile, Severity};
 use appaudit_policy::{FormatHint, Lexicon};
+use appaudit_scan::{Engine, ScanError, ScanOptions};
 
 /// Why a call failed, before it becomes a Python exception.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +68,7 @@ impl NativeError {
         // The words `appaudit scan` prints for a file that failed.
         NativeError::Scan {
             class,
-            message: appaudit::cli::error_lines(err).join(": "),
+            message: appaudit_report::error_lines(err).join(": "),
         }
     }
 
@@ -88,7 +88,7 @@ impl NativeError {
 
 /// The CLI's rendering of an anyhow error chain (`src/main.rs`), without `appaudit: error: `.
 fn cli_message(err: &anyhow::Error) -> String {
-    appaudit::cli::error_lines(err.as_ref()).join("\n  caused by: ")
+    appaudit_report::error_lines(err.as_ref()).join("\n  caused by: ")
 }
 
 /// Scan options as the Python caller gave them; also the engine cache key.
@@ -187,7 +187,7 @@ impl App<'_> {
         }
     }
 
-    fn scan(&self, engine: &Engine) -> Result<appaudit::model::Inventory, ScanError> {
+    fn scan(&self, engine: &Engine) -> Result<appaudit_scan::model::Inventory, ScanError> {
         match self {
             App::Path(p) => engine.scan_path(p),
             App::Bytes { name, data } => engine.scan_bytes(name, data),
@@ -310,8 +310,10 @@ enum Policy {
 impl Policy {
     fn read(&self, lexicon: &Lexicon) -> Result<appaudit_policy::PolicyReading, NativeError> {
         match self {
-            Policy::Path(p) => appaudit::policy::read_in_process(p, lexicon)
-                .map_err(|e| NativeError::Policy(cli_message(&e))),
+            Policy::Path(p) => {
+                appaudit_policy::read_file(p, lexicon, appaudit_policy::PdfText::InProcess)
+                    .map_err(|e| NativeError::Policy(cli_message(&anyhow::Error::from(e))))
+            }
             Policy::Text { text, format } => {
                 // `Auto` sniffs the bytes, as for a file without a known extension.
                 appaudit_policy::read_policy_bytes(text.as_bytes(), *format, lexicon)
@@ -476,7 +478,7 @@ fn audit(
 #[pyfunction]
 fn collect_inputs(py: Python<'_>, dir: PathBuf) -> PyResult<Vec<String>> {
     py.detach(|| {
-        appaudit::scan::collect_inputs(&dir)
+        appaudit_scan::collect_inputs(&dir)
             .map(|v| v.iter().map(|p| p.display().to_string()).collect())
             .map_err(|e| NativeError::Scan {
                 class: "ReadError",
@@ -489,7 +491,7 @@ fn collect_inputs(py: Python<'_>, dir: PathBuf) -> PyResult<Vec<String>> {
 /// True for a file name `appaudit scan DIR` treats as an input.
 #[pyfunction]
 fn is_scannable_name(name: &str) -> bool {
-    appaudit::scan::is_scannable_name(name)
+    appaudit_scan::is_scannable_name(name)
 }
 
 /// The `appaudit._native` module.

@@ -202,8 +202,8 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     let inventory = inventory.with_context(|| format!("scanning {}", args.app.display()))?;
     let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
-    // PDFs are read in a child process (see `crate::policy`).
-    let policy = crate::policy::read_all(&args.policy, &lexicon)?;
+    // PDFs are read in a child process (see `super::policy`).
+    let policy = super::policy::read_all(&args.policy, &lexicon)?;
 
     let mut options = AuditOptions {
         policy_path: args

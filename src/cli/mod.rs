@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod declare;
+pub mod policy;
 pub mod progress;
 pub mod signatures;
 
@@ -12,8 +13,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::report::{self, ScanFailure, ScanFormat, ScanOutcome};
-use crate::scan::{self, Engine, ScanOptions};
+pub use appaudit_report::error_lines;
+use appaudit_report::{self as report, ScanFailure, ScanOutcome};
+use appaudit_scan::{self as scan, Engine, ScanOptions};
 
 /// Does what a mobile app collects match what its privacy policy says?
 #[derive(Debug, Parser)]
@@ -151,6 +153,27 @@ pub struct PolicyArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Output formats of `scan` (the reporters' [`report::ScanFormat`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanFormat {
+    /// Human summary for a terminal.
+    Text,
+    /// One JSON object (or an array for a folder).
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl From<ScanFormat> for report::ScanFormat {
+    fn from(format: ScanFormat) -> Self {
+        match format {
+            ScanFormat::Text => report::ScanFormat::Text,
+            ScanFormat::Json => report::ScanFormat::Json,
+            ScanFormat::Jsonl => report::ScanFormat::Jsonl,
+        }
+    }
+}
+
 /// Output formats of `policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PolicyFormat {
@@ -170,7 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => run_scan(args),
         Command::Policy(args) => run_policy(args),
         Command::ExtractPdf { path } => {
-            crate::policy::extract_pdf_to_stdout(&path).map(|()| ExitCode::SUCCESS)
+            policy::extract_pdf_to_stdout(&path).map(|()| ExitCode::SUCCESS)
         }
         Command::Audit(args) => audit::run_audit(args),
         Command::Rules(args) => audit::run_rules(args),
@@ -220,7 +243,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             ScanOutcome::Scanned(_) => None,
         })
         .collect();
-    let reporter = report::scan_reporter(args.format, args.output.is_none() && use_color());
+    let reporter = report::scan_reporter(args.format.into(), args.output.is_none() && use_color());
     write_output(args.output.as_deref(), |out| {
         reporter.outcomes(out, &outcomes)
     })?;
@@ -249,21 +272,6 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// An error and its causes, each said once: error types that print their source inside their
-/// own text (thiserror's `{source}`) would otherwise show every cause twice.
-pub fn error_lines(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        if !lines.iter().any(|said| said.contains(&text)) {
-            lines.push(text);
-        }
-        next = cause.source();
-    }
-    lines
-}
-
 /// Runs `write` against `-o FILE` when given, else standard output; flushes either.
 fn write_output(
     path: Option<&std::path::Path>,
@@ -289,7 +297,7 @@ fn write_output(
 }
 
 fn run_policy(args: PolicyArgs) -> anyhow::Result<ExitCode> {
-    let reading = crate::policy::read(&args.path)?;
+    let reading = policy::read(&args.path)?;
     write_output(args.output.as_deref(), |out| match args.format {
         PolicyFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &reading)?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::scan::{NoProgress, Progress};
+use appaudit_scan::{NoProgress, Progress};
 
 /// A bar on standard error.
 pub struct Bar {

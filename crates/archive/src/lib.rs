@@ -50,8 +50,9 @@ const METHOD_STORED: u16 = 0;
 /// Compression method 8.
 const METHOD_DEFLATED: u16 = 8;
 
-/// Resource limits applied to one archive. A nested archive (an APK inside an XAPK) is opened
-/// with its own `Limits`; the caller decides how to split the budget.
+/// Resource limits applied to one archive. A nested archive (an APK inside an XAPK) opened with
+/// [`Archive::open_nested`] takes the outer archive's limits, and its reads come out of the
+/// outer archive's total budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
     /// Most central directory entries accepted (checked before any entry is parsed).
@@ -126,6 +127,23 @@ impl Entry {
     }
 }
 
+/// The counter of a total-size budget.
+enum Budget<'a> {
+    /// A top-level archive's own budget.
+    Own(AtomicU64),
+    /// A nested archive's reads are charged to the archive it was read from.
+    Outer(&'a AtomicU64),
+}
+
+impl Budget<'_> {
+    fn counter(&self) -> &AtomicU64 {
+        match self {
+            Budget::Own(counter) => counter,
+            Budget::Outer(counter) => counter,
+        }
+    }
+}
+
 /// A zip archive over a borrowed byte slice. `Send + Sync`: entries can be read from many
 /// threads at once through `&self`.
 pub struct Archive<'a> {
@@ -136,8 +154,10 @@ pub struct Archive<'a> {
     by_name: Vec<usize>,
     anomalies: Vec<Anomaly>,
     backend: Backend,
-    /// Uncompressed bytes handed out so far (the total-size budget).
+    /// Uncompressed bytes this archive's own reads handed out so far.
     bytes_read: AtomicU64,
+    /// The total-size budget the reads draw on: this archive's own, or the outermost archive's.
+    budget: Budget<'a>,
     /// Anomalies found while reading, with the entry index for a stable order.
     read_anomalies: Mutex<Vec<(usize, Anomaly)>>,
 }
@@ -245,6 +265,7 @@ impl<'a> Archive<'a> {
             anomalies: found.into_iter().map(|(_, anomaly)| anomaly).collect(),
             backend,
             bytes_read: AtomicU64::new(0),
+            budget: Budget::Own(AtomicU64::new(0)),
             read_anomalies: Mutex::new(Vec::new()),
         })
     }
@@ -292,6 +313,16 @@ impl<'a> Archive<'a> {
     /// Which parser produced the entry list.
     pub fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// Opens an archive read out of `outer` (an APK inside a split set, `classes.jar` inside an
+    /// AAR) with the outer archive's limits; its reads are charged to the outer archive's
+    /// total budget, so a nest of archives can never read more in total than the outermost
+    /// one allows (a nested zip bomb stops where a flat one would).
+    pub fn open_nested(data: &'a [u8], outer: &'a Archive<'_>) -> Result<Self, ArchiveError> {
+        let mut archive = Self::open(data, outer.limits)?;
+        archive.budget = Budget::Outer(outer.budget.counter());
+        Ok(archive)
     }
 
     /// Uncompressed bytes handed out by [`Archive::read`] so far.
@@ -373,15 +404,14 @@ impl<'a> Archive<'a> {
         let bytes = match decoded {
             Ok(bytes) => bytes,
             Err(error) => {
-                self.bytes_read.fetch_sub(declared, Ordering::Relaxed);
+                self.refund(declared);
                 return Err(error);
             }
         };
 
         let actual = bytes.len() as u64;
         if actual < declared {
-            self.bytes_read
-                .fetch_sub(declared - actual, Ordering::Relaxed);
+            self.refund(declared - actual);
             self.note_read_anomaly(
                 entry,
                 Anomaly::ShortData {
@@ -439,17 +469,26 @@ impl<'a> Archive<'a> {
     /// Takes `size` bytes from the total budget, or refuses the read.
     fn reserve(&self, entry: &Entry, size: u64) -> Result<(), ArchiveError> {
         let limit = self.limits.max_total_size;
-        self.bytes_read
+        self.budget
+            .counter()
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
                 used.checked_add(size).filter(|&total| total <= limit)
             })
-            .map(|_| ())
+            .map(|_| {
+                self.bytes_read.fetch_add(size, Ordering::Relaxed);
+            })
             .map_err(|used| ArchiveError::TotalLimitExceeded {
                 entry: entry.name.clone(),
                 size,
                 used,
                 limit,
             })
+    }
+
+    /// Gives back bytes reserved for a read that produced fewer (or none).
+    fn refund(&self, size: u64) {
+        self.budget.counter().fetch_sub(size, Ordering::Relaxed);
+        self.bytes_read.fetch_sub(size, Ordering::Relaxed);
     }
 
     fn note_read_anomaly(&self, entry: &Entry, anomaly: Anomaly) {

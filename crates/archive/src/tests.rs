@@ -846,6 +846,93 @@ fn total_budget_is_shared_by_all_reads() {
 }
 
 #[test]
+fn nested_archive_reads_come_out_of_the_outer_budget() {
+    // An APK inside a split set: 600 kB inside, after 700 kB read from the outer archive,
+    // must not fit a 1 MB budget (it would with a fresh budget per archive).
+    let inner_data = build(&[Spec::deflated("classes.dex", &vec![b'd'; 600_000])], b"");
+    let outer_data = build(
+        &[
+            Spec::deflated("assets/big.bin", &vec![b'a'; 700_000]),
+            Spec::stored("base.apk", &inner_data),
+        ],
+        b"",
+    );
+    let limits = Limits {
+        max_total_size: 1_000_000,
+        ..Limits::default()
+    };
+    let outer = Archive::open(&outer_data, limits).expect("open outer");
+    let big = outer.by_name("assets/big.bin").expect("big entry");
+    assert_eq!(outer.read(big).expect("big").len(), 700_000);
+    let apk = outer.by_name("base.apk").expect("apk entry");
+    let apk_bytes = outer.read(apk).expect("apk bytes fit");
+    let inner = Archive::open_nested(&apk_bytes, &outer).expect("open inner");
+    let dex = inner.by_name("classes.dex").expect("dex entry");
+    match inner.read(dex) {
+        Err(ArchiveError::TotalLimitExceeded { used, limit, .. }) => {
+            assert_eq!(used, 700_000 + inner_data.len() as u64);
+            assert_eq!(limit, 1_000_000);
+        }
+        other => panic!("expected the outer total limit, got {other:?}"),
+    }
+    assert_eq!(inner.bytes_read(), 0);
+    // Each archive counts its own reads; the budget is one.
+    assert_eq!(outer.bytes_read(), 700_000 + inner_data.len() as u64);
+}
+
+#[test]
+fn nested_bomb_three_deep_stops_at_the_outermost_budget() {
+    // Every level holds ten copies of the level below; the leaves are 100 kB of zeros.
+    // Flat budgets per archive would let 10 x 10 x 100 kB = 10 MB through a 2 MB limit.
+    let leaf = build(&[Spec::deflated("leaf.bin", &vec![0u8; 100_000])], b"");
+    let names: Vec<String> = (0..10).map(|i| format!("n{i}.zip")).collect();
+    let middle = build(
+        &names
+            .iter()
+            .map(|n| Spec::deflated(n, &leaf))
+            .collect::<Vec<_>>(),
+        b"",
+    );
+    let top = build(
+        &names
+            .iter()
+            .map(|n| Spec::deflated(n, &middle))
+            .collect::<Vec<_>>(),
+        b"",
+    );
+    let limits = Limits {
+        max_total_size: 2_000_000,
+        ..Limits::default()
+    };
+    let outer = Archive::open(&top, limits).expect("open top");
+    let mut leaves_read = 0u64;
+    for entry in outer.entries() {
+        let Ok(middle_bytes) = outer.read(entry) else {
+            continue;
+        };
+        let Ok(middle_archive) = Archive::open_nested(&middle_bytes, &outer) else {
+            continue;
+        };
+        for inner_entry in middle_archive.entries() {
+            let Ok(leaf_bytes) = middle_archive.read(inner_entry) else {
+                continue;
+            };
+            let Ok(leaf_archive) = Archive::open_nested(&leaf_bytes, &middle_archive) else {
+                continue;
+            };
+            for leaf_entry in leaf_archive.entries() {
+                if let Ok(bytes) = leaf_archive.read(leaf_entry) {
+                    leaves_read += bytes.len() as u64;
+                }
+            }
+        }
+    }
+    assert!(leaves_read > 0, "some leaves fit");
+    assert!(leaves_read < 2_000_000, "read {leaves_read} leaf bytes");
+    assert!(outer.bytes_read() <= 2_000_000);
+}
+
+#[test]
 fn parallel_reads_respect_the_total_budget() {
     use rayon::prelude::*;
     let chunk = vec![b'q'; 10_000];

@@ -1,7 +1,7 @@
 //! The compiled vocabulary: taxonomy phrases, policy cues and SDK names, each
 //! compiled once into an Aho-Corasick automaton.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use appaudit_taxonomy::Taxonomy;
@@ -100,6 +100,10 @@ pub(crate) struct LexiconData {
     pub purpose_openers: Vec<String>,
     #[serde(default)]
     update_date_cues: Vec<String>,
+    #[serde(default)]
+    java_package_roots: Vec<String>,
+    #[serde(default)]
+    generic_package_segments: Vec<String>,
     #[serde(default)]
     section: Vec<SectionKindData>,
     #[serde(default)]
@@ -295,6 +299,8 @@ pub struct Lexicon {
     pub(crate) fuzzy_stopwords: Vec<String>,
     /// Lowercase words that make a line about SDKs (fuzzy names count only there or in table rows).
     pub(crate) fuzzy_context_cues: Vec<String>,
+    /// First segments that make a dotted token a Java package rather than a domain (`com`).
+    pub(crate) java_package_roots: HashSet<String>,
 }
 
 impl Lexicon {
@@ -330,68 +336,6 @@ fn build_ac<S: AsRef<str>>(patterns: &[S]) -> Result<AhoCorasick, PolicyError> {
         .build(patterns.iter().map(|p| p.as_ref()))
         .map_err(|e| PolicyError::Lexicon(e.to_string()))
 }
-
-/// Package segments too generic to identify a vendor.
-const GENERIC_SEGMENTS: &[&str] = &[
-    "com",
-    "cn",
-    "org",
-    "net",
-    "io",
-    "android",
-    "androidx",
-    "google",
-    "sdk",
-    "api",
-    "lib",
-    "common",
-    "core",
-    "app",
-    "apps",
-    "mobile",
-    "open",
-    "support",
-    "internal",
-    "base",
-    "tencent",
-    "alibaba",
-    "baidu",
-    "huawei",
-    "xiaomi",
-    "bytedance",
-    "facebook",
-    "service",
-    "services",
-    "push",
-    "ads",
-    "ad",
-    "analytics",
-    "map",
-    "maps",
-    "login",
-    "share",
-    "pay",
-    "client",
-    "util",
-    "utils",
-    "tools",
-    "plugin",
-    "plugins",
-    "http",
-    "network",
-    "data",
-    "kotlin",
-    "java",
-    "javax",
-    "gms",
-    "amap",
-    "oppo",
-    "vivo",
-    "meizu",
-    "honor",
-    "heytap",
-];
-
 impl KnownSdk {
     /// The names (name, Chinese name, aliases) and Java packages of a database entry.
     pub fn from_sdk(sdk: &appaudit_sdk::Sdk) -> Self {
@@ -470,6 +414,11 @@ impl Lexicon {
         let (sdk_name_patterns, sdk_names) =
             sdk_name_patterns(&sdks, &data.common_word_sdk_names, &data.sdk_name_variants);
         let mut packages: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let generic_segments: HashSet<&str> = data
+            .generic_package_segments
+            .iter()
+            .map(String::as_str)
+            .collect();
         let mut package_segments: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, sdk) in sdks.iter().enumerate() {
             for p in &sdk.packages {
@@ -478,7 +427,7 @@ impl Lexicon {
                     continue;
                 }
                 for seg in p.split('.').skip(1) {
-                    if seg.len() >= 4 && !GENERIC_SEGMENTS.contains(&seg) {
+                    if seg.len() >= 4 && !generic_segments.contains(seg) {
                         let entry = package_segments.entry(seg.to_owned()).or_default();
                         if !entry.iter().any(|(s, _)| *s == i) {
                             entry.push((i, p.len()));
@@ -555,6 +504,11 @@ impl Lexicon {
                 .fuzzy_context_cues
                 .iter()
                 .map(|s| s.to_lowercase())
+                .collect(),
+            java_package_roots: data
+                .java_package_roots
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
                 .collect(),
         })
     }

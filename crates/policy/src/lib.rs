@@ -15,6 +15,7 @@ mod decode;
 #[cfg(feature = "docx")]
 mod docx;
 mod error;
+mod files;
 mod lexicon;
 mod markup;
 mod render;
@@ -25,6 +26,7 @@ use serde::Serialize;
 
 pub use decode::decode_text;
 pub use error::PolicyError;
+pub use files::{ExtractError, FilesError, PdfText, read_file, read_files};
 pub use lexicon::{BUILTIN_POLICY_LEXICON, KnownSdk, Lexicon};
 pub use render::render_human;
 

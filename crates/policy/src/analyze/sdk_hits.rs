@@ -2,36 +2,6 @@
 
 use super::*;
 
-/// First segments that make a dotted token look like a Java package rather than a domain.
-pub(super) const JAVA_ROOTS: &[&str] = &[
-    "com",
-    "cn",
-    "org",
-    "net",
-    "io",
-    "me",
-    "de",
-    "android",
-    "androidx",
-    "tv",
-    "co",
-    "so",
-    "top",
-    "im",
-    "sdk",
-    "bolts",
-    "okhttp3",
-    "retrofit2",
-    "dagger",
-    "kotlin",
-    "kotlinx",
-    "mtopsdk",
-    "anet",
-    "bytedance",
-    "ms",
-    "uk",
-];
-
 pub(super) static PACKAGE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+")
         .unwrap_or_else(|_| unreachable!("constant regex"))
@@ -109,7 +79,7 @@ pub(super) fn find_sdk_hits(
         }
         let token = m.as_str().trim_end_matches('.').to_ascii_lowercase();
         let root = token.split('.').next().unwrap_or_default();
-        if !JAVA_ROOTS.contains(&root) {
+        if !lex.java_package_roots.contains(root) {
             continue;
         }
         let (sdks, confidence, kind) =

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{Reporter, ScanOutcome};
-use crate::model::Inventory;
+use appaudit_model::Inventory;
 
 /// Writes inventories as JSON: one object for one input, an array for several,
 /// or one object per line when `lines` is set. In JSON Lines a file that failed gets a

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use appaudit_archive::{Archive, Entry, Limits};
+use appaudit_archive::{Archive, Entry};
 use appaudit_dex::{ClassFile, CodeContainer, CodeRef, Dex};
 use appaudit_sdk::{Hit, RuleKind};
 use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
@@ -24,7 +24,7 @@ use super::sdk_facts::{
 };
 use super::{Engine, ScanError};
 use crate::model::{self, InputKind, Inventory, Warning};
-use crate::native;
+use appaudit_elf as native;
 
 /// How deep archives may nest (split set → APK; AAR → classes.jar).
 const MAX_NESTING: usize = 2;
@@ -403,41 +403,29 @@ fn read_job<'e>(
         Job::Class => read_class(engine, own, &mut part, location, &bytes),
         Job::NativeLib => read_native(engine, own, &mut part, location, apk_name, &bytes),
         Job::Marker => read_marker(engine, &mut part, location, apk_name, &bytes),
-        Job::Nested => read_nested(
-            engine,
-            &mut part,
-            location,
-            &entry.name,
-            &bytes,
-            kind,
-            depth,
-        ),
+        Job::Nested => read_nested(engine, archive, &mut part, location, &bytes, kind, depth),
     }
     part
 }
 
 fn read_nested(
     engine: &Engine,
+    outer_archive: &Archive<'_>,
     part: &mut Facts<'_>,
     location: &str,
-    name: &str,
     bytes: &[u8],
     outer: InputKind,
     depth: usize,
 ) {
-    // A nested archive gets the same per-entry limits; its total is bounded by
-    // the outer archive's, since its bytes came out of that budget.
-    let limits = Limits {
-        ..engine.options.limits
-    };
-    match Archive::open(bytes, limits) {
+    // A nested archive gets the same limits and draws on the outer archive's total budget
+    // (docs/limits.md), so nesting cannot multiply what one input may inflate.
+    match Archive::open_nested(bytes, outer_archive) {
         Ok(inner) => {
             let kind = if outer == InputKind::SplitApks {
                 InputKind::Apk
             } else {
                 InputKind::Jar
             };
-            let _ = name;
             let prefix = nested_prefix("", location);
             part.merge(walk(engine, &inner, kind, &prefix, depth + 1));
         }
@@ -569,7 +557,7 @@ struct CodeLoaders {
 
 /// The code-loading APIs, loaded once. The file is compiled in; `code_loaders_parse` tests it.
 static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> = std::sync::LazyLock::new(|| {
-    match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
+    match toml::from_str::<CodeLoaders>(include_str!("../data/code_loading.toml")) {
         Ok(t) => t.loader,
         Err(e) => panic!("data/code_loading.toml: {e}"),
     }

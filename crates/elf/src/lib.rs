@@ -1,8 +1,9 @@
 //! Native code: ELF shared objects (`lib/<abi>/*.so` in APKs and AARs).
 //!
-//! goblin does the parsing; this module turns what it finds into plain facts
+//! goblin does the parsing; this crate turns what it finds into plain facts
 //! and names the Java packages that JNI exports point at, which identify the
 //! SDK a library belongs to even when its file name is generic.
+#![deny(missing_docs)]
 
 use goblin::elf::Elf;
 

@@ -1,6 +1,7 @@
 //! Reporters: one per output format, all behind [`Reporter`].
 //!
 //! Analysis never prints; the CLI picks a reporter and hands it plain data.
+#![deny(missing_docs)]
 
 pub mod json;
 pub mod text;
@@ -9,7 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::model::Inventory;
+use appaudit_model::Inventory;
 
 /// What scanning one input gave: its inventory, or why it could not be scanned.
 #[derive(Debug)]
@@ -48,7 +49,7 @@ pub trait Reporter {
 }
 
 /// Output formats of `scan`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScanFormat {
     /// Human summary for a terminal.
     Text,
@@ -65,4 +66,19 @@ pub fn scan_reporter(format: ScanFormat, color: bool) -> Box<dyn Reporter> {
         ScanFormat::Json => Box::new(json::JsonReporter { lines: false }),
         ScanFormat::Jsonl => Box::new(json::JsonReporter { lines: true }),
     }
+}
+
+/// An error and its causes, each said once: error types that print their source inside their
+/// own text (thiserror's `{source}`) would otherwise show every cause twice.
+pub fn error_lines(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !lines.iter().any(|said| said.contains(&text)) {
+            lines.push(text);
+        }
+        next = cause.source();
+    }
+    lines
 }

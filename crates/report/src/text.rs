@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use super::{Reporter, ScanOutcome};
-use crate::model::{InputKind, Inventory};
+use appaudit_model::{InputKind, Inventory};
 
 /// Plain-text reporter; colours only when asked (a TTY without `NO_COLOR`).
 pub struct TextReporter {

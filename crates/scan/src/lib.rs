@@ -2,6 +2,7 @@
 //!
 //! [`Engine`] holds everything compiled once (the SDK matcher, the data-type
 //! rules) and scans any number of inputs, in parallel, without printing.
+#![deny(missing_docs)]
 
 mod android;
 mod ios;
@@ -18,7 +19,8 @@ use appaudit_archive::{Archive, Limits};
 use appaudit_sdk::{Matcher, SignatureDb};
 use appaudit_taxonomy::{AndroidRules, Taxonomy};
 
-use crate::model::{InputKind, Inventory, Warning};
+pub use appaudit_model as model;
+use model::{InputKind, Inventory, Warning};
 pub use progress::{NoProgress, Progress};
 
 /// How a scan is configured (validated before any work starts).
@@ -311,4 +313,14 @@ pub fn collect_inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// The name serde gives a unit enum variant (`Protection::Dangerous` → `dangerous`),
+/// so reports use exactly the spelling of the data files.
+pub(crate) fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
