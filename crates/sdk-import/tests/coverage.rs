@@ -61,6 +61,12 @@ fn every_libchecker_rule_is_recognised() {
             },
             "0" => m.match_native_lib(name).is_some(),
             _ if name.ends_with(".so") => m.match_native_lib(name).is_some(),
+            // A package regex of components (`com.baidu.swan.(.*)`): any component there.
+            "1" | "2" | "3" | "4" if regex && name.ends_with(".(.*)") => {
+                let package = name.trim_end_matches(".(.*)");
+                m.match_component(&format!("{package}.ProbeActivity"))
+                    .is_some()
+            }
             "1" | "2" | "3" | "4" if regex => {
                 unprobed += 1; // class regexes: no single probe stands for them
                 continue;

@@ -78,7 +78,11 @@ pub fn read(dir: &Path) -> Result<Read, ImportError> {
             }
         }
     }
-    let mut out = Read::default();
+    let mut out = Read {
+        items: rows.len(),
+        item_kind: "rules",
+        ..Read::default()
+    };
     for row in &rows {
         let (kind, pattern) = match row.kind {
             0 if row.is_regex == 1 => match regex_to_glob(&row.name) {
@@ -93,10 +97,18 @@ pub fn read(dir: &Path) -> Result<Read, ImportError> {
             1..=4 if row.name.ends_with(".so") && row.is_regex == 0 => {
                 (RuleKind::NativeLib, native_lib(&row.name))
             }
-            1..=4 if row.is_regex == 1 => {
-                out.skip("libchecker: component regex");
-                continue;
-            }
+            // A component regex `com.baidu.swan.(.*)` is every component of the package.
+            1..=4 if row.is_regex == 1 => match row
+                .name
+                .strip_suffix(".(.*)")
+                .filter(|p| p.contains('.') && super::is_java_name(p))
+            {
+                Some(prefix) => (RuleKind::Component, Ok(format!("{prefix}.*"))),
+                None => {
+                    out.skip("libchecker: component regex that is not a package prefix");
+                    continue;
+                }
+            },
             1..=4 => (RuleKind::Component, component(&row.name)),
             // A package regex `com.alipay.(.*)` is the package prefix.
             5 if row.is_regex == 1 => match row.name.strip_suffix(".(.*)") {
