@@ -84,6 +84,11 @@ struct Extension {
     /// Where `data_types` come from; required with them.
     #[serde(default)]
     data_types_source: Option<String>,
+    /// The entry is one of the importer's generated files (`imported/`): the extension applies
+    /// only when those are loaded with it (the importer reads the hand-written files alone),
+    /// and naming a hand-written entry is an error.
+    #[serde(default)]
+    imported: bool,
 }
 
 impl SignatureDb {
@@ -207,8 +212,12 @@ impl SignatureDb {
         shadowing: bool,
     ) -> Result<Self, SignatureError> {
         let mut db = self;
+        let with_generated = db.generated.iter().any(|g| *g);
         // Extensions apply after every file is read: they may name an entry of any file.
         for (file, extension) in extensions {
+            if extension.imported && !with_generated {
+                continue;
+            }
             db.apply_extension(&file, extension)?;
         }
         db.validate_entries()?;
@@ -224,11 +233,15 @@ impl SignatureDb {
             entry: extension.id.clone(),
             message,
         };
-        let Some(sdk) = self
-            .by_id
-            .get(&extension.id)
-            .and_then(|&i| self.sdks.get_mut(i))
-        else {
+        let Some(&index) = self.by_id.get(&extension.id) else {
+            return Err(invalid("`[[extend]]` names no known entry".to_owned()));
+        };
+        if extension.imported && !self.generated.get(index).copied().unwrap_or(false) {
+            return Err(invalid(
+                "`imported = true` but the entry is not one of the generated files".to_owned(),
+            ));
+        }
+        let Some(sdk) = self.sdks.get_mut(index) else {
             return Err(invalid("`[[extend]]` names no known entry".to_owned()));
         };
         if !extension.data_types.is_empty() {
@@ -854,6 +867,47 @@ native_libs = ["libalpha*.so"]
         assert!(err(&text).contains("already states them"), "{}", err(&text));
         let no_source = format!("{BASE}\n[[extend]]\nid = \"alpha\"\ndata_types = [\"imei\"]\n");
         assert!(err(&no_source).contains("needs a `data_types_source`"));
+    }
+
+    /// Regression: the vendor data types of imported entries (`vendor_data_types.toml`) broke
+    /// the importer, which loads the hand-written files without the generated ones.
+    #[test]
+    fn an_extension_of_an_imported_entry_waits_for_the_generated_files() {
+        let extend = "[[extend]]\nid = \"alpha\"\nimported = true\ndata_types = [\"oaid\"]\n\
+                      data_types_source = \"https://vendor.example/sdk-privacy\"\n";
+        let generated = format!("generated = true\n{BASE}");
+        let hand_alone = SignatureDb::from_named_files([("vendor.toml".to_owned(), extend)])
+            .expect("skipped without the generated files");
+        assert!(hand_alone.sdks().is_empty());
+        let both = SignatureDb::from_named_files([
+            ("vendor.toml".to_owned(), extend),
+            ("imported/x.toml".to_owned(), generated.as_str()),
+        ])
+        .expect("applied with them");
+        assert_eq!(both.get("alpha").expect("alpha").data_types, ["oaid"]);
+        let hand_written = format!("{BASE}\n{extend}");
+        let other = format!(
+            "generated = true\n{}",
+            entry("delta", "", "java_packages = [\"com.delta\"]")
+        );
+        let wrong = SignatureDb::from_named_files([
+            ("f.toml".to_owned(), hand_written.as_str()),
+            ("imported/y.toml".to_owned(), other.as_str()),
+        ])
+        .expect_err("names a hand-written entry")
+        .to_string();
+        assert!(wrong.contains("not one of the generated files"), "{wrong}");
+        let missing = SignatureDb::from_named_files([
+            (
+                "vendor.toml".to_owned(),
+                extend.replace("alpha", "gamma").as_str(),
+            ),
+            ("imported/x.toml".to_owned(), generated.as_str()),
+        ]);
+        assert!(
+            missing.is_err(),
+            "a renamed imported entry is still an error"
+        );
     }
 
     fn err(text: &str) -> String {
