@@ -4,6 +4,7 @@ use appaudit_ios::{BinaryFacts, BinaryRole, Container, MachOFacts};
 
 use crate::Engine;
 
+/// An engine with the built-in database and default options.
 pub(crate) fn engine() -> Engine {
     Engine::new(crate::ScanOptions::default()).expect("engine")
 }
