@@ -109,7 +109,7 @@ impl Classifier {
 
     /// The `vendors.toml` row naming this vendor, or owning one of these packages (a vendor
     /// name match first, then the first row owning a package, in file order).
-    pub fn vendor_row<'a>(&self, vendor: &str, packages: &[&'a str]) -> Option<&VendorRow> {
+    pub fn vendor_row(&self, vendor: &str, packages: &[&str]) -> Option<&VendorRow> {
         self.vendor_rows
             .iter()
             .find(|row| row.vendors.iter().any(|v| v.eq_ignore_ascii_case(vendor)))
