@@ -175,3 +175,23 @@ fn every_exodus_tracker_with_a_code_signature_is_recognised() {
         missed.len()
     );
 }
+
+#[test]
+fn every_vendor_table_row_decides_some_entry() {
+    // A row that matches nothing is a stale or mistyped fact (a vendor renamed, a package
+    // root misspelled); the table must only hold facts that classify something.
+    let Some(inputs) = common::inputs() else {
+        return;
+    };
+    let import = appaudit_sdk_import::run(&inputs).expect("import runs");
+    assert!(
+        import.vendor_rows_unused.is_empty(),
+        "rows of crates/sdk-import/data/vendors.toml match no entry: {:?}",
+        import.vendor_rows_unused
+    );
+    let (cn, global) = import.market_by_vendor_table;
+    assert!(
+        cn > 0 && global > 0,
+        "{cn} cn, {global} global by the table"
+    );
+}
