@@ -67,6 +67,8 @@ pub struct MarketDecision {
     pub by_rules: Market,
     /// Whether a row of `vendors.toml` decided it.
     pub by_vendor_table: bool,
+    /// Which row (index in [`Classifier::vendor_rows`]).
+    pub row: Option<usize>,
 }
 
 /// The compiled classification tables.
@@ -109,12 +111,12 @@ impl Classifier {
 
     /// The `vendors.toml` row naming this vendor, or owning one of these packages (a vendor
     /// name match first, then the first row owning a package, in file order).
-    pub fn vendor_row<'a>(&self, vendor: &str, packages: &[&'a str]) -> Option<&VendorRow> {
-        self.vendor_rows
-            .iter()
-            .find(|row| row.vendors.iter().any(|v| v.eq_ignore_ascii_case(vendor)))
+    pub fn vendor_row(&self, vendor: &str, packages: &[&str]) -> Option<(usize, &VendorRow)> {
+        let mut rows = self.vendor_rows.iter().enumerate();
+        rows.clone()
+            .find(|(_, row)| row.vendors.iter().any(|v| v.eq_ignore_ascii_case(vendor)))
             .or_else(|| {
-                self.vendor_rows.iter().find(|row| {
+                rows.find(|(_, row)| {
                     row.packages
                         .iter()
                         .any(|root| packages.iter().any(|p| under(p, root)))
@@ -133,15 +135,17 @@ impl Classifier {
     ) -> MarketDecision {
         let by_rules = self.market(names, vendor, packages.first().copied());
         match self.vendor_row(vendor, packages) {
-            Some(row) => MarketDecision {
+            Some((i, row)) => MarketDecision {
                 market: row.market,
                 by_rules,
                 by_vendor_table: true,
+                row: Some(i),
             },
             None => MarketDecision {
                 market: by_rules,
                 by_rules,
                 by_vendor_table: false,
+                row: None,
             },
         }
     }

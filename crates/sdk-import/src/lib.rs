@@ -153,6 +153,8 @@ pub struct Import {
     pub so_database: SoDatabase,
     /// Entries whose market a row of `data/vendors.toml` decided: `(cn, global)`.
     pub market_by_vendor_table: (usize, usize),
+    /// Rows of `data/vendors.toml` (their `company`) no imported entry matched: stale data.
+    pub vendor_rows_unused: Vec<String>,
     /// Entries the vendor table put in another market than the general rules would
     /// (`(id, by the rules, by the table)`).
     pub market_changed: Vec<(String, appaudit_sdk::Market, appaudit_sdk::Market)>,
@@ -272,6 +274,13 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
         sources,
         so_database,
         market_by_vendor_table: merged.market_by_vendor_table,
+        vendor_rows_unused: classifier
+            .vendor_rows()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !merged.vendor_rows_used.contains(i))
+            .map(|(_, row)| row.company.clone())
+            .collect(),
         market_changed: merged.market_changed,
         files,
         conflicts: merged.conflicts,

@@ -110,6 +110,9 @@ fn main() -> ExitCode {
         cn + global,
         import.market_changed.len()
     );
+    for company in &import.vendor_rows_unused {
+        println!("market: a vendors.toml row matches no entry: {company}");
+    }
     for (id, by_rules, by_table) in &import.market_changed {
         println!(
             "market: {id}: {by_rules:?} by the general rules, {by_table:?} by the vendor table"

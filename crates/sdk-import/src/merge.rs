@@ -75,6 +75,8 @@ pub struct Merged {
     pub fates: BTreeMap<(Source, &'static str), usize>,
     /// Entries whose market a row of `data/vendors.toml` decided: `(cn, global)`.
     pub market_by_vendor_table: (usize, usize),
+    /// The rows of `data/vendors.toml` some entry matched (indices).
+    pub vendor_rows_used: BTreeSet<usize>,
     /// Of those, the ones the general rules of `classify.toml` would have put elsewhere
     /// (`(id, by the rules, by the table)`).
     pub market_changed: Vec<(String, Market, Market)>,
@@ -945,6 +947,7 @@ fn build_output(
         let package_refs: Vec<&str> = packages.iter().map(String::as_str).collect();
         let decision = classifier.decide_market(names.iter().copied(), &vendor, &package_refs);
         let market = decision.market;
+        merged.vendor_rows_used.extend(decision.row);
         if decision.by_vendor_table {
             match market {
                 Market::Cn => merged.market_by_vendor_table.0 += 1,

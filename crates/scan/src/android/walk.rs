@@ -183,15 +183,7 @@ pub(super) fn read_job<'e>(
         Job::Class => read_class(engine, own, &mut part, location, &bytes),
         Job::NativeLib => read_native(engine, own, &mut part, location, apk_name, &bytes),
         Job::Marker => read_marker(engine, &mut part, location, apk_name, &bytes),
-        Job::Nested => read_nested(
-            engine,
-            archive,
-            &mut part,
-            location,
-            &bytes,
-            kind,
-            depth,
-        ),
+        Job::Nested => read_nested(engine, archive, &mut part, location, &bytes, kind, depth),
     }
     part
 }
