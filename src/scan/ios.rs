@@ -515,6 +515,21 @@ fn inventory(
             }
         })
         .collect();
+    let required_reason_uses = facts
+        .binaries
+        .iter()
+        .flat_map(|b| {
+            appaudit_ios::required_reason_uses(&b.facts)
+                .into_iter()
+                .map(move |u| (b, u))
+        })
+        .map(|(b, u)| model::RequiredReasonUse {
+            sdk: owners.get(b.path.as_str()).cloned().flatten(),
+            category: u.category,
+            binary: b.path.clone(),
+            evidence: u.evidence,
+        })
+        .collect();
 
     // No call graph on iOS: an SDK nobody imports is `unknown`, not `present`.
     let mut detected = detected_sdks(engine, sdks, false);
@@ -550,6 +565,7 @@ fn inventory(
         code_loading: Vec::new(),
         privacy_manifests,
         required_reason_gaps,
+        required_reason_uses,
         stats,
         warnings,
     }

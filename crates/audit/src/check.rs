@@ -103,6 +103,15 @@ pub(crate) fn compare(
     ctx.data_not_found(&mut findings);
     ctx.structure(&mut findings);
     ctx.cn_pack(&mut findings);
+    sort_findings(&mut findings);
+    Comparison {
+        findings,
+        disclosures,
+    }
+}
+
+/// Most severe first, then by rule and subject.
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -111,10 +120,6 @@ pub(crate) fn compare(
             .then(a.data_type.cmp(&b.data_type))
             .then(a.permission.cmp(&b.permission))
     });
-    Comparison {
-        findings,
-        disclosures,
-    }
 }
 
 /// The Android permission (or iOS usage key) → the permission kind the policy reader uses.

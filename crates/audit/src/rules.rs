@@ -46,6 +46,14 @@ pub enum RuleId {
     SensitivePermissionScope,
     /// AA115: sensitive personal information without separate consent wording.
     SensitiveNoSeparateConsent,
+    /// AA301: a data type the app shows that the store declaration (`--declared`) omits.
+    DeclaredDataMissing,
+    /// AA302: a required-reason API category the app uses that the privacy manifest omits.
+    DeclaredApiMissing,
+    /// AA303: a tracking domain or the IDFA read that the privacy manifest does not declare.
+    DeclaredTrackingMissing,
+    /// AA304: a declared data type, API category or tracking domain without evidence in the app.
+    DeclaredWithoutEvidence,
     /// AA201: the app bundles SDKs and the policy has no SDK list.
     PolicyNoSdkList,
     /// AA202: no contact details.
@@ -113,6 +121,10 @@ const VARIANTS: &[(RuleId, &str)] = &[
     (RuleId::PolicyNotStandalone, "AA214"),
     (RuleId::PolicyNotChinese, "AA215"),
     (RuleId::PolicySdkRowIncomplete, "AA216"),
+    (RuleId::DeclaredDataMissing, "AA301"),
+    (RuleId::DeclaredApiMissing, "AA302"),
+    (RuleId::DeclaredTrackingMissing, "AA303"),
+    (RuleId::DeclaredWithoutEvidence, "AA304"),
 ];
 
 /// A rule pack: the rules one audience checks.
