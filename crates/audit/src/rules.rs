@@ -253,6 +253,22 @@ impl RuleId {
         Self::all().filter(move |r| r.info().in_profile(profile))
     }
 
+    /// Whether the rule compares a store declaration (`audit --declared`), so runs only with one.
+    pub fn needs_declaration(self) -> bool {
+        matches!(
+            self,
+            RuleId::DeclaredDataMissing
+                | RuleId::DeclaredApiMissing
+                | RuleId::DeclaredTrackingMissing
+                | RuleId::DeclaredWithoutEvidence
+        )
+    }
+
+    /// The rules a run checked: those of its profile, the declaration's only with one.
+    pub fn checked_in(profile: Option<Profile>, declared: bool) -> impl Iterator<Item = RuleId> {
+        Self::in_profile(profile).filter(move |r| declared || !r.needs_declaration())
+    }
+
     /// The rule's documentation.
     pub fn info(self) -> &'static RuleInfo {
         let code = self.code();
