@@ -328,3 +328,39 @@ fn broken_declarations_exit_2_naming_the_file_and_where() {
     let err = refused(DEMO, &path(NO_DISK_SPACE));
     assert!(err.contains("not an iOS app"), "{err}");
 }
+
+#[test]
+fn required_reason_uses_are_imported_and_cover_every_gap() {
+    let Some(out) = samples() else { return };
+    let inv = scan_json(&out.join("Demo.ipa"));
+    let uses = inv["required_reason_uses"].as_array().expect("uses");
+    let mut used = BTreeSet::new();
+    for u in uses {
+        let binary = u["binary"].as_str().unwrap();
+        let imports = imported(&out.join(binary));
+        for e in u["evidence"].as_array().unwrap() {
+            if let Some(symbol) = e.as_str().unwrap().strip_prefix("symbol ") {
+                assert!(
+                    imports.contains(symbol),
+                    "{binary} does not import {symbol}"
+                );
+            }
+        }
+        used.insert((
+            binary.to_owned(),
+            u["category"].as_str().unwrap().to_owned(),
+        ));
+    }
+    // The app's own manifest declares UserDefaults (so it is no gap) and its binary uses it.
+    assert!(used.contains(&(
+        "Payload/Demo.app/Demo".to_owned(),
+        "NSPrivacyAccessedAPICategoryUserDefaults".to_owned()
+    )));
+    for gap in inv["required_reason_gaps"].as_array().unwrap() {
+        let key = (
+            gap["binary"].as_str().unwrap().to_owned(),
+            gap["category"].as_str().unwrap().to_owned(),
+        );
+        assert!(used.contains(&key), "gap {key:?} is not a use");
+    }
+}
