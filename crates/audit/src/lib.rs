@@ -9,7 +9,6 @@
 //! [`AuditOptions`], reports go out through one [`report::Reporter`] per format.
 
 pub mod baseline;
-mod check;
 pub mod config;
 pub mod declare;
 pub mod declared;
@@ -18,12 +17,12 @@ mod model;
 pub mod report;
 pub mod rules;
 
-pub use check::Knowledge;
 pub use config::{Config, ConfigError, Date, Waiver};
 pub use model::{
     AUDIT_SCHEMA_VERSION, AppEvidence, AuditReport, DataDisclosure, Disclosure, Finding,
     PolicyEvidence, ReaderDisclosure, Severity, Summary, Tool, Verdict, WaivedFinding,
 };
+pub use rules::Knowledge;
 pub use rules::{Profile, RuleId, RuleInfo};
 
 use std::collections::BTreeMap;
@@ -81,7 +80,7 @@ pub fn audit(
     options: &AuditOptions,
 ) -> AuditReport {
     let severity_of = severity_of(options);
-    let comparison = check::compare(inventory, policy, knowledge, &severity_of);
+    let comparison = rules::compare(inventory, policy, knowledge, &severity_of);
     finish(inventory, policy, comparison, None, options)
 }
 
@@ -99,12 +98,12 @@ pub fn audit_declared(
     let mut found = declared::compare(inventory, declared, knowledge, &severity_of)?;
     let empty;
     let (policy, mut comparison) = match policy {
-        Some(p) => (p, check::compare(inventory, p, knowledge, &severity_of)),
+        Some(p) => (p, rules::compare(inventory, p, knowledge, &severity_of)),
         None => {
             empty = no_policy();
             (
                 &empty,
-                check::Comparison {
+                rules::Comparison {
                     findings: Vec::new(),
                     disclosures: Vec::new(),
                 },
@@ -112,7 +111,7 @@ pub fn audit_declared(
         }
     };
     comparison.findings.append(&mut found);
-    check::sort_findings(&mut comparison.findings);
+    rules::sort_findings(&mut comparison.findings);
     Ok(finish(
         inventory,
         policy,
@@ -153,7 +152,7 @@ fn severity_of(options: &AuditOptions) -> impl Fn(RuleId) -> Severity + '_ {
 fn finish(
     inventory: &appaudit_model::Inventory,
     policy: &appaudit_policy::PolicyReading,
-    mut comparison: check::Comparison,
+    mut comparison: rules::Comparison,
     declared_path: Option<String>,
     options: &AuditOptions,
 ) -> AuditReport {

@@ -8,10 +8,10 @@ use appaudit_taxonomy::Taxonomy;
 use quick_xml::events::Event;
 
 use super::{DeclaredError, absent, line_column, quote};
-use crate::check::{Knowledge, SeverityOf};
 use crate::declare::{DeclareEvidence, draft_apple, tracking_categories};
 use crate::model::{AppEvidence, Finding};
 use crate::rules::RuleId;
+use crate::rules::{Knowledge, SeverityOf};
 
 /// How many pieces of evidence of one kind a finding lists.
 const SAMPLES: usize = 3;

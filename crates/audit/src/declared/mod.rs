@@ -18,9 +18,9 @@ use std::path::Path;
 
 use appaudit_taxonomy::Taxonomy;
 
-use crate::check::{Knowledge, SeverityOf};
 use crate::declare::DeclareError;
 use crate::model::{Finding, PolicyEvidence};
+use crate::rules::{Knowledge, SeverityOf};
 
 pub use apple::{DeclaredApi, DeclaredManifest, DeclaredType};
 pub use play::{PlayForm, PlayRow};

@@ -7,10 +7,10 @@ use appaudit_taxonomy::Taxonomy;
 
 use super::csv::{self, Record};
 use super::{DeclaredError, absent, quote, utf8};
-use crate::check::{Knowledge, SeverityOf};
 use crate::declare::{DeclareEvidence, PlayDataType, draft_play};
 use crate::model::{AppEvidence, Finding};
 use crate::rules::RuleId;
+use crate::rules::{Knowledge, SeverityOf};
 
 /// How many pieces of evidence of one kind a finding lists.
 const SAMPLES: usize = 3;

@@ -8,6 +8,17 @@
 
 use std::sync::LazyLock;
 
+mod cn;
+pub(crate) mod context;
+mod contradicted;
+mod data;
+mod permissions;
+mod sdk;
+mod sections;
+
+pub use context::Knowledge;
+pub(crate) use context::{Comparison, SeverityOf, compare, sort_findings};
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::Severity;
@@ -202,7 +213,7 @@ struct RuleFile {
     rule: Vec<RuleInfo>,
 }
 
-const RULES_TOML: &str = include_str!("../data/rules.toml");
+const RULES_TOML: &str = include_str!("../../data/rules.toml");
 
 /// Every rule of `rules.toml`, in file order, checkable and dynamic.
 static CATALOGUE: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| {

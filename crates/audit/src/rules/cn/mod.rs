@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::{Ctx, EVIDENCE_SAMPLES, accessor_evidence, manifest_evidence, quote_of};
+use super::context::{Ctx, EVIDENCE_SAMPLES, accessor_evidence, manifest_evidence, quote_of};
 use crate::model::{AppEvidence, Finding, PolicyEvidence};
 use crate::rules::RuleId;
 
@@ -96,7 +96,7 @@ struct PolicyTerms {
     min_cjk_chars: usize,
 }
 
-const TABLES_TOML: &str = include_str!("../../data/cn_checks.toml");
+const TABLES_TOML: &str = include_str!("../../../data/cn_checks.toml");
 
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     // Compiled in; the unit test `tables_parse` fails on a broken file before any release does.
