@@ -2,8 +2,8 @@
 //!
 //! - A Google Play Data safety CSV in the columns `appaudit declare --store play --format csv`
 //!   writes (only `category`, `data_type`, `collected` and `shared` are required; other columns
-//!   are ignored): [`play`].
-//! - An Apple privacy manifest, `PrivacyInfo.xcprivacy` (XML or binary plist): [`apple`].
+//!   are ignored): `declared/play.rs`.
+//! - An Apple privacy manifest, `PrivacyInfo.xcprivacy` (XML or binary plist): `declared/apple.rs`.
 //!
 //! What the app shows is what `appaudit declare` drafts from it (the same code), so a
 //! declaration written by `declare` and left as it is gives no "missing" finding. A file that
