@@ -166,6 +166,7 @@ pub(super) fn finish(
             .collect(),
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
+        required_reason_uses: Vec::new(),
         stats: facts.stats,
         warnings: facts.warnings,
     }

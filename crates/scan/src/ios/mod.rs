@@ -132,6 +132,7 @@ fn inventory(
     let privacy_manifests = privacy::privacy_manifests(engine, facts, &owners, &mut acc.warnings);
     let required_reason_gaps =
         privacy::required_reason_gaps(facts, &native_libs, &mut acc.warnings);
+    let required_reason_uses = privacy::required_reason_uses(facts, &native_libs);
 
     // No call graph on iOS: an SDK nobody imports is `unknown`, not `present`.
     let mut detected = detected_sdks(engine, acc.sdks, false);
@@ -167,6 +168,7 @@ fn inventory(
         code_loading: Vec::new(),
         privacy_manifests,
         required_reason_gaps,
+        required_reason_uses,
         stats,
         warnings: acc.warnings,
     }

@@ -95,3 +95,30 @@ pub(super) fn required_reason_gaps(
         })
         .collect()
 }
+
+/// Every required-reason API use of every binary, declared or not, with the SDK owning the
+/// binary (what `audit --declared` compares with a privacy manifest).
+pub(super) fn required_reason_uses(
+    facts: &IosBundleFacts,
+    native_libs: &[model::NativeLib],
+) -> Vec<model::RequiredReasonUse> {
+    let owners: BTreeMap<&str, Option<String>> = native_libs
+        .iter()
+        .map(|l| (l.path.as_str(), l.sdk.clone()))
+        .collect();
+    facts
+        .binaries
+        .iter()
+        .flat_map(|b| {
+            appaudit_ios::required_reason_uses(&b.facts)
+                .into_iter()
+                .map(move |u| (b, u))
+        })
+        .map(|(b, u)| model::RequiredReasonUse {
+            sdk: owners.get(b.path.as_str()).cloned().flatten(),
+            category: u.category,
+            binary: b.path.clone(),
+            evidence: u.evidence,
+        })
+        .collect()
+}
