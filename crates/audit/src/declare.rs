@@ -958,6 +958,7 @@ mod tests {
             code_loading: Vec::new(),
             privacy_manifests: Vec::new(),
             required_reason_gaps: Vec::new(),
+            startup_calls: Vec::new(),
             stats: appaudit_model::Stats::default(),
             warnings: Vec::new(),
         }

@@ -65,6 +65,7 @@ fn empty_inventory() -> Inventory {
         code_loading: Vec::new(),
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
+        startup_calls: Vec::new(),
         stats: Stats::default(),
         warnings: Vec::new(),
     }

@@ -105,6 +105,8 @@ struct Facts<'e> {
     native_libs: Vec<model::NativeLib>,
     markers: Vec<model::LibraryMarker>,
     access: DataAccessCollector<'e>,
+    /// The app's own call graph, for the start-up walk (CN-C01).
+    graph: crate::startup::CallGraph,
     /// Code-loading calls: (caller SDK id, API) -> (count, sample (call site, code file)).
     code_loading: BTreeMap<LoadKey<Option<String>>, LoadTally>,
     stats: model::Stats,
@@ -120,6 +122,7 @@ impl<'e> Facts<'e> {
             native_libs: Vec::new(),
             markers: Vec::new(),
             access: DataAccessCollector::new(&engine.android),
+            graph: Default::default(),
             code_loading: BTreeMap::new(),
             stats: model::Stats::default(),
             warnings: Vec::new(),
@@ -143,6 +146,7 @@ impl<'e> Facts<'e> {
         self.native_libs.extend(other.native_libs);
         self.markers.extend(other.markers);
         self.access.merge(other.access);
+        self.graph.merge(other.graph);
         for (key, (count, sites)) in other.code_loading {
             let entry = self.code_loading.entry(key).or_default();
             entry.0 += count;
@@ -613,6 +617,7 @@ fn analyze_code<C: CodeContainer + Sync>(
         .collect();
     for facts in chunks {
         part.access.merge(facts.access);
+        part.graph.merge(facts.graph);
         for w in facts.warnings {
             part.warnings.push(Warning::new(location, w.to_string()));
         }
@@ -648,6 +653,9 @@ struct CodeFacts<'e> {
     inert_strings: HashSet<usize, BuildHasherDefault<AddressHasher>>,
     scan: MethodScan<'e>,
     access: DataAccessCollector<'e>,
+    graph: crate::startup::CallGraph,
+    /// The code file being read (`classes2.dex`).
+    location: String,
     calls: BTreeMap<usize, (usize, Vec<String>)>,
     /// Code-loading calls: (caller SDK, API) -> (count, sample call sites).
     code_loading: BTreeMap<LoadKey<Option<usize>>, (usize, Vec<String>)>,
@@ -672,6 +680,8 @@ impl<'e> CodeFacts<'e> {
             inert_strings: HashSet::default(),
             scan: MethodScan::new(&engine.android),
             access: DataAccessCollector::new(&engine.android).in_file(location),
+            graph: Default::default(),
+            location: location.to_owned(),
             calls: BTreeMap::new(),
             code_loading: BTreeMap::new(),
             hosts: BTreeMap::new(),
@@ -691,6 +701,12 @@ impl<'e> CodeFacts<'e> {
         let caller = self.cache.get(class.descriptor);
         let caller_sdk = caller.sdk;
         let accessor = self.sdk_id(caller_sdk);
+        // The app's own classes feed the start-up walk (CN-C01, crate::startup).
+        let own_code = caller_sdk.is_none() && !engine.startup.is_framework(class.descriptor);
+        if own_code {
+            self.graph
+                .class(class.descriptor, class.superclass, &self.location);
+        }
         // Subclassing a system service base class (an accessibility or
         // notification-listener service) is itself the access.
         if let Some(rule) = class
@@ -712,6 +728,7 @@ impl<'e> CodeFacts<'e> {
             code_loading,
             hosts,
             host_memo,
+            graph,
             ..
         } = self;
         let warnings = code.for_each_code_ref_in(class, |site, code_ref| {
@@ -747,6 +764,16 @@ impl<'e> CodeFacts<'e> {
                     if let Some(rules) = callee.rules {
                         scan.invoke_in(rules, method.name);
                     }
+                    if own_code {
+                        graph.invoke(
+                            &engine.startup,
+                            &engine.android,
+                            (site.class, site.method),
+                            (method.class, method.name),
+                            callee.sdk.is_some(),
+                            callee.rules.is_some(),
+                        );
+                    }
                     // A prefix test first: the table is looked up only for dalvik.system and java.lang classes.
                     let internal = method.class.strip_prefix('L').unwrap_or(method.class);
                     if (internal.starts_with("dalvik/system/")
@@ -764,6 +791,13 @@ impl<'e> CodeFacts<'e> {
                 CodeRef::Field { field, .. } => {
                     if let Some(rules) = cache.get(field.class).rules {
                         scan.field_in(rules, field.name);
+                        if own_code {
+                            graph.field(
+                                &engine.android,
+                                (site.class, site.method),
+                                (field.class, field.name),
+                            );
+                        }
                     }
                 }
                 CodeRef::String { value } => {
@@ -1107,6 +1141,11 @@ fn finish(
     let configured = configured_sdks(engine, resolved.configured);
     facts.native_libs.sort_by(|a, b| a.path.cmp(&b.path));
     facts.markers.sort_by(|a, b| a.path.cmp(&b.path));
+    let startup_calls = manifests
+        .first()
+        .filter(|_| has_code)
+        .map(|(_, m)| crate::startup::startup_calls(&engine.startup, &facts.graph, m))
+        .unwrap_or_default();
     let mut data_access = facts.access.finish();
     reattribute(&mut data_access, &resolved.moved);
     Inventory {
@@ -1137,6 +1176,7 @@ fn finish(
             .collect(),
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
+        startup_calls,
         stats: facts.stats,
         warnings: facts.warnings,
     }

@@ -550,6 +550,7 @@ fn inventory(
         code_loading: Vec::new(),
         privacy_manifests,
         required_reason_gaps,
+        startup_calls: Vec::new(),
         stats,
         warnings,
     }
