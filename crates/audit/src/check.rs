@@ -14,6 +14,7 @@ use crate::model::{
 use crate::rules::RuleId;
 
 mod cn;
+mod startup;
 
 /// How many call sites / quotes one finding lists (the rest are summarised by count).
 const EVIDENCE_SAMPLES: usize = 3;
@@ -103,6 +104,7 @@ pub(crate) fn compare(
     ctx.data_not_found(&mut findings);
     ctx.structure(&mut findings);
     ctx.cn_pack(&mut findings);
+    ctx.startup_calls(&mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -46,6 +46,8 @@ pub enum RuleId {
     SensitivePermissionScope,
     /// AA115: sensitive personal information without separate consent wording.
     SensitiveNoSeparateConsent,
+    /// AA116: an SDK init or sensitive read reachable from start-up code (CN-C01, static).
+    StartupCollectionUnguarded,
     /// AA201: the app bundles SDKs and the policy has no SDK list.
     PolicyNoSdkList,
     /// AA202: no contact details.
@@ -97,6 +99,7 @@ const VARIANTS: &[(RuleId, &str)] = &[
     (RuleId::TargetSdkLow, "AA113"),
     (RuleId::SensitivePermissionScope, "AA114"),
     (RuleId::SensitiveNoSeparateConsent, "AA115"),
+    (RuleId::StartupCollectionUnguarded, "AA116"),
     (RuleId::PolicyNoSdkList, "AA201"),
     (RuleId::PolicyNoContact, "AA202"),
     (RuleId::PolicyNoUserRights, "AA203"),
