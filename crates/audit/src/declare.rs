@@ -959,6 +959,7 @@ mod tests {
             privacy_manifests: Vec::new(),
             required_reason_gaps: Vec::new(),
             startup_calls: Vec::new(),
+            bundles: Vec::new(),
             stats: appaudit_model::Stats::default(),
             warnings: Vec::new(),
         }

@@ -66,6 +66,7 @@ fn empty_inventory() -> Inventory {
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
         startup_calls: Vec::new(),
+        bundles: Vec::new(),
         stats: Stats::default(),
         warnings: Vec::new(),
     }

@@ -46,6 +46,11 @@ pub struct Inventory {
     /// its own methods, before any consent dialog can show (CN-C01, static).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub startup_calls: Vec<StartupCall>,
+    /// iOS bundles other than the app (frameworks, xcframeworks, app extensions, resource
+    /// bundles), each with the identity its own `Info.plist` gives and, for an xcframework, every
+    /// slice its `AvailableLibraries` lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bundles: Vec<Bundle>,
     /// iOS privacy manifests (`PrivacyInfo.xcprivacy`) in the input, each with its owner.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub privacy_manifests: Vec<PrivacyManifest>,
@@ -85,6 +90,50 @@ pub struct StartupCall {
     /// Where the init method's role is documented (`sdk_init`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// An iOS bundle inside the input (see [`Inventory::bundles`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Bundle {
+    /// The bundle directory in the input (`Payload/Demo.app/Frameworks/OAuth.framework`).
+    pub path: String,
+    /// `framework`, `xcframework`, `app_extension` or `resource_bundle`.
+    pub kind: String,
+    /// `CFBundleIdentifier` of its own `Info.plist`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_id: Option<String>,
+    /// `CFBundleShortVersionString`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `CFBundleVersion` (build number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// `MinimumOSVersion` (or `LSMinimumSystemVersion` for a macOS slice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum_os: Option<String>,
+    /// The SDK the bundle belongs to, when one is identified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdk: Option<String>,
+    /// An xcframework's slices, as its `AvailableLibraries` lists them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub slices: Vec<XcframeworkSlice>,
+}
+
+/// One `AvailableLibraries` entry of an xcframework.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct XcframeworkSlice {
+    /// `LibraryIdentifier`: the slice directory (`ios-arm64_x86_64-simulator`).
+    pub identifier: String,
+    /// `SupportedPlatform` (`ios`, `macos`, `tvos`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// `SupportedPlatformVariant` (`simulator`, `maccatalyst`); absent for devices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// `SupportedArchitectures`.
+    pub archs: Vec<String>,
+    /// `LibraryPath` (`X.framework`, `libX.a`).
+    pub library_path: String,
 }
 
 /// One iOS privacy manifest (`PrivacyInfo.xcprivacy`).

@@ -1177,6 +1177,7 @@ fn finish(
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
         startup_calls,
+        bundles: Vec::new(),
         stats: facts.stats,
         warnings: facts.warnings,
     }

@@ -530,6 +530,11 @@ fn inventory(
         }
     }
     markers.sort_by(|a, b| a.path.cmp(&b.path));
+    let bundles = crate::ios_bundles::bundles(facts, &|b| {
+        bundle_owner(b)
+            .and_then(sdk_id)
+            .or_else(|| unnamed_owner(b).map(|u| u.id.clone()))
+    });
 
     Inventory {
         schema_version: model::INVENTORY_SCHEMA_VERSION,
@@ -551,6 +556,7 @@ fn inventory(
         privacy_manifests,
         required_reason_gaps,
         startup_calls: Vec::new(),
+        bundles,
         stats,
         warnings,
     }
