@@ -21,6 +21,9 @@ fn plistlib(path: &Path) -> serde_json::Value {
     serde_json::from_str(&out).expect("plistlib JSON")
 }
 
+/// A slice as (identifier, platform, variant, archs, library path).
+type Slice = (String, Option<String>, Option<String>, Vec<String>, String);
+
 fn str_of(v: &serde_json::Value) -> Option<String> {
     v.as_str().map(str::to_owned)
 }
@@ -39,26 +42,25 @@ fn nuke_xcframework_slices_and_framework_identity_match_plistlib() {
 
     // Slices: every AvailableLibraries entry, as plistlib reads it.
     let info = plistlib(&xcf.join("Info.plist"));
-    let expected: BTreeSet<(String, Option<String>, Option<String>, Vec<String>, String)> =
-        info["AvailableLibraries"]
-            .as_array()
-            .expect("AvailableLibraries")
-            .iter()
-            .map(|l| {
-                (
-                    str_of(&l["LibraryIdentifier"]).unwrap(),
-                    str_of(&l["SupportedPlatform"]),
-                    str_of(&l["SupportedPlatformVariant"]),
-                    l["SupportedArchitectures"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|a| a.as_str().unwrap().to_owned())
-                        .collect(),
-                    str_of(&l["LibraryPath"]).unwrap(),
-                )
-            })
-            .collect();
+    let expected: BTreeSet<Slice> = info["AvailableLibraries"]
+        .as_array()
+        .expect("AvailableLibraries")
+        .iter()
+        .map(|l| {
+            (
+                str_of(&l["LibraryIdentifier"]).unwrap(),
+                str_of(&l["SupportedPlatform"]),
+                str_of(&l["SupportedPlatformVariant"]),
+                l["SupportedArchitectures"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_owned())
+                    .collect(),
+                str_of(&l["LibraryPath"]).unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(expected.len(), 7, "plistlib: Nuke ships seven slices");
     let got: BTreeSet<_> = top["slices"]
         .as_array()
