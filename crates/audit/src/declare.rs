@@ -964,6 +964,8 @@ mod tests {
             privacy_manifests: Vec::new(),
             required_reason_gaps: Vec::new(),
             required_reason_uses: Vec::new(),
+            startup_calls: Vec::new(),
+            bundles: Vec::new(),
             stats: appaudit_model::Stats::default(),
             warnings: Vec::new(),
         }

@@ -66,6 +66,8 @@ fn empty_inventory() -> Inventory {
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
         required_reason_uses: Vec::new(),
+        startup_calls: Vec::new(),
+        bundles: Vec::new(),
         stats: Stats::default(),
         warnings: Vec::new(),
     }

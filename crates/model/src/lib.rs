@@ -41,6 +41,16 @@ pub struct Inventory {
     /// caller SDK (hot update / dynamic code loading).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub code_loading: Vec<CodeLoading>,
+    /// SDK initialisations and sensitive reads reachable from the app's start-up code
+    /// (`Application.onCreate`/`attachBaseContext`, its own providers' `onCreate`) through
+    /// its own methods, before any consent dialog can show (CN-C01, static).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub startup_calls: Vec<StartupCall>,
+    /// iOS bundles other than the app (frameworks, xcframeworks, app extensions, resource
+    /// bundles), each with the identity its own `Info.plist` gives and, for an xcframework, every
+    /// slice its `AvailableLibraries` lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bundles: Vec<Bundle>,
     /// iOS privacy manifests (`PrivacyInfo.xcprivacy`) in the input, each with its owner.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub privacy_manifests: Vec<PrivacyManifest>,
@@ -56,6 +66,78 @@ pub struct Inventory {
     pub stats: Stats,
     /// What could not be read, and why. The rest was still audited.
     pub warnings: Vec<Warning>,
+}
+
+/// A call reached from the app's start-up code (see [`Inventory::startup_calls`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StartupCall {
+    /// `sdk_init` (a call of the SDK's initialisation, from `data/sdk_init_methods.toml`) or
+    /// `sensitive_read` (an API or field of the taxonomy).
+    pub kind: &'static str,
+    /// Where the walk started: `Application.onCreate`, `Application.attachBaseContext` or
+    /// `ContentProvider.onCreate`.
+    pub entry: &'static str,
+    /// The call reached, as written in the code (`Lcn/jpush/android/api/JPushInterface;->init`).
+    pub call: String,
+    /// The SDK it initialises (`sdk_init`), or the SDK owning the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdk: Option<String>,
+    /// Data types a `sensitive_read` reveals.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_types: Vec<String>,
+    /// The app methods from the entry to the caller, then the call:
+    /// `["Lcom/app/App;->onCreate", "Lcom/app/App;->initSdks", "Lcn/jpush/…;->init"]`.
+    pub path: Vec<String>,
+    /// The code file of the method making the call (`classes2.dex`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Where the init method's role is documented (`sdk_init`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// An iOS bundle inside the input (see [`Inventory::bundles`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Bundle {
+    /// The bundle directory in the input (`Payload/Demo.app/Frameworks/OAuth.framework`).
+    pub path: String,
+    /// `framework`, `xcframework`, `app_extension` or `resource_bundle`.
+    pub kind: String,
+    /// `CFBundleIdentifier` of its own `Info.plist`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_id: Option<String>,
+    /// `CFBundleShortVersionString`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `CFBundleVersion` (build number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// `MinimumOSVersion` (or `LSMinimumSystemVersion` for a macOS slice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum_os: Option<String>,
+    /// The SDK the bundle belongs to, when one is identified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdk: Option<String>,
+    /// An xcframework's slices, as its `AvailableLibraries` lists them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub slices: Vec<XcframeworkSlice>,
+}
+
+/// One `AvailableLibraries` entry of an xcframework.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct XcframeworkSlice {
+    /// `LibraryIdentifier`: the slice directory (`ios-arm64_x86_64-simulator`).
+    pub identifier: String,
+    /// `SupportedPlatform` (`ios`, `macos`, `tvos`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// `SupportedPlatformVariant` (`simulator`, `maccatalyst`); absent for devices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// `SupportedArchitectures`.
+    pub archs: Vec<String>,
+    /// `LibraryPath` (`X.framework`, `libX.a`).
+    pub library_path: String,
 }
 
 /// One iOS privacy manifest (`PrivacyInfo.xcprivacy`).

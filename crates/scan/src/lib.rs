@@ -6,9 +6,11 @@
 
 mod android;
 mod ios;
+mod ios_bundles;
 pub mod mmap;
 pub mod progress;
 mod sdk_facts;
+mod startup;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -82,6 +84,8 @@ pub struct Engine {
     pub(crate) android: AndroidRules,
     pub(crate) options: ScanOptions,
     pub(crate) progress: Arc<dyn Progress>,
+    /// SDK initialisations the start-up walk looks for (CN-C01).
+    pub(crate) startup: startup::InitTable,
 }
 
 impl Engine {
@@ -100,7 +104,10 @@ impl Engine {
             Taxonomy::builtin().map_err(|e| ScanError::Setup(format!("built-in taxonomy: {e}")))?;
         let matcher = Matcher::new(&db);
         let android = AndroidRules::new(&taxonomy);
+        let startup = startup::InitTable::builtin()
+            .map_err(|e| ScanError::Setup(format!("built-in SDK init table: {e}")))?;
         Ok(Self {
+            startup,
             db,
             matcher,
             taxonomy,

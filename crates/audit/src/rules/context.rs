@@ -102,6 +102,7 @@ pub(crate) fn compare(
     ctx.data_not_found(&mut findings);
     ctx.structure(&mut findings);
     ctx.cn_pack(&mut findings);
+    ctx.startup_calls(&mut findings);
     sort_findings(&mut findings);
     Comparison {
         findings,

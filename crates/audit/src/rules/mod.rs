@@ -16,6 +16,7 @@
 //! | AA105 permission-no-purpose | `rules/permissions.rs` |
 //! | AA106 statement-contradicted | `rules/contradicted.rs` |
 //! | AA109–AA115 (Chinese pack, app side) | `rules/cn/app.rs` |
+//! | AA116 startup-collection-unguarded (CN-C01, static) | `rules/startup.rs` |
 //! | AA201–AA206 (policy structure) | `rules/sections.rs` |
 //! | AA207–AA216 (Chinese pack, policy text) | `rules/cn/policy_text.rs` |
 //! | AA301–AA304 (`audit --declared`) | `declared/play.rs`, `declared/apple.rs` |
@@ -32,6 +33,7 @@ mod data;
 mod permissions;
 mod sdk;
 mod sections;
+mod startup;
 
 pub use context::Knowledge;
 pub(crate) use context::{Comparison, SeverityOf, compare, sort_findings};
@@ -96,6 +98,8 @@ rule_ids! {
     SensitivePermissionScope = "AA114",
     /// AA115: sensitive personal information without separate consent wording.
     SensitiveNoSeparateConsent = "AA115",
+    /// AA116: an SDK init or sensitive read reachable from start-up code (CN-C01, static).
+    StartupCollectionUnguarded = "AA116",
     /// AA201: the app bundles SDKs and the policy has no SDK list.
     PolicyNoSdkList = "AA201",
     /// AA202: no contact details.

@@ -138,6 +138,7 @@ pub(super) fn analyze_code<C: CodeContainer + Sync>(
         .collect();
     for facts in chunks {
         part.access.merge(facts.access);
+        part.graph.merge(facts.graph);
         for w in facts.warnings {
             part.warnings.push(Warning::new(location, w.to_string()));
         }
@@ -173,6 +174,9 @@ pub(super) struct CodeFacts<'e> {
     inert_strings: HashSet<usize, BuildHasherDefault<AddressHasher>>,
     scan: MethodScan<'e>,
     access: DataAccessCollector<'e>,
+    graph: crate::startup::CallGraph,
+    /// The code file being read (`classes2.dex`).
+    location: String,
     calls: BTreeMap<usize, (usize, Vec<String>)>,
     /// Code-loading calls: (caller SDK, API) -> (count, sample call sites).
     code_loading: BTreeMap<LoadKey<Option<usize>>, (usize, Vec<String>)>,
@@ -197,6 +201,8 @@ impl<'e> CodeFacts<'e> {
             inert_strings: HashSet::default(),
             scan: MethodScan::new(&engine.android),
             access: DataAccessCollector::new(&engine.android).in_file(location),
+            graph: Default::default(),
+            location: location.to_owned(),
             calls: BTreeMap::new(),
             code_loading: BTreeMap::new(),
             hosts: BTreeMap::new(),
@@ -216,6 +222,12 @@ impl<'e> CodeFacts<'e> {
         let caller = self.cache.get(class.descriptor);
         let caller_sdk = caller.sdk;
         let accessor = self.sdk_id(caller_sdk);
+        // The app's own classes feed the start-up walk (CN-C01, crate::startup).
+        let own_code = caller_sdk.is_none() && !engine.startup.is_framework(class.descriptor);
+        if own_code {
+            self.graph
+                .class(class.descriptor, class.superclass, &self.location);
+        }
         // Subclassing a system service base class (an accessibility or
         // notification-listener service) is itself the access.
         if let Some(rule) = class
@@ -237,6 +249,7 @@ impl<'e> CodeFacts<'e> {
             code_loading,
             hosts,
             host_memo,
+            graph,
             ..
         } = self;
         let warnings = code.for_each_code_ref_in(class, |site, code_ref| {
@@ -272,6 +285,16 @@ impl<'e> CodeFacts<'e> {
                     if let Some(rules) = callee.rules {
                         scan.invoke_in(rules, method.name);
                     }
+                    if own_code {
+                        graph.invoke(
+                            &engine.startup,
+                            &engine.android,
+                            (site.class, site.method),
+                            (method.class, method.name),
+                            callee.sdk.is_some(),
+                            callee.rules.is_some(),
+                        );
+                    }
                     // A prefix test first: the table is looked up only for dalvik.system and java.lang classes.
                     let internal = method.class.strip_prefix('L').unwrap_or(method.class);
                     if (internal.starts_with("dalvik/system/")
@@ -289,6 +312,13 @@ impl<'e> CodeFacts<'e> {
                 CodeRef::Field { field, .. } => {
                     if let Some(rules) = cache.get(field.class).rules {
                         scan.field_in(rules, field.name);
+                        if own_code {
+                            graph.field(
+                                &engine.android,
+                                (site.class, site.method),
+                                (field.class, field.name),
+                            );
+                        }
                     }
                 }
                 CodeRef::String { value } => {

@@ -136,6 +136,11 @@ pub(super) fn finish(
     let configured = configured_sdks(engine, resolved.configured);
     facts.native_libs.sort_by(|a, b| a.path.cmp(&b.path));
     facts.markers.sort_by(|a, b| a.path.cmp(&b.path));
+    let startup_calls = manifests
+        .first()
+        .filter(|_| has_code)
+        .map(|(_, m)| crate::startup::startup_calls(&engine.startup, &facts.graph, m))
+        .unwrap_or_default();
     let mut data_access = facts.access.finish();
     reattribute(&mut data_access, &resolved.moved);
     Inventory {
@@ -167,6 +172,8 @@ pub(super) fn finish(
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
         required_reason_uses: Vec::new(),
+        startup_calls,
+        bundles: Vec::new(),
         stats: facts.stats,
         warnings: facts.warnings,
     }

@@ -44,6 +44,8 @@ struct Facts<'e> {
     native_libs: Vec<model::NativeLib>,
     markers: Vec<model::LibraryMarker>,
     access: DataAccessCollector<'e>,
+    /// The app's own call graph, for the start-up walk (CN-C01).
+    graph: crate::startup::CallGraph,
     /// Code-loading calls: (caller SDK id, API) -> (count, sample (call site, code file)).
     code_loading: BTreeMap<LoadKey<Option<String>>, LoadTally>,
     stats: model::Stats,
@@ -59,6 +61,7 @@ impl<'e> Facts<'e> {
             native_libs: Vec::new(),
             markers: Vec::new(),
             access: DataAccessCollector::new(&engine.android),
+            graph: Default::default(),
             code_loading: BTreeMap::new(),
             stats: model::Stats::default(),
             warnings: Vec::new(),
@@ -82,6 +85,7 @@ impl<'e> Facts<'e> {
         self.native_libs.extend(other.native_libs);
         self.markers.extend(other.markers);
         self.access.merge(other.access);
+        self.graph.merge(other.graph);
         for (key, (count, sites)) in other.code_loading {
             let entry = self.code_loading.entry(key).or_default();
             entry.0 += count;

@@ -148,6 +148,12 @@ fn inventory(
         }
     }
     markers.sort_by(|a, b| a.path.cmp(&b.path));
+    let bundles = crate::ios_bundles::bundles(facts, &|b| {
+        owners
+            .sdk(b)
+            .and_then(|i| sdk_id(engine, i))
+            .or_else(|| owners.unnamed(b).map(|u| u.id.clone()))
+    });
 
     Inventory {
         schema_version: model::INVENTORY_SCHEMA_VERSION,
@@ -169,6 +175,8 @@ fn inventory(
         privacy_manifests,
         required_reason_gaps,
         required_reason_uses,
+        startup_calls: Vec::new(),
+        bundles,
         stats,
         warnings: acc.warnings,
     }
