@@ -14,6 +14,7 @@ use crate::model::{
 use crate::rules::RuleId;
 
 mod cn;
+mod ios_purpose;
 mod startup;
 
 /// How many call sites / quotes one finding lists (the rest are summarised by count).
@@ -105,6 +106,7 @@ pub(crate) fn compare(
     ctx.structure(&mut findings);
     ctx.cn_pack(&mut findings);
     ctx.startup_calls(&mut findings);
+    ctx.empty_purpose_strings(&mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

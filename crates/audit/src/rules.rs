@@ -80,6 +80,8 @@ pub enum RuleId {
     PolicyNotChinese,
     /// AA216: an SDK row without purpose or data types.
     PolicySdkRowIncomplete,
+    /// AA301: an empty or whitespace-only iOS purpose string (`NS*UsageDescription`).
+    IosPurposeStringEmpty,
 }
 
 /// Each variant's id in `rules.toml`; the unit tests keep this table and the file in step.
@@ -116,6 +118,7 @@ const VARIANTS: &[(RuleId, &str)] = &[
     (RuleId::PolicyNotStandalone, "AA214"),
     (RuleId::PolicyNotChinese, "AA215"),
     (RuleId::PolicySdkRowIncomplete, "AA216"),
+    (RuleId::IosPurposeStringEmpty, "AA301"),
 ];
 
 /// A rule pack: the rules one audience checks.
