@@ -168,14 +168,14 @@ fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json
         .collect()
 }
 
-/// AA301: App Review rejects an empty purpose string. Two keys of the demo's Info.plist are
-/// blanked with plistlib; the keys plistlib then reads as blank are exactly AA301's.
+/// AA305: App Review rejects an empty purpose string. Two keys of the demo's Info.plist are
+/// blanked with plistlib; the keys plistlib then reads as blank are exactly AA305's.
 #[test]
 fn empty_purpose_strings_are_aa301() {
     let Some((_tmp, app)) = demo_app_copy() else {
         return;
     };
-    assert!(findings(&audit_json(&app, "apple"), "AA301").is_empty());
+    assert!(findings(&audit_json(&app, "apple"), "AA305").is_empty());
     let plist = app.join("Info.plist");
     tool(
         "python3",
@@ -198,7 +198,7 @@ fn empty_purpose_strings_are_aa301() {
         .collect();
     assert_eq!(blank.len(), 2, "{blank:?}");
     let report = audit_json(&app, "apple");
-    let aa301 = findings(&report, "AA301");
+    let aa301 = findings(&report, "AA305");
     let got: BTreeSet<String> = aa301
         .iter()
         .map(|f| f["permission"].as_str().unwrap().to_owned())
@@ -209,7 +209,7 @@ fn empty_purpose_strings_are_aa301() {
         assert_eq!(f["app_evidence"][0]["location"], "Demo.app/Info.plist");
     }
     // The Chinese pack does not carry the App Store rule.
-    assert!(findings(&audit_json(&app, "cn"), "AA301").is_empty());
+    assert!(findings(&audit_json(&app, "cn"), "AA305").is_empty());
 }
 
 /// Apple's embedded Swift runtime (`Frameworks/libswift*.dylib`) is not the app's: the same

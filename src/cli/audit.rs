@@ -104,8 +104,12 @@ pub struct AuditArgs {
     /// Its privacy policy (text, Markdown, HTML, PDF or DOCX). Repeat it for a policy
     /// published as several documents (`--policy main.html --policy sdk-list.md`): they are
     /// read as one policy and each quote names its file.
-    #[arg(long, value_name = "FILE", required = true)]
+    #[arg(long, value_name = "FILE", required_unless_present = "declared")]
     pub policy: Vec<PathBuf>,
+    /// A store declaration to compare with the app: a Google Play Data safety CSV (the columns
+    /// `declare --store play --format csv` writes) or a `PrivacyInfo.xcprivacy` (rules AA301–AA304).
+    #[arg(long, value_name = "FILE")]
+    pub declared: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Terminal)]
     pub format: AuditFormat,
@@ -196,14 +200,24 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
             .extend(c.signatures.iter().cloned());
     }
     let (engine, bar) = args.limits.engine_with(scan_options)?;
+    // A declaration that does not parse is refused before the scan.
+    let declared = args
+        .declared
+        .as_deref()
+        .map(|p| appaudit_audit::declared::DeclaredFile::load(p, engine.taxonomy()))
+        .transpose()?;
     let inventory = engine.scan_path(&args.app);
     if let Some(bar) = bar {
         bar.finish();
     }
     let inventory = inventory.with_context(|| format!("scanning {}", args.app.display()))?;
-    let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
     // PDFs are read in a child process (see `super::policy`).
-    let policy = super::policy::read_all(&args.policy, &lexicon)?;
+    let policy = if args.policy.is_empty() {
+        None
+    } else {
+        let lexicon = appaudit_policy::Lexicon::new(engine.taxonomy(), engine.signatures())?;
+        Some(super::policy::read_all(&args.policy, &lexicon)?)
+    };
 
     let mut options = AuditOptions {
         policy_path: args
@@ -226,7 +240,13 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         taxonomy: engine.taxonomy(),
         signatures: engine.signatures(),
     };
-    let mut audit = appaudit_audit::audit(&inventory, &policy, knowledge, &options);
+    let mut audit = match (&declared, &policy) {
+        (Some(d), p) => {
+            appaudit_audit::audit_declared(&inventory, p.as_ref(), d, knowledge, &options)?
+        }
+        (None, Some(p)) => appaudit_audit::audit(&inventory, p, knowledge, &options),
+        (None, None) => anyhow::bail!("audit needs --policy FILE or --declared FILE"),
+    };
     if let Some(path) = &args.write_baseline {
         let file = appaudit_audit::baseline::BaselineFile::from_report(&audit);
         file.write(path)?;

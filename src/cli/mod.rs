@@ -174,13 +174,22 @@ impl From<ScanFormat> for report::ScanFormat {
     }
 }
 
-/// Output formats of `policy`.
+/// Output formats of `policy` (the reporters' [`report::policy::PolicyFormat`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PolicyFormat {
     /// Human-readable, with quote, section and line for each item.
     Text,
     /// The documented JSON contract.
     Json,
+}
+
+impl From<PolicyFormat> for report::policy::PolicyFormat {
+    fn from(format: PolicyFormat) -> Self {
+        match format {
+            PolicyFormat::Text => report::policy::PolicyFormat::Text,
+            PolicyFormat::Json => report::policy::PolicyFormat::Json,
+        }
+    }
 }
 
 fn use_color() -> bool {
@@ -244,9 +253,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let reporter = report::scan_reporter(args.format.into(), args.output.is_none() && use_color());
-    write_output(args.output.as_deref(), |out| {
-        reporter.outcomes(out, &outcomes)
-    })?;
+    write_output(args.output.as_deref(), |out| reporter.write(out, &outcomes))?;
     // Failures also go to stderr so JSON on stdout stays parseable and scripts see them;
     // the text report of several files lists them in its closing summary instead.
     let summarised = args.format == ScanFormat::Text && outcomes.len() > 1 && args.output.is_none();
@@ -298,12 +305,7 @@ fn write_output(
 
 fn run_policy(args: PolicyArgs) -> anyhow::Result<ExitCode> {
     let reading = policy::read(&args.path)?;
-    write_output(args.output.as_deref(), |out| match args.format {
-        PolicyFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &reading)?;
-            out.write_all(b"\n")
-        }
-        PolicyFormat::Text => out.write_all(appaudit_policy::render_human(&reading).as_bytes()),
-    })?;
+    let reporter = report::policy::policy_reporter(args.format.into());
+    write_output(args.output.as_deref(), |out| reporter.write(out, &reading))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -82,6 +82,11 @@ fn settings() -> Result<Settings, DeclareError> {
     Ok(toml::from_str(SETTINGS_TOML)?)
 }
 
+/// The SDK categories whose hosts are tracking domains (`data/declare.toml`).
+pub(crate) fn tracking_categories() -> Result<Vec<String>, DeclareError> {
+    Ok(settings()?.tracking_categories)
+}
+
 /// The app a declaration is for.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeclaredApp {
@@ -960,6 +965,7 @@ mod tests {
             required_reason_gaps: Vec::new(),
             startup_calls: Vec::new(),
             bundles: Vec::new(),
+            required_reason_uses: Vec::new(),
             stats: appaudit_model::Stats::default(),
             warnings: Vec::new(),
         }

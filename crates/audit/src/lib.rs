@@ -9,20 +9,20 @@
 //! [`AuditOptions`], reports go out through one [`report::Reporter`] per format.
 
 pub mod baseline;
-mod check;
 pub mod config;
 pub mod declare;
+pub mod declared;
 pub mod diff;
 mod model;
 pub mod report;
 pub mod rules;
 
-pub use check::Knowledge;
 pub use config::{Config, ConfigError, Date, Waiver};
 pub use model::{
     AUDIT_SCHEMA_VERSION, AppEvidence, AuditReport, DataDisclosure, Disclosure, Finding,
     PolicyEvidence, ReaderDisclosure, Severity, Summary, Tool, Verdict, WaivedFinding,
 };
+pub use rules::Knowledge;
 pub use rules::{Profile, RuleId, RuleInfo};
 
 use std::collections::BTreeMap;
@@ -79,14 +79,83 @@ pub fn audit(
     knowledge: Knowledge<'_>,
     options: &AuditOptions,
 ) -> AuditReport {
-    let severity_of = |rule: RuleId| {
+    let severity_of = severity_of(options);
+    let comparison = rules::compare(inventory, policy, knowledge, &severity_of);
+    finish(inventory, policy, comparison, None, options)
+}
+
+/// Audits an inventory against a store declaration (`--declared`: rules AA301–AA304) and, when
+/// one is given, a policy reading (every other rule). Without a policy only the declaration's
+/// rules run and the report's policy is empty.
+pub fn audit_declared(
+    inventory: &appaudit_model::Inventory,
+    policy: Option<&appaudit_policy::PolicyReading>,
+    declared: &declared::DeclaredFile,
+    knowledge: Knowledge<'_>,
+    options: &AuditOptions,
+) -> Result<AuditReport, declared::DeclaredError> {
+    let severity_of = severity_of(options);
+    let mut found = declared::compare(inventory, declared, knowledge, &severity_of)?;
+    let empty;
+    let (policy, mut comparison) = match policy {
+        Some(p) => (p, rules::compare(inventory, p, knowledge, &severity_of)),
+        None => {
+            empty = no_policy();
+            (
+                &empty,
+                rules::Comparison {
+                    findings: Vec::new(),
+                    disclosures: Vec::new(),
+                },
+            )
+        }
+    };
+    comparison.findings.append(&mut found);
+    rules::sort_findings(&mut comparison.findings);
+    Ok(finish(
+        inventory,
+        policy,
+        comparison,
+        Some(declared.path.clone()),
+        options,
+    ))
+}
+
+/// The reading of no policy (an audit of a declaration alone).
+fn no_policy() -> appaudit_policy::PolicyReading {
+    appaudit_policy::PolicyReading {
+        language: String::new(),
+        format: appaudit_policy::FormatHint::Auto,
+        encoding: String::new(),
+        sections: Vec::new(),
+        missing_sections: Vec::new(),
+        data_types: Vec::new(),
+        sdks: Vec::new(),
+        mentions: Vec::new(),
+        permissions: Vec::new(),
+        documents: Vec::new(),
+        lines: Vec::new(),
+    }
+}
+
+fn severity_of(options: &AuditOptions) -> impl Fn(RuleId) -> Severity + '_ {
+    |rule: RuleId| {
         options
             .severity
             .get(&rule)
             .copied()
             .unwrap_or(rule.info().default_severity)
-    };
-    let mut comparison = check::compare(inventory, policy, knowledge, &severity_of);
+    }
+}
+
+/// Profile filter, waivers, summary and verdict.
+fn finish(
+    inventory: &appaudit_model::Inventory,
+    policy: &appaudit_policy::PolicyReading,
+    mut comparison: rules::Comparison,
+    declared_path: Option<String>,
+    options: &AuditOptions,
+) -> AuditReport {
     comparison
         .findings
         .retain(|f| f.rule.info().in_profile(options.profile));
@@ -115,7 +184,9 @@ pub fn audit(
     for mut finding in comparison.findings {
         // A policy read from several documents: each quote names its file and its line there.
         for e in &mut finding.policy_evidence {
-            if let Some(line) = e.line
+            // A quote of the `--declared` file already names it.
+            if e.document.is_none()
+                && let Some(line) = e.line
                 && let (Some(document), local) = policy.locate(line)
             {
                 e.document = Some(document.to_owned());
@@ -178,6 +249,7 @@ pub fn audit(
         notes,
         disclosures: comparison.disclosures,
         policy_path: options.policy_path.clone(),
+        declared_path,
         inventory: inventory.clone(),
         policy: policy.clone(),
         baseline: None,

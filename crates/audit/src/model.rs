@@ -181,6 +181,24 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `rule` with no subject or evidence yet; clauses and CN ids from the rule.
+    pub(crate) fn new(rule: RuleId, severity: Severity, message: String) -> Finding {
+        Finding {
+            rule,
+            rule_name: rule.name(),
+            severity,
+            message,
+            sdk: None,
+            data_type: None,
+            permission: None,
+            disclosure: None,
+            app_evidence: Vec::new(),
+            policy_evidence: Vec::new(),
+            regulations: &rule.info().clauses,
+            cn_rules: &rule.info().cn_rules,
+        }
+    }
+
     /// The key waivers and fingerprints use: rule, SDK, data type, permission.
     pub fn key(&self) -> String {
         format!(
@@ -281,8 +299,11 @@ pub struct AuditReport {
     pub notes: Vec<String>,
     /// Every data type the app touches, classified (the who-reads-what matrix).
     pub disclosures: Vec<DataDisclosure>,
-    /// The policy file that was read.
+    /// The policy file that was read (empty when only `--declared` was given).
     pub policy_path: String,
+    /// The store declaration compared with the app (`--declared`); absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_path: Option<String>,
     /// The app inventory.
     pub inventory: appaudit_model::Inventory,
     /// The policy reading.

@@ -67,6 +67,7 @@ fn empty_inventory() -> Inventory {
         required_reason_gaps: Vec::new(),
         startup_calls: Vec::new(),
         bundles: Vec::new(),
+        required_reason_uses: Vec::new(),
         stats: Stats::default(),
         warnings: Vec::new(),
     }

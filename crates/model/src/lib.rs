@@ -58,6 +58,10 @@ pub struct Inventory {
     /// input declares with a reason (Apple rejects such uploads).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub required_reason_gaps: Vec<RequiredReasonGap>,
+    /// Every iOS required-reason API category each binary uses, declared or not (what
+    /// `audit --declared` compares a privacy manifest with).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_reason_uses: Vec<RequiredReasonUse>,
     /// Counts of what was read.
     pub stats: Stats,
     /// What could not be read, and why. The rest was still audited.
@@ -181,6 +185,19 @@ pub struct AccessedApiType {
 #[derive(Debug, Clone, Serialize)]
 pub struct RequiredReasonGap {
     /// e.g. `NSPrivacyAccessedAPICategoryDiskSpace`.
+    pub category: String,
+    /// Path of the binary that uses it.
+    pub binary: String,
+    /// SDK id of that binary, `None` for the app's own (or an unknown) binary.
+    pub sdk: Option<String>,
+    /// What shows the use: `symbol _stat`, `class NSUserDefaults`, `selector systemUptime`.
+    pub evidence: Vec<String>,
+}
+
+/// A required-reason API category one binary uses (declared or not).
+#[derive(Debug, Clone, Serialize)]
+pub struct RequiredReasonUse {
+    /// e.g. `NSPrivacyAccessedAPICategoryUserDefaults`.
     pub category: String,
     /// Path of the binary that uses it.
     pub binary: String,

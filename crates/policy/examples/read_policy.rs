@@ -30,7 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.iter().any(|a| a == "--json") {
         println!("{}", serde_json::to_string_pretty(&reading)?);
     } else {
-        print!("{}", appaudit_policy::render_human(&reading));
+        let text = appaudit_report::policy::text::TextReporter;
+        print!("{}", appaudit_report::render(&text, &reading)?);
     }
     eprintln!("read in {elapsed:?}");
     Ok(())

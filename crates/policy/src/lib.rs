@@ -18,7 +18,6 @@ mod error;
 mod files;
 mod lexicon;
 mod markup;
-mod render;
 
 use std::path::Path;
 
@@ -28,7 +27,6 @@ pub use decode::decode_text;
 pub use error::PolicyError;
 pub use files::{ExtractError, FilesError, PdfText, read_file, read_files};
 pub use lexicon::{BUILTIN_POLICY_LEXICON, KnownSdk, Lexicon};
-pub use render::render_human;
 
 /// Inputs larger than this are refused (real policies are well under 1 MB).
 pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;

@@ -1,71 +1,33 @@
-//! Reporters: one per output format, all behind [`Reporter`].
+//! Reporters: every document appaudit writes, one file per format, all behind one
+//! [`Reporter`] trait.
 //!
-//! Analysis never prints; the CLI picks a reporter and hands it plain data.
+//! - [`scan`]: the inventory of `appaudit scan` (text, JSON, JSON Lines);
+//! - [`policy`]: the reading of `appaudit policy` (text, JSON).
+//!
+//! Analysis never prints; the CLI picks a reporter and hands it plain data. A new format is
+//! one file in the folder of the document it renders, a variant of that folder's format enum
+//! and its arm in the folder's reporter function.
 #![deny(missing_docs)]
 
-pub mod json;
-pub mod text;
+pub mod policy;
+pub mod scan;
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+pub use scan::{ScanFailure, ScanFormat, ScanOutcome, scan_reporter};
 
-use appaudit_model::Inventory;
-
-/// What scanning one input gave: its inventory, or why it could not be scanned.
-#[derive(Debug)]
-pub enum ScanOutcome {
-    /// The input was scanned.
-    Scanned(Box<Inventory>),
-    /// The input could not be scanned.
-    Failed(ScanFailure),
+/// Something that renders a document `D` (a scan's outcomes, a policy reading …) in one
+/// output format.
+pub trait Reporter<D: ?Sized> {
+    /// Writes the whole document to `out`.
+    fn write(&self, out: &mut dyn Write, document: &D) -> io::Result<()>;
 }
 
-/// An input that could not be scanned: the JSON Lines record written in its place, so a
-/// batch consumer never loses an input.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScanFailure {
-    /// The file, as given or found in a folder.
-    pub path: String,
-    /// What is wrong with it, in one line (the same words the CLI prints).
-    pub error: String,
-}
-
-impl ScanOutcome {
-    /// The inventory, when the input was scanned.
-    pub fn inventory(&self) -> Option<&Inventory> {
-        match self {
-            ScanOutcome::Scanned(inv) => Some(inv),
-            ScanOutcome::Failed(_) => None,
-        }
-    }
-}
-
-/// Something that renders scan results in one output format.
-pub trait Reporter {
-    /// Writes the report for `outcomes` (one per input, in input order) to `out`. Formats
-    /// that cannot carry a failure (one JSON document) leave failures to the caller's stderr.
-    fn outcomes(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()>;
-}
-
-/// Output formats of `scan`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScanFormat {
-    /// Human summary for a terminal.
-    Text,
-    /// One JSON object (or an array for a folder).
-    Json,
-    /// One JSON object per line.
-    Jsonl,
-}
-
-/// The reporter for a format.
-pub fn scan_reporter(format: ScanFormat, color: bool) -> Box<dyn Reporter> {
-    match format {
-        ScanFormat::Text => Box::new(text::TextReporter { color }),
-        ScanFormat::Json => Box::new(json::JsonReporter { lines: false }),
-        ScanFormat::Jsonl => Box::new(json::JsonReporter { lines: true }),
-    }
+/// Renders `document` with `reporter` to a string.
+pub fn render<D: ?Sized>(reporter: &dyn Reporter<D>, document: &D) -> io::Result<String> {
+    let mut buf = Vec::new();
+    reporter.write(&mut buf, document)?;
+    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 /// An error and its causes, each said once: error types that print their source inside their

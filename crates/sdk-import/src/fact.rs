@@ -18,6 +18,22 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every list, in priority order.
+    pub const ALL: [Source; 5] = [
+        Source::LibChecker,
+        Source::Exodus,
+        Source::ApkAnalyzer,
+        Source::LibRadar,
+        Source::Npm,
+    ];
+
+    /// The list a rule's `source` string (`libchecker:rules_table_v36#17`,
+    /// `apk-analyzer@1.32.0:…`) comes from.
+    pub fn of_origin(origin: &str) -> Option<Source> {
+        let name = origin.split([':', '@']).next()?;
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// The short name used in `source` strings and in the conflict report.
     pub fn name(self) -> &'static str {
         match self {

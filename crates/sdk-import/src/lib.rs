@@ -54,7 +54,10 @@ pub enum ImportError {
     Policy(String),
     /// The importer's own classification data is broken.
     #[error("crates/sdk-import/data/classify.toml: {0}")]
-    Classify(#[from] toml::de::Error),
+    Classify(toml::de::Error),
+    /// The importer's vendor -> market table is broken.
+    #[error("crates/sdk-import/data/vendors.toml: {0}")]
+    Vendors(toml::de::Error),
     /// The generated files do not load together with the hand-written ones (a bug here).
     #[error("the generated signatures do not load: {0}")]
     Generated(appaudit_sdk::SignatureError),
@@ -95,9 +98,66 @@ pub struct Inputs {
     pub policies: PathBuf,
 }
 
+/// What became of one list: its items, facts, exclusions by reason, and the merge's result.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSummary {
+    /// The list's short name (`libchecker`).
+    pub name: &'static str,
+    /// How many items the list has.
+    pub items: usize,
+    /// What an item is ("rules", "trackers" …).
+    pub item_kind: &'static str,
+    /// Facts read (an item may give several: a tracker's packages and hosts).
+    pub facts: usize,
+    /// Items or alternatives the reader excluded, by reason.
+    pub excluded: BTreeMap<&'static str, usize>,
+    /// Facts the merge did not write as a rule, by reason.
+    pub merged_away: BTreeMap<&'static str, usize>,
+    /// Rules written with a source of this list: in new entries, and in `[[extend]]`s of
+    /// hand-written entries.
+    pub rules_in_entries: usize,
+    /// See `rules_in_entries`.
+    pub rules_in_extensions: usize,
+    /// New entries built (partly) from this list.
+    pub entries: usize,
+}
+
+impl SourceSummary {
+    /// Facts the merge took, then dropped while resolving nesting and globs (a broad rule
+    /// around another vendor's, printed as a `conflict:` line) or as inside a hand-written
+    /// rule.
+    pub fn dropped_after_merge(&self) -> usize {
+        self.facts.saturating_sub(
+            self.rules_in_entries
+                + self.rules_in_extensions
+                + self.merged_away.values().sum::<usize>(),
+        )
+    }
+}
+
+/// The apk-analyzer wheel's `.so` list, measured against the database.
+#[derive(Debug, Clone, Default)]
+pub struct SoDatabase {
+    /// Names listed.
+    pub names: usize,
+    /// Names a rule of the database (hand-written or imported) recognises.
+    pub recognised: usize,
+}
+
 /// What an import produced.
 #[derive(Debug)]
 pub struct Import {
+    /// Per list: items, facts, exclusions, what the merge made of them.
+    pub sources: Vec<SourceSummary>,
+    /// The wheel's `so_files.yaml`, measured (no rules: bare file names name no library).
+    pub so_database: SoDatabase,
+    /// Entries whose market a row of `data/vendors.toml` decided: `(cn, global)`.
+    pub market_by_vendor_table: (usize, usize),
+    /// Rows of `data/vendors.toml` (their `company`) no imported entry matched: stale data.
+    pub vendor_rows_unused: Vec<String>,
+    /// Entries the vendor table put in another market than the general rules would
+    /// (`(id, by the rules, by the table)`).
+    pub market_changed: Vec<(String, appaudit_sdk::Market, appaudit_sdk::Market)>,
     /// The files to write into `sdk-signatures/imported/`.
     pub files: Vec<(String, String)>,
     /// Conflicts between lists, and between lists and the hand-written data.
@@ -124,6 +184,7 @@ pub struct Import {
 pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
     let classifier = classify::Classifier::builtin()?;
     let hand = SignatureDb::load_dir(&inputs.hand_written)?;
+    let names = fact::Source::ALL;
     let reads = [
         sources::libchecker::read(&inputs.reference.join("libchecker"))?,
         sources::exodus::read(
@@ -140,16 +201,53 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
     let mut facts = Vec::new();
     let mut facts_by_source = BTreeMap::new();
     let mut skipped = BTreeMap::new();
-    for read in reads {
+    let mut sources: Vec<SourceSummary> = Vec::new();
+    for (source, read) in names.into_iter().zip(reads) {
         for fact in &read.facts {
             *facts_by_source.entry(fact.source.name()).or_default() += 1;
         }
-        for (why, n) in read.skipped {
-            *skipped.entry(why).or_default() += n;
+        for (why, n) in &read.skipped {
+            *skipped.entry(*why).or_default() += n;
         }
+        sources.push(SourceSummary {
+            name: source.name(),
+            items: read.items,
+            item_kind: read.item_kind,
+            facts: read.facts.len(),
+            excluded: read.skipped,
+            ..SourceSummary::default()
+        });
         facts.extend(read.facts);
     }
     let merged = merge::merge(facts, &hand, &classifier);
+    let summary_of = |sources: &mut Vec<SourceSummary>, origin: &str| {
+        let name = fact::Source::of_origin(origin)?.name();
+        sources.iter_mut().position(|s| s.name == name)
+    };
+    for ((source, why), n) in &merged.fates {
+        if let Some(s) = sources.iter_mut().find(|s| s.name == source.name()) {
+            *s.merged_away.entry(why).or_default() += n;
+        }
+    }
+    for entry in &merged.entries {
+        for rule in entry.rules.values().flatten() {
+            if let Some(i) = summary_of(&mut sources, &rule.origin) {
+                sources[i].rules_in_entries += 1;
+            }
+        }
+        for source in &entry.sources {
+            if let Some(s) = sources.iter_mut().find(|s| s.name == source.name()) {
+                s.entries += 1;
+            }
+        }
+    }
+    for extension in &merged.extensions {
+        for rule in extension.rules.values().flatten() {
+            if let Some(i) = summary_of(&mut sources, &rule.origin) {
+                sources[i].rules_in_extensions += 1;
+            }
+        }
+    }
     let mut files = emit::files(&merged.entries, &merged.extensions);
     // The policies are read against the database without this step's own file, so a re-run
     // reads them alike (an SDK added from a table must not make its row "known" next time).
@@ -162,8 +260,28 @@ pub fn run(inputs: &Inputs) -> Result<Import, ImportError> {
     let table = sdk_lists::Table::builtin().map_err(ImportError::SdkListTable)?;
     let lists = sdk_lists::build(&rows, &db, &taxonomy, &table);
     files.push(("sdk_lists.toml".to_owned(), lists.text.clone()));
-    check_loads(&inputs.hand_written, &files)?;
+    let full = check_loads(&inputs.hand_written, &files)?;
+    let so_names = sources::apk_analyzer::so_database(&inputs.wheel)?;
+    let matcher = appaudit_sdk::Matcher::new(&full);
+    let so_database = SoDatabase {
+        names: so_names.len(),
+        recognised: so_names
+            .iter()
+            .filter(|n| matcher.match_native_lib(n).is_some())
+            .count(),
+    };
     Ok(Import {
+        sources,
+        so_database,
+        market_by_vendor_table: merged.market_by_vendor_table,
+        vendor_rows_unused: classifier
+            .vendor_rows()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !merged.vendor_rows_used.contains(i))
+            .map(|(_, row)| row.company.clone())
+            .collect(),
+        market_changed: merged.market_changed,
         files,
         conflicts: merged.conflicts,
         facts_by_source,

@@ -76,11 +76,47 @@ fn main() -> ExitCode {
     for line in &import.conflicts {
         println!("conflict: {line}");
     }
-    for (source, n) in &import.facts_by_source {
-        println!("read {n} facts from {source}");
+    for s in &import.sources {
+        println!(
+            "source {}: {} {} -> {} facts; {} excluded; {} rules written ({} in new entries, {} extending hand-written entries), {} new entries drawn from it; not written: {} ({} dropped while resolving nesting, see the conflicts)",
+            s.name,
+            s.items,
+            s.item_kind,
+            s.facts,
+            s.excluded.values().sum::<usize>(),
+            s.rules_in_entries + s.rules_in_extensions,
+            s.rules_in_entries,
+            s.rules_in_extensions,
+            s.entries,
+            s.merged_away.values().sum::<usize>() + s.dropped_after_merge(),
+            s.dropped_after_merge(),
+        );
+        for (why, n) in &s.excluded {
+            println!("source {}:   excluded {n}: {why}", s.name);
+        }
+        for (why, n) in &s.merged_away {
+            println!("source {}:   not written {n}: {why}", s.name);
+        }
     }
-    for (why, n) in &import.skipped {
-        println!("skipped {n}: {why}");
+    println!(
+        "source apk-analyzer so_files.yaml: {} .so names, {} recognised by the database, {} not (a bare file name names no library: no rule made)",
+        import.so_database.names,
+        import.so_database.recognised,
+        import.so_database.names - import.so_database.recognised
+    );
+    let (cn, global) = import.market_by_vendor_table;
+    println!(
+        "market: {} entries decided by crates/sdk-import/data/vendors.toml ({cn} cn, {global} global), {} of them differ from the general rules",
+        cn + global,
+        import.market_changed.len()
+    );
+    for company in &import.vendor_rows_unused {
+        println!("market: a vendors.toml row matches no entry: {company}");
+    }
+    for (id, by_rules, by_table) in &import.market_changed {
+        println!(
+            "market: {id}: {by_rules:?} by the general rules, {by_table:?} by the vendor table"
+        );
     }
     println!(
         "{} new entries, {} hand-written entries extended, {} facts already hand-written, {} stated by two lists, {} libraries named differently by two lists merged, {} conflicts",

@@ -70,7 +70,27 @@ pub struct Merged {
     pub duplicates: usize,
     /// Libraries two lists name differently, made one by a shared pattern.
     pub merged_by_pattern: usize,
+    /// What became of each list's facts in the merge, beyond the rules written: `(list,
+    /// fate) -> count` (fates: [`FATE_HAND_WRITTEN`], [`FATE_DUPLICATE`], [`FATE_CONFLICT`]).
+    pub fates: BTreeMap<(Source, &'static str), usize>,
+    /// Entries whose market a row of `data/vendors.toml` decided: `(cn, global)`.
+    pub market_by_vendor_table: (usize, usize),
+    /// The rows of `data/vendors.toml` some entry matched (indices).
+    pub vendor_rows_used: BTreeSet<usize>,
+    /// Of those, the ones the general rules of `classify.toml` would have put elsewhere
+    /// (`(id, by the rules, by the table)`).
+    pub market_changed: Vec<(String, Market, Market)>,
 }
+
+/// A fact a hand-written rule already states.
+pub const FATE_HAND_WRITTEN: &str = "already a hand-written rule";
+/// A fact inside a hand-written rule (`com.tencent.bugly.crashreport` inside the
+/// hand-written `com.tencent.bugly`): the hand-written entry already recognises it.
+pub const FATE_INSIDE_HAND_WRITTEN: &str = "inside a hand-written rule (already recognised)";
+/// A fact the same library already has from this or an earlier list.
+pub const FATE_DUPLICATE: &str = "already stated for the library (this or an earlier list)";
+/// A fact whose pattern the same list gave to another library first.
+pub const FATE_CONFLICT: &str = "conflict: the same list gave the pattern to another library first";
 
 /// Who owns a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,6 +220,10 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
     for fact in facts {
         let key = name_key(&fact.label);
         if key.is_empty() {
+            *merged
+                .fates
+                .entry((fact.source, "library name without letters or digits"))
+                .or_default() += 1;
             continue;
         }
         let first = *group_of_key.entry(key.clone()).or_insert_with(|| {
@@ -227,6 +251,10 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
                     note_identity(group, &fact);
                 }
                 merged.covered_by_hand_written += 1;
+                *merged
+                    .fates
+                    .entry((fact.source, FATE_HAND_WRITTEN))
+                    .or_default() += 1;
                 continue;
             }
             Some(Owner::Group(other)) => {
@@ -244,6 +272,10 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
                             winner.as_deref().unwrap_or("?"),
                             winner.as_deref().unwrap_or("?"),
                         ));
+                        *merged
+                            .fates
+                            .entry((fact.source, FATE_CONFLICT))
+                            .or_default() += 1;
                         continue;
                     }
                     absorb(&mut groups, other, g);
@@ -254,6 +286,10 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
                     g = other;
                 }
                 merged.duplicates += 1;
+                *merged
+                    .fates
+                    .entry((fact.source, FATE_DUPLICATE))
+                    .or_default() += 1;
                 if let Some(group) = groups.get_mut(g) {
                     note_identity(group, &fact);
                 }
@@ -317,7 +353,7 @@ pub fn merge(facts: Vec<Fact>, hand: &SignatureDb, classifier: &Classifier) -> M
     }
 
     merged.covered_by_hand_written +=
-        drop_inside_hand_written(&mut groups, &mut owner, &hand_patterns);
+        drop_inside_hand_written(&mut groups, &mut owner, &hand_patterns, &mut merged.fates);
     resolve_nesting(&mut groups, &mut owner, hand, &mut merged.conflicts);
     resolve_objc_nesting(&mut groups, &owner, hand, &mut merged.conflicts);
     resolve_globs(&mut groups, &owner, hand, &mut merged.conflicts);
@@ -414,6 +450,7 @@ fn drop_inside_hand_written(
     groups: &mut [Group],
     owner: &mut HashMap<(RuleKind, String), Owner>,
     hand_patterns: &HashSet<(RuleKind, String)>,
+    fates: &mut BTreeMap<(Source, &'static str), usize>,
 ) -> usize {
     let hand_globs: Vec<(RuleKind, &String)> = hand_patterns
         .iter()
@@ -441,9 +478,16 @@ fn drop_inside_hand_written(
     let mut dropped = 0;
     for group in groups.iter_mut() {
         for (kind, rules) in &mut group.rules {
-            let before = rules.len();
-            rules.retain(|r| !inside(*kind, &r.pattern));
-            dropped += before - rules.len();
+            rules.retain(|r| {
+                let keep = !inside(*kind, &r.pattern);
+                if !keep {
+                    dropped += 1;
+                    if let Some(source) = Source::of_origin(&r.origin) {
+                        *fates.entry((source, FATE_INSIDE_HAND_WRITTEN)).or_default() += 1;
+                    }
+                }
+                keep
+            });
         }
     }
     owner.retain(|(k, p), o| {
@@ -881,7 +925,40 @@ fn build_output(
             .chain(name_zh.as_deref())
             .chain(aliases.iter().map(String::as_str))
             .collect();
-        let market = classifier.market(names.iter().copied(), &vendor, first_package.as_deref());
+        // Every package of the entry (its Java packages, then its components' packages), the
+        // first one first: the vendor table may know any of them.
+        let mut packages: Vec<String> = first_package.iter().cloned().collect();
+        for (kind, rules) in &group.rules {
+            for rule in rules {
+                let package = match kind {
+                    RuleKind::JavaPackage => rule.pattern.clone(),
+                    RuleKind::Component => rule
+                        .pattern
+                        .trim_end_matches(".*")
+                        .rsplit_once('.')
+                        .map_or(rule.pattern.clone(), |(p, _)| p.to_owned()),
+                    _ => continue,
+                };
+                if !packages.contains(&package) {
+                    packages.push(package);
+                }
+            }
+        }
+        let package_refs: Vec<&str> = packages.iter().map(String::as_str).collect();
+        let decision = classifier.decide_market(names.iter().copied(), &vendor, &package_refs);
+        let market = decision.market;
+        merged.vendor_rows_used.extend(decision.row);
+        if decision.by_vendor_table {
+            match market {
+                Market::Cn => merged.market_by_vendor_table.0 += 1,
+                _ => merged.market_by_vendor_table.1 += 1,
+            }
+            if decision.by_rules != market {
+                merged
+                    .market_changed
+                    .push((id.clone(), decision.by_rules, market));
+            }
+        }
         let category = classifier.category(
             names.iter().copied(),
             group.source_categories.iter().map(String::as_str),

@@ -33,6 +33,80 @@ fn every_data_type_is_in_the_taxonomy() {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// Whether `source` is evidence a user can follow: the vendor's page (an `http(s)://` URL, which
+/// may be followed by a note in parentheses) or apps' SDK tables (`sdk-list:<file>` or
+/// `sdk-list:<file>#L<line>`, several joined by `, `; a hand-written one may carry a note in
+/// parentheses).
+fn is_data_types_source(source: &str) -> bool {
+    let url = |s: &str| {
+        ["https://", "http://"].iter().any(|scheme| {
+            s.strip_prefix(scheme).is_some_and(|rest| {
+                let host = rest.split(['/', ' ', '?', '#']).next().unwrap_or("");
+                host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            })
+        })
+    };
+    let sdk_list = |s: &str| {
+        s.strip_prefix("sdk-list:").is_some_and(|rest| {
+            let (file, note) = rest.split_once(' ').unwrap_or((rest, ""));
+            !file.is_empty() && (note.is_empty() || (note.starts_with('(') && note.ends_with(')')))
+        })
+    };
+    url(source) || source.split(", ").all(sdk_list)
+}
+
+#[test]
+fn data_types_source_check_accepts_urls_and_sdk_lists_only() {
+    for good in [
+        "https://help.aliyun.com/document_detail/2846024.html",
+        "http://www.msa-alliance.cn/col.jsp?id=105 (补充设备标识体系 SDK 隐私说明)",
+        "sdk-list:zh/a.md#L3",
+        "sdk-list:zh/a.md#L3, sdk-list:b.txt#L9",
+        "sdk-list:shared/policies/zh/t.md (推啊)",
+    ] {
+        assert!(is_data_types_source(good), "{good}");
+    }
+    for bad in [
+        "",
+        "vendor docs",
+        "https://",
+        "https://localhost/x",
+        "ftp://example.com/privacy",
+        "sdk-list:",
+        "sdk-list:zh/a.md#L3, vendor docs",
+        "sdk-list:zh/a.md and more",
+        "see https://example.com",
+    ] {
+        assert!(!is_data_types_source(bad), "{bad}");
+    }
+}
+
+/// Every `data_types` list names its evidence: the vendor's page or the apps' SDK tables
+/// (issue #10 §5), never a free-text note.
+#[test]
+fn every_data_types_source_is_a_url_or_an_sdk_list() {
+    let db = db();
+    let mut with_types = 0;
+    for sdk in db.sdks() {
+        if sdk.data_types.is_empty() {
+            assert!(
+                sdk.data_types_source.is_none(),
+                "{}: a `data_types_source` without `data_types`",
+                sdk.id
+            );
+            continue;
+        }
+        with_types += 1;
+        let source = sdk.data_types_source.as_deref().unwrap_or("");
+        assert!(
+            is_data_types_source(source),
+            "{}: `data_types_source` {source:?} is neither an http(s) URL nor sdk-list sources",
+            sdk.id
+        );
+    }
+    assert!(with_types > 0, "no entry states data types");
+}
+
 #[test]
 fn every_rule_names_its_source() {
     let db = db();

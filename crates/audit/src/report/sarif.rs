@@ -319,7 +319,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
         parent_index: None,
     }];
     let profile = Profile::parse(&report.profile);
-    let listed: Vec<RuleId> = RuleId::in_profile(profile).collect();
+    let listed: Vec<RuleId> = RuleId::checked_in(profile, report.declared_path.is_some()).collect();
     let rules = listed
         .iter()
         .map(|rule| {

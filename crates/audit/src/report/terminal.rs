@@ -42,25 +42,35 @@ impl Reporter for TerminalReporter {
             "{} {} vs {}",
             self.paint(BOLD, "appaudit audit:"),
             app_title(report),
-            if report.policy_path.is_empty() {
-                "the policy"
-            } else {
-                &report.policy_path
+            match (&report.declared_path, report.policy_path.is_empty()) {
+                (Some(d), true) => format!("declared {d}"),
+                (Some(d), false) => format!("{} and declared {d}", report.policy_path),
+                (None, true) => "the policy".to_owned(),
+                (None, false) => report.policy_path.clone(),
             }
         )?;
         let inv = &report.inventory;
+        // Without a policy (`--declared` alone) there is no policy side to count.
+        let with_policy = !report.policy_path.is_empty() || report.declared_path.is_none();
+        let policy_counts = if with_policy {
+            format!(
+                "; policy: {} SDKs named, {} data-type mentions",
+                report.policy.sdks.len(),
+                report.policy.data_types.len()
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
             "{}",
             self.paint(
                 DIM,
                 &format!(
-                    "{} permissions, {} SDKs, {} data types touched; policy: {} SDKs named, {} data-type mentions",
+                    "{} permissions, {} SDKs, {} data types touched{policy_counts}",
                     inv.permissions.len(),
                     inv.sdks.len(),
                     report.disclosures.len(),
-                    report.policy.sdks.len(),
-                    report.policy.data_types.len()
                 )
             )
         )?;
@@ -119,7 +129,12 @@ impl Reporter for TerminalReporter {
                     )?;
                 }
                 if let Some(e) = f.policy_evidence.first() {
-                    writeln!(out, "        policy: {}", shorten(&policy_line(e), 110))?;
+                    let side = if e.document.is_some() && e.document == report.declared_path {
+                        "declared: "
+                    } else {
+                        "policy: "
+                    };
+                    writeln!(out, "        {side}{}", shorten(&policy_line(e), 110))?;
                 }
                 writeln!(
                     out,
@@ -149,15 +164,17 @@ impl Reporter for TerminalReporter {
                 .count()
         };
         writeln!(out)?;
-        writeln!(
-            out,
-            "Data types: {} touched — clear {}, vague {}, omitted {}, incorrect {}",
-            report.disclosures.len(),
-            count(Disclosure::Clear),
-            count(Disclosure::Vague),
-            count(Disclosure::Omitted),
-            count(Disclosure::Incorrect)
-        )?;
+        if with_policy {
+            writeln!(
+                out,
+                "Data types: {} touched — clear {}, vague {}, omitted {}, incorrect {}",
+                report.disclosures.len(),
+                count(Disclosure::Clear),
+                count(Disclosure::Vague),
+                count(Disclosure::Omitted),
+                count(Disclosure::Incorrect)
+            )?;
+        }
         for note in &report.notes {
             writeln!(
                 out,

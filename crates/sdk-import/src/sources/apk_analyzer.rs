@@ -37,7 +37,11 @@ pub fn read(path: &Path) -> Result<Read, ImportError> {
         .map(|n| n.into_owned())
         .collect();
     names.sort();
-    let mut out = Read::default();
+    let mut out = Read {
+        items: names.len(),
+        item_kind: "signature files",
+        ..Read::default()
+    };
     for name in names {
         let text = read_entry(&mut zip, path, &name)?;
         let doc: Value = serde_yaml::from_str(&text).map_err(|e| ImportError::Input {
@@ -48,6 +52,30 @@ pub fn read(path: &Path) -> Result<Read, ImportError> {
         read_signature(&doc, relative, &mut out);
     }
     Ok(out)
+}
+
+/// The wheel's native-library list (`apk_analyzer/so_database/so_files.yaml`, also in
+/// `reference/apk-analyzer/`): `.so` file names, each with a free-text note or none. The
+/// names alone say no library's name, so they make no rules; the import counts how many of
+/// them the database already recognises.
+pub fn so_database(path: &Path) -> Result<Vec<String>, ImportError> {
+    let file = std::fs::File::open(path).map_err(|e| ImportError::io(path, e))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| ImportError::format(path, e))?;
+    let name = "apk_analyzer/so_database/so_files.yaml";
+    let text = read_entry(&mut zip, path, name)?;
+    let doc: Value = serde_yaml::from_str(&text).map_err(|e| ImportError::Input {
+        path: path.to_owned(),
+        message: format!("{name}: {e}"),
+    })?;
+    let mut names: Vec<String> = doc
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 fn read_entry(

@@ -83,7 +83,11 @@ pub fn read(path: &Path, classifier: &Classifier) -> Result<Read, ImportError> {
     let file: File = serde_json::from_str(&text).map_err(|e| ImportError::format(path, e))?;
     let mut trackers: Vec<Tracker> = file.trackers.into_values().collect();
     trackers.sort_by_key(|t| t.id);
-    let mut out = Read::default();
+    let mut out = Read {
+        items: trackers.len(),
+        item_kind: "trackers",
+        ..Read::default()
+    };
     // How many trackers give each host: one given by several names none of them.
     let mut host_owners: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     for tracker in &trackers {

@@ -33,6 +33,25 @@ struct Meta {
     url: String,
 }
 
+/// The package a component regex stands for: all of `a.b.c.(.*)`, else the package its
+/// literal start lies in (`com.bytedance.mira.stub.p[0-9]*.StubService[0-9]*$` ->
+/// `com.bytedance.mira.stub`), when that has 4 segments or more; `None` when that would be
+/// broader (`com.yxcorp.gifshow.ad(.*)` would claim the whole `com.yxcorp.gifshow` app).
+pub(crate) fn component_regex_package(regex: &str) -> Option<String> {
+    let regex = regex.trim_start_matches('^');
+    if let Some(prefix) = regex.strip_suffix(".(.*)")
+        && super::is_java_name(prefix)
+        && prefix.contains('.')
+    {
+        return Some(prefix.to_owned());
+    }
+    let literal_end = regex
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+        .unwrap_or(regex.len());
+    let (package, _) = regex.get(..literal_end)?.rsplit_once('.')?;
+    (super::is_java_name(package) && package.split('.').count() >= 4).then(|| package.to_owned())
+}
+
 /// Reads both files of `dir` (`reference/libchecker`).
 pub fn read(dir: &Path) -> Result<Read, ImportError> {
     let table = dir.join("rules_table_v36.csv");
@@ -78,7 +97,11 @@ pub fn read(dir: &Path) -> Result<Read, ImportError> {
             }
         }
     }
-    let mut out = Read::default();
+    let mut out = Read {
+        items: rows.len(),
+        item_kind: "rules",
+        ..Read::default()
+    };
     for row in &rows {
         let (kind, pattern) = match row.kind {
             0 if row.is_regex == 1 => match regex_to_glob(&row.name) {
@@ -93,10 +116,18 @@ pub fn read(dir: &Path) -> Result<Read, ImportError> {
             1..=4 if row.name.ends_with(".so") && row.is_regex == 0 => {
                 (RuleKind::NativeLib, native_lib(&row.name))
             }
-            1..=4 if row.is_regex == 1 => {
-                out.skip("libchecker: component regex");
-                continue;
-            }
+            // A component regex `com.baidu.swan.(.*)` is every component of the package; one
+            // that varies inside a class or package name (`….mira.stub.p[0-9]*.StubService`)
+            // becomes the package its literal start names.
+            1..=4 if row.is_regex == 1 => match component_regex_package(&row.name) {
+                Some(prefix) => (RuleKind::Component, Ok(format!("{prefix}.*"))),
+                None => {
+                    out.skip(
+                        "libchecker: component regex whose literal package has under 4 segments (too broad as a package rule)",
+                    );
+                    continue;
+                }
+            },
             1..=4 => (RuleKind::Component, component(&row.name)),
             // A package regex `com.alipay.(.*)` is the package prefix.
             5 if row.is_regex == 1 => match row.name.strip_suffix(".(.*)") {
@@ -141,4 +172,28 @@ pub fn read(dir: &Path) -> Result<Read, ImportError> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::component_regex_package;
+
+    #[test]
+    fn component_regexes_become_packages_unless_too_broad() {
+        assert_eq!(
+            component_regex_package("com.baidu.swan.(.*)").as_deref(),
+            Some("com.baidu.swan")
+        );
+        assert_eq!(
+            component_regex_package("com.bytedance.mira.stub.p[0-9]*.StubService[0-9]*$")
+                .as_deref(),
+            Some("com.bytedance.mira.stub")
+        );
+        assert_eq!(
+            component_regex_package("com.tencent.tinker.loader.hotplug.ActivityStubs(.*)")
+                .as_deref(),
+            Some("com.tencent.tinker.loader.hotplug")
+        );
+        assert_eq!(component_regex_package("com.yxcorp.gifshow.ad(.*)"), None);
+    }
 }

@@ -15,9 +15,13 @@ pub fn read(path: &Path) -> Result<Read, ImportError> {
         .flexible(true)
         .from_path(path)
         .map_err(|e| ImportError::format(path, e))?;
-    let mut out = Read::default();
+    let mut out = Read {
+        item_kind: "rows",
+        ..Read::default()
+    };
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ImportError::format(path, e))?;
+        out.items += 1;
         let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
         let (package, name, kind, site) = (field(0), field(1), field(2), field(3));
         if name.is_empty() || name.eq_ignore_ascii_case("no") {

@@ -14,6 +14,10 @@ use crate::fact::Fact;
 /// What one reader produced.
 #[derive(Debug, Default)]
 pub struct Read {
+    /// How many items the list has (rules, trackers, signature files, rows, packages).
+    pub items: usize,
+    /// What an item of this list is ("rules", "trackers" …).
+    pub item_kind: &'static str,
     /// The facts.
     pub facts: Vec<Fact>,
     /// Skipped items by reason (`"regex .so name not expressible as a glob"` -> count).

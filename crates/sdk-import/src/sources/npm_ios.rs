@@ -117,7 +117,11 @@ struct Library {
 /// Reads every package of `table` from `dir` (see the module docs). A package missing from
 /// `dir` is an error: the import would silently lose its rules.
 pub fn read(dir: &Path, table: &Table) -> Result<Read, ImportError> {
-    let mut out = Read::default();
+    let mut out = Read {
+        items: table.package.len(),
+        item_kind: "npm packages",
+        ..Read::default()
+    };
     let mut libraries: Vec<Library> = Vec::new();
     for package in &table.package {
         let root = dir.join(package.dir_name()).join("package");

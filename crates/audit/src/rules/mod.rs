@@ -5,121 +5,146 @@
 //! references are those of `shared/reference/cn_rules.json` (CN-xx ids) and
 //! `shared/research/policy_compliance.md`. A rule marked `dynamic` needs a running app:
 //! it is listed and explained, never reported.
+//!
+//! Each check lives in the file of its group and names its rule ids at the top; the texts stay
+//! in `rules.toml` (one source), reachable from a check by [`RuleId::info`]:
+//!
+//! | Rules | File |
+//! |---|---|
+//! | AA101 sdk-undisclosed, AA107 sdk-not-found | `rules/sdk.rs` |
+//! | AA102 data-undisclosed, AA103 data-vague, AA104 sdk-data-unlisted, AA108 data-not-found | `rules/data.rs` |
+//! | AA105 permission-no-purpose | `rules/permissions.rs` |
+//! | AA106 statement-contradicted | `rules/contradicted.rs` |
+//! | AA109–AA115 (Chinese pack, app side) | `rules/cn/app.rs` |
+//! | AA116 startup-collection-unguarded (CN-C01, static) | `rules/startup.rs` |
+//! | AA201–AA206 (policy structure) | `rules/sections.rs` |
+//! | AA207–AA216 (Chinese pack, policy text) | `rules/cn/policy_text.rs` |
+//! | AA301–AA304 (`audit --declared`) | `declared/play.rs`, `declared/apple.rs` |
+//! | AA305 ios-purpose-string-empty | `rules/ios_purpose.rs` |
+//!
+//! `rules/context.rs` holds what they share: the joined inventory and policy ([`Knowledge`],
+//! the comparison context), disclosure classes and evidence helpers.
 
 use std::sync::LazyLock;
+
+mod cn;
+pub(crate) mod context;
+mod contradicted;
+mod data;
+mod ios_purpose;
+mod permissions;
+mod sdk;
+mod sections;
+mod startup;
+
+pub use context::Knowledge;
+pub(crate) use context::{Comparison, SeverityOf, compare, sort_findings};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Severity;
 
-/// A checkable rule's stable identifier. The numeric id never changes meaning; new rules get new numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum RuleId {
-    /// AA101: an SDK in the app that the policy does not name.
-    SdkUndisclosed,
-    /// AA102: a data type the app or an SDK reads that the policy does not declare at all.
-    DataUndisclosed,
-    /// AA103: a data type covered only by a broad term ("device information").
-    DataVague,
-    /// AA104: an SDK reads a data type its row in the policy does not list.
-    SdkDataUnlisted,
-    /// AA105: a dangerous or special permission with no stated purpose.
-    PermissionNoPurpose,
-    /// AA106: a policy statement the app contradicts.
-    StatementContradicted,
-    /// AA107: a policy names an SDK the app shows no sign of.
-    SdkNotFound,
-    /// AA108: a policy declares a data type the app shows no sign of.
-    DataNotFound,
-    /// AA109: hot update / dynamic code loading not disclosed.
-    HotUpdate,
-    /// AA110: self-start receivers not explained.
-    SelfStart,
-    /// AA111: non-resettable identifiers not limited to security / risk control.
-    NonResettableId,
-    /// AA112: special permissions.
-    SpecialPermission,
-    /// AA113: targetSdkVersion too low.
-    TargetSdkLow,
-    /// AA114: permissions restricted to a few service types.
-    SensitivePermissionScope,
-    /// AA115: sensitive personal information without separate consent wording.
-    SensitiveNoSeparateConsent,
-    /// AA116: an SDK init or sensitive read reachable from start-up code (CN-C01, static).
-    StartupCollectionUnguarded,
-    /// AA201: the app bundles SDKs and the policy has no SDK list.
-    PolicyNoSdkList,
-    /// AA202: no contact details.
-    PolicyNoContact,
-    /// AA203: no user-rights section.
-    PolicyNoUserRights,
-    /// AA204: no account-cancellation procedure.
-    PolicyNoAccountCancellation,
-    /// AA205: no children's section.
-    PolicyNoChildrenSection,
-    /// AA206: no update or effective date.
-    PolicyNoUpdateDate,
-    /// AA207: an open-ended data list in a collection statement.
-    PolicyOpenDataList,
-    /// AA208: no retention period.
-    PolicyNoRetention,
-    /// AA209: no storage region / cross-border statement.
-    PolicyNoStorageRegion,
-    /// AA210: no complaint channel or response time.
-    PolicyNoComplaintChannel,
-    /// AA211: no personalised ads / recommendation opt-out.
-    PolicyNoAdsOptOut,
-    /// AA212: no under-14 rules.
-    PolicyNoUnder14Rules,
-    /// AA213: no operator identity or address.
-    PolicyNoOperatorIdentity,
-    /// AA214: not titled as a privacy policy.
-    PolicyNotStandalone,
-    /// AA215: no simplified-Chinese text.
-    PolicyNotChinese,
-    /// AA216: an SDK row without purpose or data types.
-    PolicySdkRowIncomplete,
-    /// AA301: an empty or whitespace-only iOS purpose string (`NS*UsageDescription`).
-    IosPurposeStringEmpty,
+/// Declares [`RuleId`] with its stable ids: the enum, [`RuleId::ALL`] (in id order) and the
+/// exhaustive [`RuleId::code`] come from one list, so a variant cannot lack an id.
+macro_rules! rule_ids {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {
+        /// A checkable rule's stable identifier. The numeric id never changes meaning; new rules get new numbers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum RuleId {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl RuleId {
+            /// Every checkable rule, in id order (the declaration order).
+            pub const ALL: &'static [RuleId] = &[ $( RuleId::$variant, )* ];
+
+            /// Stable id (`AA101`).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $( RuleId::$variant => $code, )*
+                }
+            }
+        }
+    };
 }
 
-/// Each variant's id in `rules.toml`; the unit tests keep this table and the file in step.
-const VARIANTS: &[(RuleId, &str)] = &[
-    (RuleId::SdkUndisclosed, "AA101"),
-    (RuleId::DataUndisclosed, "AA102"),
-    (RuleId::DataVague, "AA103"),
-    (RuleId::SdkDataUnlisted, "AA104"),
-    (RuleId::PermissionNoPurpose, "AA105"),
-    (RuleId::StatementContradicted, "AA106"),
-    (RuleId::SdkNotFound, "AA107"),
-    (RuleId::DataNotFound, "AA108"),
-    (RuleId::HotUpdate, "AA109"),
-    (RuleId::SelfStart, "AA110"),
-    (RuleId::NonResettableId, "AA111"),
-    (RuleId::SpecialPermission, "AA112"),
-    (RuleId::TargetSdkLow, "AA113"),
-    (RuleId::SensitivePermissionScope, "AA114"),
-    (RuleId::SensitiveNoSeparateConsent, "AA115"),
-    (RuleId::StartupCollectionUnguarded, "AA116"),
-    (RuleId::PolicyNoSdkList, "AA201"),
-    (RuleId::PolicyNoContact, "AA202"),
-    (RuleId::PolicyNoUserRights, "AA203"),
-    (RuleId::PolicyNoAccountCancellation, "AA204"),
-    (RuleId::PolicyNoChildrenSection, "AA205"),
-    (RuleId::PolicyNoUpdateDate, "AA206"),
-    (RuleId::PolicyOpenDataList, "AA207"),
-    (RuleId::PolicyNoRetention, "AA208"),
-    (RuleId::PolicyNoStorageRegion, "AA209"),
-    (RuleId::PolicyNoComplaintChannel, "AA210"),
-    (RuleId::PolicyNoAdsOptOut, "AA211"),
-    (RuleId::PolicyNoUnder14Rules, "AA212"),
-    (RuleId::PolicyNoOperatorIdentity, "AA213"),
-    (RuleId::PolicyNotStandalone, "AA214"),
-    (RuleId::PolicyNotChinese, "AA215"),
-    (RuleId::PolicySdkRowIncomplete, "AA216"),
-    (RuleId::IosPurposeStringEmpty, "AA301"),
-];
+rule_ids! {
+    /// AA101: an SDK in the app that the policy does not name.
+    SdkUndisclosed = "AA101",
+    /// AA102: a data type the app or an SDK reads that the policy does not declare at all.
+    DataUndisclosed = "AA102",
+    /// AA103: a data type covered only by a broad term ("device information").
+    DataVague = "AA103",
+    /// AA104: an SDK reads a data type its row in the policy does not list.
+    SdkDataUnlisted = "AA104",
+    /// AA105: a dangerous or special permission with no stated purpose.
+    PermissionNoPurpose = "AA105",
+    /// AA106: a policy statement the app contradicts.
+    StatementContradicted = "AA106",
+    /// AA107: a policy names an SDK the app shows no sign of.
+    SdkNotFound = "AA107",
+    /// AA108: a policy declares a data type the app shows no sign of.
+    DataNotFound = "AA108",
+    /// AA109: hot update / dynamic code loading not disclosed.
+    HotUpdate = "AA109",
+    /// AA110: self-start receivers not explained.
+    SelfStart = "AA110",
+    /// AA111: non-resettable identifiers not limited to security / risk control.
+    NonResettableId = "AA111",
+    /// AA112: special permissions.
+    SpecialPermission = "AA112",
+    /// AA113: targetSdkVersion too low.
+    TargetSdkLow = "AA113",
+    /// AA114: permissions restricted to a few service types.
+    SensitivePermissionScope = "AA114",
+    /// AA115: sensitive personal information without separate consent wording.
+    SensitiveNoSeparateConsent = "AA115",
+    /// AA116: an SDK init or sensitive read reachable from start-up code (CN-C01, static).
+    StartupCollectionUnguarded = "AA116",
+    /// AA201: the app bundles SDKs and the policy has no SDK list.
+    PolicyNoSdkList = "AA201",
+    /// AA202: no contact details.
+    PolicyNoContact = "AA202",
+    /// AA203: no user-rights section.
+    PolicyNoUserRights = "AA203",
+    /// AA204: no account-cancellation procedure.
+    PolicyNoAccountCancellation = "AA204",
+    /// AA205: no children's section.
+    PolicyNoChildrenSection = "AA205",
+    /// AA206: no update or effective date.
+    PolicyNoUpdateDate = "AA206",
+    /// AA207: an open-ended data list in a collection statement.
+    PolicyOpenDataList = "AA207",
+    /// AA208: no retention period.
+    PolicyNoRetention = "AA208",
+    /// AA209: no storage region / cross-border statement.
+    PolicyNoStorageRegion = "AA209",
+    /// AA210: no complaint channel or response time.
+    PolicyNoComplaintChannel = "AA210",
+    /// AA211: no personalised ads / recommendation opt-out.
+    PolicyNoAdsOptOut = "AA211",
+    /// AA212: no under-14 rules.
+    PolicyNoUnder14Rules = "AA212",
+    /// AA213: no operator identity or address.
+    PolicyNoOperatorIdentity = "AA213",
+    /// AA214: not titled as a privacy policy.
+    PolicyNotStandalone = "AA214",
+    /// AA215: no simplified-Chinese text.
+    PolicyNotChinese = "AA215",
+    /// AA216: an SDK row without purpose or data types.
+    PolicySdkRowIncomplete = "AA216",
+    /// AA301: a data type the app shows that the store declaration (`--declared`) omits.
+    DeclaredDataMissing = "AA301",
+    /// AA302: a required-reason API category the app uses that the privacy manifest omits.
+    DeclaredApiMissing = "AA302",
+    /// AA303: a tracking domain or the IDFA read that the privacy manifest does not declare.
+    DeclaredTrackingMissing = "AA303",
+    /// AA304: a declared data type, API category or tracking domain without evidence in the app.
+    DeclaredWithoutEvidence = "AA304",
+    /// AA305: an empty or whitespace-only iOS purpose string (`NS*UsageDescription`).
+    IosPurposeStringEmpty = "AA305",
+}
 
 /// A rule pack: the rules one audience checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -196,7 +221,7 @@ struct RuleFile {
     rule: Vec<RuleInfo>,
 }
 
-const RULES_TOML: &str = include_str!("../data/rules.toml");
+const RULES_TOML: &str = include_str!("../../data/rules.toml");
 
 /// Every rule of `rules.toml`, in file order, checkable and dynamic.
 static CATALOGUE: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| {
@@ -208,19 +233,20 @@ static CATALOGUE: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| {
     }
 });
 
-/// Placeholder for a variant without an entry (the unit tests rule that out).
-static MISSING: LazyLock<RuleInfo> = LazyLock::new(|| RuleInfo {
-    id: "AA000".into(),
-    name: "unknown".into(),
-    default_severity: Severity::Info,
-    profiles: Vec::new(),
-    what: String::new(),
-    why: String::new(),
-    example: String::new(),
-    clauses: Vec::new(),
-    cn_rules: Vec::new(),
-    dynamic: false,
-    why_dynamic: None,
+/// Each checkable rule's entry, in [`RuleId::ALL`] order. A variant without an entry is a broken
+/// build (the compiled-in file is checked by `every_variant_has_an_entry_and_every_checkable_entry_a_variant`),
+/// never a silent fallback to another rule.
+static INFOS: LazyLock<Vec<&'static RuleInfo>> = LazyLock::new(|| {
+    RuleId::ALL
+        .iter()
+        .map(|rule| {
+            let code = rule.code();
+            match catalogue().iter().find(|r| r.id == code) {
+                Some(info) => info,
+                None => panic!("crates/audit/data/rules.toml has no entry for {code}"),
+            }
+        })
+        .collect()
 });
 
 /// Every documented rule, checkable and dynamic, in id order.
@@ -239,7 +265,7 @@ pub fn lookup(text: &str) -> Option<&'static RuleInfo> {
 impl RuleId {
     /// Every checkable rule, in id order.
     pub fn all() -> impl Iterator<Item = RuleId> {
-        VARIANTS.iter().map(|(id, _)| *id)
+        Self::ALL.iter().copied()
     }
 
     /// The checkable rules of a profile (`None`: all), in id order.
@@ -247,21 +273,26 @@ impl RuleId {
         Self::all().filter(move |r| r.info().in_profile(profile))
     }
 
-    /// The rule's documentation.
-    pub fn info(self) -> &'static RuleInfo {
-        let code = self.code();
-        catalogue()
-            .iter()
-            .find(|r| r.id == code)
-            .unwrap_or(&MISSING)
+    /// Whether the rule compares a store declaration (`audit --declared`), so runs only with one.
+    pub fn needs_declaration(self) -> bool {
+        matches!(
+            self,
+            RuleId::DeclaredDataMissing
+                | RuleId::DeclaredApiMissing
+                | RuleId::DeclaredTrackingMissing
+                | RuleId::DeclaredWithoutEvidence
+        )
     }
 
-    /// Stable id (`AA101`).
-    pub fn code(self) -> &'static str {
-        VARIANTS
-            .iter()
-            .find(|(id, _)| *id == self)
-            .map_or("AA000", |(_, code)| code)
+    /// The rules a run checked: those of its profile, the declaration's only with one.
+    pub fn checked_in(profile: Option<Profile>, declared: bool) -> impl Iterator<Item = RuleId> {
+        Self::in_profile(profile).filter(move |r| declared || !r.needs_declaration())
+    }
+
+    /// The rule's documentation.
+    pub fn info(self) -> &'static RuleInfo {
+        // Discriminants run 0.. in declaration order, which is the order of ALL and of INFOS.
+        INFOS[self as usize]
     }
 
     /// Kebab-case name.
@@ -272,10 +303,7 @@ impl RuleId {
     /// Finds a checkable rule by id (`AA101`, case-insensitive) or name (`sdk-undisclosed`).
     pub fn parse(text: &str) -> Option<RuleId> {
         let info = lookup(text)?;
-        VARIANTS
-            .iter()
-            .find(|(_, code)| *code == info.id)
-            .map(|(id, _)| *id)
+        Self::all().find(|r| r.code() == info.id)
     }
 }
 
@@ -332,7 +360,7 @@ mod tests {
     #[test]
     fn catalogue_parses() {
         let file: RuleFile = toml::from_str(RULES_TOML).expect("rules.toml parses");
-        assert!(file.rule.len() >= VARIANTS.len());
+        assert!(file.rule.len() >= RuleId::ALL.len());
     }
 
     #[test]
@@ -344,20 +372,25 @@ mod tests {
 
     #[test]
     fn every_variant_has_an_entry_and_every_checkable_entry_a_variant() {
-        for (variant, code) in VARIANTS {
-            let entries: Vec<_> = catalogue().iter().filter(|r| r.id == *code).collect();
+        for variant in RuleId::all() {
+            let code = variant.code();
+            let entries: Vec<_> = catalogue().iter().filter(|r| r.id == code).collect();
             assert_eq!(entries.len(), 1, "{variant:?} {code}");
             assert!(!entries[0].dynamic, "{code} is checked but marked dynamic");
         }
         for r in catalogue().iter().filter(|r| !r.dynamic) {
             assert!(
-                VARIANTS.iter().any(|(_, code)| *code == r.id),
+                RuleId::all().any(|v| v.code() == r.id),
                 "{} has no RuleId variant",
                 r.id
             );
         }
-        let variants: BTreeSet<_> = VARIANTS.iter().map(|(v, _)| *v).collect();
-        assert_eq!(variants.len(), VARIANTS.len());
+        let codes: BTreeSet<_> = RuleId::all().map(RuleId::code).collect();
+        assert_eq!(codes.len(), RuleId::ALL.len());
+        for (i, rule) in RuleId::all().enumerate() {
+            assert_eq!(rule as usize, i, "ALL is in declaration order");
+            assert_eq!(rule.info().id, rule.code());
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use super::{Reporter, ScanOutcome};
+use super::ScanOutcome;
+use crate::Reporter;
 use appaudit_model::{InputKind, Inventory};
 
 /// Plain-text reporter; colours only when asked (a TTY without `NO_COLOR`).
@@ -39,8 +40,8 @@ impl Style {
     }
 }
 
-impl Reporter for TextReporter {
-    fn outcomes(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()> {
+impl Reporter<[ScanOutcome]> for TextReporter {
+    fn write(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()> {
         let style = Style { color: self.color };
         for (i, inv) in outcomes
             .iter()

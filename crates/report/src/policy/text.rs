@@ -1,16 +1,28 @@
-//! Terminal rendering: each item with what, line, section and quote, so a
+//! The policy reading for a terminal: each item with what, line, section and quote, so a
 //! person can check it against the text in seconds.
 
 use std::fmt::Write as _;
+use std::io;
 
-use crate::PolicyReading;
+use appaudit_policy::PolicyReading;
+
+use crate::Reporter;
+
+/// Plain-text reporter of a policy reading.
+pub struct TextReporter;
+
+impl Reporter<PolicyReading> for TextReporter {
+    fn write(&self, out: &mut dyn io::Write, reading: &PolicyReading) -> io::Result<()> {
+        out.write_all(render_human(reading).as_bytes())
+    }
+}
 
 fn section_suffix(section: Option<&String>) -> String {
     section.map(|s| format!("  [§ {s}]")).unwrap_or_default()
 }
 
 /// Renders a reading for a terminal.
-pub fn render_human(reading: &PolicyReading) -> String {
+fn render_human(reading: &PolicyReading) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

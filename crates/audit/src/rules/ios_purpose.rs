@@ -1,10 +1,10 @@
-//! AA301 (Apple): an `NS*UsageDescription` purpose string that is empty or whitespace only.
+//! AA305 (Apple): an `NS*UsageDescription` purpose string that is empty or whitespace only.
 //! The scan keeps every purpose string of the app's and its extensions' `Info.plist` as a
 //! permission with its text (`Permission::purpose`), the empty ones included.
 
-use super::Ctx;
+use super::RuleId;
+use super::context::Ctx;
 use crate::model::{AppEvidence, Finding, PolicyEvidence};
-use crate::rules::RuleId;
 
 impl Ctx<'_> {
     pub(super) fn empty_purpose_strings(&self, out: &mut Vec<Finding>) {

@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{Reporter, ScanOutcome};
+use super::ScanOutcome;
+use crate::Reporter;
 use appaudit_model::Inventory;
 
 /// Writes inventories as JSON: one object for one input, an array for several,
@@ -13,8 +14,8 @@ pub struct JsonReporter {
     pub lines: bool,
 }
 
-impl Reporter for JsonReporter {
-    fn outcomes(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()> {
+impl Reporter<[ScanOutcome]> for JsonReporter {
+    fn write(&self, out: &mut dyn Write, outcomes: &[ScanOutcome]) -> io::Result<()> {
         if self.lines {
             for outcome in outcomes {
                 match outcome {
