@@ -117,3 +117,122 @@ fn nuke_xcframework_slices_and_framework_identity_match_plistlib() {
         assert_eq!(str_of(&fw["minimum_os"]), min, "{rel}");
     }
 }
+
+/// `target/ios-samples/Payload/Demo.app` (built by `scripts/build-ios-samples.sh` when
+/// missing), copied into a fresh directory the test may change.
+fn demo_app_copy() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    corpus()?;
+    let out = repo().join("target/ios-samples");
+    if !out.join("Payload/Demo.app/Demo").is_file() {
+        let status = std::process::Command::new("bash")
+            .arg(repo().join("scripts/build-ios-samples.sh"))
+            .arg(&out)
+            .status()
+            .expect("run scripts/build-ios-samples.sh");
+        assert!(status.success(), "scripts/build-ios-samples.sh failed");
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    tool(
+        "cp",
+        &[
+            "-r",
+            out.join("Payload/Demo.app").to_str().unwrap(),
+            tmp.path().to_str().unwrap(),
+        ],
+    );
+    let app = tmp.path().join("Demo.app");
+    Some((tmp, app))
+}
+
+fn audit_json(app: &Path, profile: &str) -> serde_json::Value {
+    let policy = repo().join("samples/appaudit-demo-privacy.txt");
+    let (_, stdout, stderr) = appaudit(&[
+        "audit",
+        app.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+        "--profile",
+        profile,
+        "--format",
+        "json",
+    ]);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"))
+}
+
+fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// AA305: App Review rejects an empty purpose string. Two keys of the demo's Info.plist are
+/// blanked with plistlib; the keys plistlib then reads as blank are exactly AA305's.
+#[test]
+fn empty_purpose_strings_are_aa301() {
+    let Some((_tmp, app)) = demo_app_copy() else {
+        return;
+    };
+    assert!(findings(&audit_json(&app, "apple"), "AA305").is_empty());
+    let plist = app.join("Info.plist");
+    tool(
+        "python3",
+        &[
+            "-c",
+            "import plistlib, sys; p = sys.argv[1]; d = plistlib.load(open(p, 'rb')); \
+             d['NSCameraUsageDescription'] = '  \\t'; d['NSContactsUsageDescription'] = ''; \
+             plistlib.dump(d, open(p, 'wb'))",
+            plist.to_str().unwrap(),
+        ],
+    );
+    let blank: BTreeSet<String> = plistlib(&plist)
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, v)| {
+            k.contains("UsageDescription") && v.as_str().is_some_and(|s| s.trim().is_empty())
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(blank.len(), 2, "{blank:?}");
+    let report = audit_json(&app, "apple");
+    let aa301 = findings(&report, "AA305");
+    let got: BTreeSet<String> = aa301
+        .iter()
+        .map(|f| f["permission"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(got, blank);
+    for f in aa301 {
+        assert_eq!(f["severity"], "high");
+        assert_eq!(f["app_evidence"][0]["location"], "Demo.app/Info.plist");
+    }
+    // The Chinese pack does not carry the App Store rule.
+    assert!(findings(&audit_json(&app, "cn"), "AA305").is_empty());
+}
+
+/// Apple's embedded Swift runtime (`Frameworks/libswift*.dylib`) is not the app's: the same
+/// binary that is a required-reason gap as Bugly is none as `Frameworks/libswiftCore.dylib`.
+#[test]
+fn swift_runtime_dylibs_have_no_required_reason_gap() {
+    let Some((_tmp, app)) = demo_app_copy() else {
+        return;
+    };
+    let bugly = app.join("Frameworks/Bugly.framework/Bugly");
+    let runtime = app.join("Frameworks/libswiftCore.dylib");
+    std::fs::copy(&bugly, &runtime).expect("copy");
+    // llvm-nm: the binary imports NSFileSystemFreeSize, a DiskSpace required-reason API.
+    let undefined = tool("llvm-nm", &["-u", runtime.to_str().unwrap()]);
+    assert!(undefined.contains("_NSFileSystemFreeSize"));
+    let inv = scan_json(&app);
+    let gaps = inv["required_reason_gaps"].as_array().expect("gaps");
+    let of = |suffix: &str| -> BTreeSet<String> {
+        gaps.iter()
+            .filter(|g| g["binary"].as_str().unwrap().ends_with(suffix))
+            .map(|g| g["category"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(of("Bugly.framework/Bugly").contains("NSPrivacyAccessedAPICategoryDiskSpace"));
+    assert!(of("Frameworks/libswiftCore.dylib").is_empty(), "{gaps:?}");
+}

@@ -963,9 +963,9 @@ mod tests {
             code_loading: Vec::new(),
             privacy_manifests: Vec::new(),
             required_reason_gaps: Vec::new(),
-            required_reason_uses: Vec::new(),
             startup_calls: Vec::new(),
             bundles: Vec::new(),
+            required_reason_uses: Vec::new(),
             stats: appaudit_model::Stats::default(),
             warnings: Vec::new(),
         }

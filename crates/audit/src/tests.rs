@@ -65,9 +65,9 @@ fn empty_inventory() -> Inventory {
         code_loading: Vec::new(),
         privacy_manifests: Vec::new(),
         required_reason_gaps: Vec::new(),
-        required_reason_uses: Vec::new(),
         startup_calls: Vec::new(),
         bundles: Vec::new(),
+        required_reason_uses: Vec::new(),
         stats: Stats::default(),
         warnings: Vec::new(),
     }

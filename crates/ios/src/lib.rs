@@ -30,5 +30,5 @@ pub use info_plist::{AtsException, AtsSettings, InfoPlist, UsageDescription, Xcf
 pub use macho::{Container, MachOFacts, SliceFacts, looks_like_macho};
 pub use privacy::{AccessedApiType, CollectedDataType, PrivacyManifest};
 pub use required_reason::{
-    RequiredReasonGap, RequiredReasonUse, required_reason_gaps, required_reason_uses,
+    RequiredReasonGap, RequiredReasonUse, apple_runtime, required_reason_gaps, required_reason_uses,
 };

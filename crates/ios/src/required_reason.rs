@@ -14,6 +14,17 @@ const TABLE_TOML: &str = include_str!("../../../data/ios_required_reason_apis.to
 #[derive(serde::Deserialize)]
 struct Table {
     category: Vec<CategoryRow>,
+    #[serde(default)]
+    apple_runtime: Vec<RuntimeRow>,
+}
+
+/// Files that are Apple's own runtime embedded in the app (`Frameworks/libswiftCore.dylib`).
+#[derive(serde::Deserialize)]
+struct RuntimeRow {
+    label: String,
+    directory: String,
+    file_prefix: String,
+    file_suffix: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -24,14 +35,34 @@ struct CategoryRow {
     selectors: Vec<String>,
 }
 
-fn table() -> &'static [CategoryRow] {
-    static TABLE: OnceLock<Vec<CategoryRow>> = OnceLock::new();
+fn parsed() -> &'static (Vec<CategoryRow>, Vec<RuntimeRow>) {
+    static TABLE: OnceLock<(Vec<CategoryRow>, Vec<RuntimeRow>)> = OnceLock::new();
     TABLE.get_or_init(|| {
         // The file ships inside the crate and a unit test parses it; never panic at run time.
         toml::from_str::<Table>(TABLE_TOML)
-            .map(|t| t.category)
+            .map(|t| (t.category, t.apple_runtime))
             .unwrap_or_default()
     })
+}
+
+fn table() -> &'static [CategoryRow] {
+    &parsed().0
+}
+
+/// The label (`Swift runtime`) when the binary at `path` is Apple's runtime embedded in the
+/// app (`Payload/X.app/Frameworks/libswiftCore.dylib`), not the app's code.
+pub fn apple_runtime(path: &str) -> Option<&'static str> {
+    let (dir, file) = path.rsplit_once('/')?;
+    let dir_name = dir.rsplit('/').next().unwrap_or(dir);
+    parsed()
+        .1
+        .iter()
+        .find(|r| {
+            dir_name == r.directory
+                && file.starts_with(&r.file_prefix)
+                && file.ends_with(&r.file_suffix)
+        })
+        .map(|r| r.label.as_str())
 }
 
 /// A required-reason API category one binary uses.
@@ -97,7 +128,8 @@ pub fn required_reason_uses(facts: &MachOFacts) -> Vec<RequiredReasonUse> {
 
 /// Categories used by a binary of the input that no privacy manifest in the input declares with
 /// at least one reason. Like Apple's upload check, a declaration in any manifest (the app's or
-/// any SDK's) covers the whole input.
+/// any SDK's) covers the whole input. Apple's own embedded runtime ([`apple_runtime`]) is not
+/// the app's and never has a gap.
 pub fn required_reason_gaps(facts: &IosBundleFacts) -> Vec<RequiredReasonGap> {
     let declared: BTreeSet<&str> = facts
         .privacy_manifests
@@ -107,7 +139,11 @@ pub fn required_reason_gaps(facts: &IosBundleFacts) -> Vec<RequiredReasonGap> {
         .map(|a| a.category.as_str())
         .collect();
     let mut gaps = Vec::new();
-    for binary in &facts.binaries {
+    for binary in facts
+        .binaries
+        .iter()
+        .filter(|b| apple_runtime(&b.path).is_none())
+    {
         for used in required_reason_uses(&binary.facts) {
             if !declared.contains(used.category.as_str()) {
                 gaps.push(RequiredReasonGap {
@@ -172,6 +208,26 @@ mod tests {
             }
         }
         assert!(functions >= 15, "{functions} C functions named");
+    }
+
+    #[test]
+    fn apple_runtime_is_the_embedded_swift_runtime_only() {
+        for path in [
+            "Payload/Demo.app/Frameworks/libswiftCore.dylib",
+            "Payload/Demo.app/Frameworks/libswiftFoundation.dylib",
+            "Demo.app/Frameworks/libswift_Concurrency.dylib",
+        ] {
+            assert_eq!(apple_runtime(path), Some("Swift runtime"), "{path}");
+        }
+        for path in [
+            "Payload/Demo.app/Frameworks/Bugly.framework/Bugly",
+            "Payload/Demo.app/libswiftCore.dylib",
+            "Payload/Demo.app/Frameworks/libswiftCore.dylib.bak",
+            "Payload/Demo.app/Frameworks/libSwiftyJSON.dylib",
+            "libswiftCore.dylib",
+        ] {
+            assert_eq!(apple_runtime(path), None, "{path}");
+        }
     }
 
     #[test]

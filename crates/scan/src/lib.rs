@@ -6,7 +6,6 @@
 
 mod android;
 mod ios;
-mod ios_bundles;
 pub mod mmap;
 pub mod progress;
 mod sdk_facts;

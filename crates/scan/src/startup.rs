@@ -121,6 +121,10 @@ pub(crate) struct CallGraph {
     superclass: HashMap<Box<str>, Box<str>>,
     /// App class → the code file it is in.
     files: HashMap<Box<str>, Box<str>>,
+    /// Reused to build lookup keys without allocating on every invoke.
+    key: String,
+    /// The last caller interned, by the addresses of its names (see `CallGraph::caller`).
+    last_caller: Option<((usize, usize, usize), u32)>,
 }
 
 fn method_key(class: &str, method: &str) -> String {
@@ -128,6 +132,19 @@ fn method_key(class: &str, method: &str) -> String {
 }
 
 impl CallGraph {
+    /// Interns `class` + `sep` + `member` (`Lcls;->name`, `Lcls;.FIELD`), allocating only for
+    /// a name not seen before.
+    fn intern_parts(&mut self, class: &str, sep: &str, member: &str) -> u32 {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.push_str(class);
+        key.push_str(sep);
+        key.push_str(member);
+        let i = self.intern(&key);
+        self.key = key;
+        i
+    }
+
     fn intern(&mut self, name: &str) -> u32 {
         if let Some(&i) = self.index.get(name) {
             return i;
@@ -154,7 +171,10 @@ impl CallGraph {
 
     fn push(&mut self, caller: u32, callee: Callee) {
         let callees = self.methods.entry(caller).or_default();
-        if callees.len() < MAX_CALLEES && !callees.contains(&callee) {
+        if callees.len() < MAX_CALLEES
+            && callees.last() != Some(&callee)
+            && !callees.contains(&callee)
+        {
             callees.push(callee);
         }
     }
@@ -171,23 +191,42 @@ impl CallGraph {
         callee_is_sdk: bool,
         callee_has_rules: bool,
     ) {
-        let target = if let Some(row) = table.init(class, method) {
-            Callee::Init(self.intern(&method_key(class, method)), row)
+        // Inits are SDK classes; most invokes are the platform's and end here.
+        let target = if let Some(row) = callee_is_sdk.then(|| table.init(class, method)).flatten() {
+            Callee::Init(self.intern_parts(class, "->", method), row)
         } else if callee_has_rules
             && let Some(rule) = rules
                 .api(class, method)
                 .filter(|r| !r.data_types.is_empty())
         {
-            let call = self.intern(&method_key(class, method));
+            let call = self.intern_parts(class, "->", method);
             self.read(call, rules, rule);
             Callee::Read(call)
         } else if !callee_is_sdk && !table.is_framework(class) && class.starts_with('L') {
-            Callee::Own(self.intern(&method_key(class, method)))
+            Callee::Own(self.intern_parts(class, "->", method))
         } else {
             return;
         };
-        let caller = self.intern(&method_key(caller_class, caller_method));
+        let caller = self.caller(caller_class, caller_method);
         self.push(caller, target);
+    }
+
+    /// The interned caller; the code pass feeds one method's references in a row, each with
+    /// the same `&str`s, so the last one is remembered by address.
+    fn caller(&mut self, class: &str, method: &str) -> u32 {
+        let key = (
+            class.as_ptr() as usize,
+            method.as_ptr() as usize,
+            method.len(),
+        );
+        if let Some((k, i)) = self.last_caller
+            && k == key
+        {
+            return i;
+        }
+        let i = self.intern_parts(class, "->", method);
+        self.last_caller = Some((key, i));
+        i
     }
 
     /// A static field read (`Build.MODEL`) in an app method.
@@ -203,10 +242,10 @@ impl CallGraph {
         else {
             return;
         };
-        let call = self.intern(&format!("{class}.{field}"));
+        let call = self.intern_parts(class, ".", field);
         self.read(call, rules, rule);
         let target = Callee::Read(call);
-        let caller = self.intern(&method_key(caller_class, caller_method));
+        let caller = self.caller(caller_class, caller_method);
         self.push(caller, target);
     }
 

@@ -103,6 +103,7 @@ pub(crate) fn compare(
     ctx.structure(&mut findings);
     ctx.cn_pack(&mut findings);
     ctx.startup_calls(&mut findings);
+    ctx.empty_purpose_strings(&mut findings);
     sort_findings(&mut findings);
     Comparison {
         findings,

@@ -20,6 +20,7 @@
 //! | AA201–AA206 (policy structure) | `rules/sections.rs` |
 //! | AA207–AA216 (Chinese pack, policy text) | `rules/cn/policy_text.rs` |
 //! | AA301–AA304 (`audit --declared`) | `declared/play.rs`, `declared/apple.rs` |
+//! | AA305 ios-purpose-string-empty | `rules/ios_purpose.rs` |
 //!
 //! `rules/context.rs` holds what they share: the joined inventory and policy ([`Knowledge`],
 //! the comparison context), disclosure classes and evidence helpers.
@@ -30,6 +31,7 @@ mod cn;
 pub(crate) mod context;
 mod contradicted;
 mod data;
+mod ios_purpose;
 mod permissions;
 mod sdk;
 mod sections;
@@ -140,6 +142,8 @@ rule_ids! {
     DeclaredTrackingMissing = "AA303",
     /// AA304: a declared data type, API category or tracking domain without evidence in the app.
     DeclaredWithoutEvidence = "AA304",
+    /// AA305: an empty or whitespace-only iOS purpose string (`NS*UsageDescription`).
+    IosPurposeStringEmpty = "AA305",
 }
 
 /// A rule pack: the rules one audience checks.

@@ -9,9 +9,9 @@ use std::sync::LazyLock;
 use appaudit_model::StartupCall;
 use serde::Deserialize;
 
+use super::RuleId;
 use super::context::{Ctx, EVIDENCE_SAMPLES};
 use crate::model::{AppEvidence, Finding, PolicyEvidence};
-use crate::rules::RuleId;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

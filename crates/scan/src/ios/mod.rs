@@ -21,6 +21,7 @@
 mod binaries;
 mod bundles;
 mod identity;
+mod listing;
 mod paths;
 mod privacy;
 mod source;
@@ -148,12 +149,6 @@ fn inventory(
         }
     }
     markers.sort_by(|a, b| a.path.cmp(&b.path));
-    let bundles = crate::ios_bundles::bundles(facts, &|b| {
-        owners
-            .sdk(b)
-            .and_then(|i| sdk_id(engine, i))
-            .or_else(|| owners.unnamed(b).map(|u| u.id.clone()))
-    });
 
     Inventory {
         schema_version: model::INVENTORY_SCHEMA_VERSION,
@@ -176,7 +171,12 @@ fn inventory(
         required_reason_gaps,
         required_reason_uses,
         startup_calls: Vec::new(),
-        bundles,
+        bundles: listing::bundles(facts, &|b| {
+            owners
+                .sdk(b)
+                .and_then(|i| sdk_id(engine, i))
+                .or_else(|| owners.unnamed(b).map(|u| u.id.clone()))
+        }),
         stats,
         warnings: acc.warnings,
     }

@@ -109,6 +109,8 @@ pub(super) fn required_reason_uses(
     facts
         .binaries
         .iter()
+        // Apple's embedded Swift runtime covers its own API use; it is not the app's.
+        .filter(|b| appaudit_ios::apple_runtime(&b.path).is_none())
         .flat_map(|b| {
             appaudit_ios::required_reason_uses(&b.facts)
                 .into_iter()

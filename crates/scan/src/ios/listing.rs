@@ -18,7 +18,7 @@ fn kind_name(kind: BundleKind) -> &'static str {
 
 /// One entry per bundle other than the app, sorted by path; `owner` names the SDK a bundle
 /// directory belongs to.
-pub(crate) fn bundles(
+pub(super) fn bundles(
     facts: &IosBundleFacts,
     owner: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<model::Bundle> {
