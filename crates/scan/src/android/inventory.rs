@@ -171,7 +171,7 @@ pub(super) fn finish(
     }
 }
 
-pub(super) fn render_number(n: &appaudit_axml::NumberOrText) -> String {
+fn render_number(n: &appaudit_axml::NumberOrText) -> String {
     match n {
         appaudit_axml::NumberOrText::Number(n) => n.to_string(),
         appaudit_axml::NumberOrText::Text(t) => t.clone(),

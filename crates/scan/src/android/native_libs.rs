@@ -65,11 +65,11 @@ pub(super) fn read_native(
 }
 
 /// Most strings one library's `.rodata` is searched for hosts in (a bound for hostile input).
-pub(super) const MAX_RODATA_STRINGS: usize = 200_000;
+const MAX_RODATA_STRINGS: usize = 200_000;
 
 /// Network hosts in a native library's constant strings: evidence of the host's SDK unless
 /// the library belongs to another SDK's family.
-pub(super) fn rodata_hosts(
+fn rodata_hosts(
     engine: &Engine,
     part: &mut Facts<'_>,
     location: &str,
@@ -105,7 +105,7 @@ pub(super) fn rodata_hosts(
 }
 
 /// `lib/arm64-v8a/libx.so` and `jni/arm64-v8a/libx.so` → `arm64-v8a`.
-pub(super) fn abi_of(name: &str) -> Option<String> {
+fn abi_of(name: &str) -> Option<String> {
     let mut parts = name.split('/');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some("lib" | "jni"), Some(abi), Some(_file), None) => Some(abi.to_owned()),

@@ -9,13 +9,13 @@ use crate::Engine;
 use crate::model::{InputKind, Warning};
 
 /// How deep archives may nest (split set → APK; AAR → classes.jar).
-pub(super) const MAX_NESTING: usize = 2;
+const MAX_NESTING: usize = 2;
 /// Library marker files are tiny; anything bigger is not one.
-pub(super) const MAX_MARKER_SIZE: u64 = 4096;
+const MAX_MARKER_SIZE: u64 = 4096;
 
 /// What to do with one archive entry.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Job {
+enum Job {
     Manifest,
     Dex,
     Class,
@@ -24,7 +24,7 @@ pub(super) enum Job {
     Nested,
 }
 
-pub(super) fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
+fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
     let lower = name.to_ascii_lowercase();
     if name == "AndroidManifest.xml" {
         return Some(Job::Manifest);
@@ -61,7 +61,7 @@ pub(super) fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> 
 }
 
 /// Location prefix for entries of a nested archive: `split_config.arm64_v8a.apk!`.
-pub(super) fn nested_prefix(prefix: &str, entry: &str) -> String {
+fn nested_prefix(prefix: &str, entry: &str) -> String {
     format!("{prefix}{entry}!")
 }
 
@@ -144,7 +144,7 @@ pub(super) fn walk<'e>(
 }
 
 /// Reads and analyses one archive entry chosen by [`walk`].
-pub(super) fn read_job<'e>(
+fn read_job<'e>(
     engine: &'e Engine,
     archive: &Archive<'_>,
     (entry, job, apk_name): (&Entry, Job, &str),
@@ -196,7 +196,7 @@ pub(super) fn read_job<'e>(
     part
 }
 
-pub(super) fn read_nested(
+fn read_nested(
     engine: &Engine,
     part: &mut Facts<'_>,
     location: &str,
@@ -228,7 +228,7 @@ pub(super) fn read_nested(
     }
 }
 
-pub(super) fn read_manifest(part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+fn read_manifest(part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
     match appaudit_axml::parse_manifest(bytes) {
         Ok((manifest, doc)) => {
             for w in doc.warnings.iter().chain(manifest.warnings.iter()) {
