@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use appaudit_archive::Archive;
 
-use super::*;
+use super::Facts;
 use crate::model::Warning;
 
 /// Bundle entries that are not part of any module.

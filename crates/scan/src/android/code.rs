@@ -9,7 +9,11 @@ use appaudit_sdk::Hit;
 use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
 use rayon::prelude::*;
 
-use super::*;
+use super::{
+    Facts,
+    code_loading::{LoadKey, code_loader},
+    own_package::{OwnPackage, match_class_outside},
+};
 use crate::Engine;
 use crate::model::Warning;
 use crate::sdk_facts::{EVIDENCE_SAMPLES, NETWORK_HOST};

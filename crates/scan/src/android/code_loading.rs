@@ -22,13 +22,12 @@ struct CodeLoaders {
 }
 
 /// The code-loading APIs, loaded once. The file is compiled in; `code_loaders_parse` tests it.
-static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> =
-    std::sync::LazyLock::new(|| {
-        match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
-            Ok(t) => t.loader,
-            Err(e) => panic!("crates/scan/data/code_loading.toml: {e}"),
-        }
-    });
+static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> = std::sync::LazyLock::new(|| {
+    match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
+        Ok(t) => t.loader,
+        Err(e) => panic!("crates/scan/data/code_loading.toml: {e}"),
+    }
+});
 
 /// The code-loading API a call names, if any (`method_class` in descriptor or internal form).
 pub(super) fn code_loader(method_class: &str, method: &str) -> Option<&'static str> {

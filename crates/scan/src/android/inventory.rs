@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::*;
+use super::{Facts, own_package::OwnPackage};
 use crate::Engine;
 use crate::model::{self, InputKind, Inventory};
 use crate::sdk_facts::{configured_sdks, detected_sdks, reattribute, resolve};

@@ -4,7 +4,11 @@ use std::collections::BTreeMap;
 
 use appaudit_sdk::Hit;
 
-use super::*;
+use super::{
+    Facts,
+    code::string_host,
+    own_package::{OwnPackage, match_class_outside},
+};
 use crate::Engine;
 use crate::model::{self, Warning};
 use crate::sdk_facts::{EVIDENCE_SAMPLES, NETWORK_HOST};

@@ -4,7 +4,14 @@
 use appaudit_archive::{Archive, Entry, Limits};
 use rayon::prelude::*;
 
-use super::*;
+use super::{
+    Facts,
+    bundle::aab_apk_path,
+    code::{read_class, read_dex},
+    markers::read_marker,
+    native_libs::read_native,
+    own_package::{OwnPackage, own_package},
+};
 use crate::Engine;
 use crate::model::{InputKind, Warning};
 
