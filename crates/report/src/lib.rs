@@ -44,3 +44,64 @@ pub fn error_lines(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error whose text may or may not repeat its cause's, as thiserror's `{source}` does.
+    #[derive(Debug)]
+    struct Outer {
+        text: &'static str,
+        source: io::Error,
+    }
+
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.text)
+        }
+    }
+
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn a_cause_already_in_its_errors_text_is_said_once() {
+        let err = Outer {
+            text: "a.apk: cannot read: gone",
+            source: io::Error::other("gone"),
+        };
+        assert_eq!(error_lines(&err), ["a.apk: cannot read: gone"]);
+        let err = Outer {
+            text: "a.apk: cannot read",
+            source: io::Error::other("gone"),
+        };
+        assert_eq!(error_lines(&err), ["a.apk: cannot read", "gone"]);
+    }
+
+    #[test]
+    fn json_lines_keep_a_record_for_a_failed_input_and_one_document_does_not() {
+        let outcomes = [ScanOutcome::Failed(ScanFailure {
+            path: "a.apk".to_owned(),
+            error: "a.apk: not a zip".to_owned(),
+        })];
+        let lines = render(
+            scan_reporter(ScanFormat::Jsonl, false).as_ref(),
+            &outcomes[..],
+        )
+        .expect("renders");
+        assert_eq!(
+            lines,
+            "{\"path\":\"a.apk\",\"error\":\"a.apk: not a zip\"}\n"
+        );
+        let document = render(
+            scan_reporter(ScanFormat::Json, false).as_ref(),
+            &outcomes[..],
+        )
+        .expect("renders");
+        assert_eq!(document, "[]\n");
+    }
+}

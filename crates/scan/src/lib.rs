@@ -5,7 +5,9 @@
 #![deny(missing_docs)]
 
 mod android;
+mod inputs;
 mod ios;
+mod kind;
 pub mod mmap;
 pub mod progress;
 mod sdk_facts;
@@ -21,6 +23,8 @@ use appaudit_sdk::{Matcher, SignatureDb};
 use appaudit_taxonomy::{AndroidRules, Taxonomy};
 
 pub use appaudit_model as model;
+pub use inputs::{collect_inputs, is_scannable_name};
+use kind::{classify_zip, ios_bundle_kind};
 use model::{InputKind, Inventory, Warning};
 pub use progress::{NoProgress, Progress};
 
@@ -241,84 +245,6 @@ impl Engine {
             }),
         }
     }
-}
-
-/// Decides what a zip is from its entries (names beat extensions: a renamed
-/// APK is still an APK).
-fn classify_zip(archive: &Archive<'_>, lower_name: &str) -> Result<InputKind, String> {
-    let has = |name: &str| archive.by_name(name).is_some();
-    let names = || archive.entries().iter().map(|e| e.name.as_str());
-    if has("base/manifest/AndroidManifest.xml") || has("BundleConfig.pb") {
-        return Ok(InputKind::Aab);
-    }
-    if names().any(|n| n.starts_with("Payload/") && n.contains(".app/")) {
-        return Ok(InputKind::Ipa);
-    }
-    if has("AndroidManifest.xml") && (has("classes.jar") || lower_name.ends_with(".aar")) {
-        return Ok(InputKind::Aar);
-    }
-    if has("AndroidManifest.xml") {
-        return Ok(InputKind::Apk);
-    }
-    let apks = names()
-        .filter(|n| n.to_ascii_lowercase().ends_with(".apk"))
-        .count();
-    if apks > 0 && !names().any(|n| n.ends_with(".class")) {
-        return Ok(InputKind::SplitApks);
-    }
-    if names().any(|n| n.ends_with(".class") || n.ends_with(".dex")) || has("META-INF/MANIFEST.MF")
-    {
-        return Ok(InputKind::Jar);
-    }
-    Err("a zip archive that is neither an APK, split-APK set, JAR, AAR nor IPA".to_owned())
-}
-
-/// What an iOS bundle directory is, from its name (`Demo.app`, `X.framework`, `X.xcframework`).
-fn ios_bundle_kind(path: &Path) -> Option<InputKind> {
-    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".app") {
-        Some(InputKind::AppBundle)
-    } else if name.ends_with(".framework") || name.ends_with(".xcframework") {
-        Some(InputKind::IosLibrary)
-    } else {
-        None
-    }
-}
-
-/// File names `scan DIR` treats as inputs.
-pub fn is_scannable_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    const EXTENSIONS: &[&str] = &[
-        ".apk", ".xapk", ".apks", ".apkm", ".jar", ".aar", ".dex", ".so", ".ipa", ".aab", ".a",
-    ];
-    EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
-}
-
-/// Every scannable file under `dir`, sorted, without following symlinked directories. iOS
-/// bundle directories (`.app`, `.framework`, `.xcframework`) are inputs themselves and are not
-/// descended into; `dir` itself being one is the only input.
-pub fn collect_inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if ios_bundle_kind(dir).is_some() {
-        return Ok(vec![dir.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let entry = entry?;
-            let ty = entry.file_type()?;
-            let path = entry.path();
-            if ty.is_dir() && ios_bundle_kind(&path).is_some() {
-                out.push(path);
-            } else if ty.is_dir() {
-                stack.push(path);
-            } else if ty.is_file() && is_scannable_name(&entry.file_name().to_string_lossy()) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// The name serde gives a unit enum variant (`Protection::Dangerous` → `dangerous`),

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use appaudit_archive::Archive;
 
-use super::*;
+use super::Facts;
 use crate::model::Warning;
 
 /// Bundle entries that are not part of any module.
-pub(super) const BUNDLE_TOP_LEVEL: &[&str] = &["META-INF", "BUNDLE-METADATA"];
+const BUNDLE_TOP_LEVEL: &[&str] = &["META-INF", "BUNDLE-METADATA"];
 
 /// Where an App Bundle entry ends up in the APK bundletool builds from its module:
 /// `base/dex/classes2.dex` → `classes2.dex`, `base/root/META-INF/x.version` →

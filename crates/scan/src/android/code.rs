@@ -9,7 +9,11 @@ use appaudit_sdk::Hit;
 use appaudit_taxonomy::{ClassHandle, DataAccessCollector, MethodScan};
 use rayon::prelude::*;
 
-use super::*;
+use super::{
+    Facts,
+    code_loading::{LoadKey, code_loader},
+    own_package::{OwnPackage, match_class_outside},
+};
 use crate::Engine;
 use crate::model::Warning;
 use crate::sdk_facts::{EVIDENCE_SAMPLES, NETWORK_HOST};
@@ -49,7 +53,7 @@ pub(super) fn read_class(
 /// What a class name means to the scan: the SDK that owns it and the data-type
 /// rules that name it.
 #[derive(Clone, Copy)]
-pub(super) struct ClassInfo {
+struct ClassInfo {
     sdk: Option<usize>,
     rules: Option<ClassHandle>,
 }
@@ -58,7 +62,7 @@ pub(super) struct ClassInfo {
 /// each class through one string of its pool, so every call to the same class
 /// hands us the same `&str`, and the address is a perfect, hash-cheap key. The
 /// same name at another address just costs one more lookup.
-pub(super) struct ClassCache<'e> {
+struct ClassCache<'e> {
     engine: &'e Engine,
     own: Option<&'e OwnPackage>,
     memo: HashMap<usize, ClassInfo, BuildHasherDefault<AddressHasher>>,
@@ -80,7 +84,7 @@ impl ClassCache<'_> {
 /// Hashes one address: the low bits of a pointer are alignment, the high bits
 /// rarely change, so mix with a multiplicative (Fibonacci) hash.
 #[derive(Default)]
-pub(super) struct AddressHasher(u64);
+struct AddressHasher(u64);
 
 impl Hasher for AddressHasher {
     fn finish(&self) -> u64 {
@@ -98,10 +102,10 @@ impl Hasher for AddressHasher {
 
 /// Classes per parallel task: big enough that per-task setup (caches, a
 /// collector) is noise, small enough that one 10 MB DEX spreads over all cores.
-pub(super) const CLASSES_PER_TASK: usize = 512;
+const CLASSES_PER_TASK: usize = 512;
 
 /// Class inventory, SDK usage and sensitive-API use of one DEX or class file.
-pub(super) fn analyze_code<C: CodeContainer + Sync>(
+fn analyze_code<C: CodeContainer + Sync>(
     engine: &Engine,
     own: Option<&OwnPackage>,
     part: &mut Facts<'_>,
@@ -167,7 +171,7 @@ pub(super) fn analyze_code<C: CodeContainer + Sync>(
 
 /// What the code of some classes reveals: calls into SDKs from outside them,
 /// and personal-data access.
-pub(super) struct CodeFacts<'e> {
+struct CodeFacts<'e> {
     engine: &'e Engine,
     cache: ClassCache<'e>,
     /// Constant strings (by address) that no marker or reflection rule cares about.

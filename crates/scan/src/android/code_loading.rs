@@ -9,7 +9,7 @@ pub(super) type LoadTally = (usize, Vec<(String, String)>);
 /// One code-loading API of `crates/scan/data/code_loading.toml`.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct CodeLoader {
+struct CodeLoader {
     class: String,
     method: String,
     display: String,
@@ -17,18 +17,17 @@ pub(super) struct CodeLoader {
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct CodeLoaders {
+struct CodeLoaders {
     loader: Vec<CodeLoader>,
 }
 
 /// The code-loading APIs, loaded once. The file is compiled in; `code_loaders_parse` tests it.
-pub(super) static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> =
-    std::sync::LazyLock::new(|| {
-        match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
-            Ok(t) => t.loader,
-            Err(e) => panic!("crates/scan/data/code_loading.toml: {e}"),
-        }
-    });
+static CODE_LOADERS: std::sync::LazyLock<Vec<CodeLoader>> = std::sync::LazyLock::new(|| {
+    match toml::from_str::<CodeLoaders>(include_str!("../../data/code_loading.toml")) {
+        Ok(t) => t.loader,
+        Err(e) => panic!("crates/scan/data/code_loading.toml: {e}"),
+    }
+});
 
 /// The code-loading API a call names, if any (`method_class` in descriptor or internal form).
 pub(super) fn code_loader(method_class: &str, method: &str) -> Option<&'static str> {

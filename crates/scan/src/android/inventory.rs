@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::*;
+use super::{Facts, own_package::OwnPackage};
 use crate::Engine;
 use crate::model::{self, InputKind, Inventory};
 use crate::sdk_facts::{configured_sdks, detected_sdks, reattribute, resolve};
@@ -179,7 +179,7 @@ pub(super) fn finish(
     }
 }
 
-pub(super) fn render_number(n: &appaudit_axml::NumberOrText) -> String {
+fn render_number(n: &appaudit_axml::NumberOrText) -> String {
     match n {
         appaudit_axml::NumberOrText::Number(n) => n.to_string(),
         appaudit_axml::NumberOrText::Text(t) => t.clone(),

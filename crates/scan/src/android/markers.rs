@@ -1,6 +1,6 @@
 //! Library marker files (`META-INF/*.version`, `*.properties`): a library and its version.
 
-use super::*;
+use super::Facts;
 use crate::Engine;
 use crate::model;
 

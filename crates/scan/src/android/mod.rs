@@ -27,13 +27,11 @@ use appaudit_taxonomy::DataAccessCollector;
 use crate::model::{self, InputKind, Inventory, Warning};
 use crate::sdk_facts::{EVIDENCE_SAMPLES, SdkAcc};
 use crate::{Engine, ScanError};
-use bundle::{aab_apk_path, bundle_modules};
-use code::{read_class, read_dex, string_host};
-use code_loading::{LoadKey, LoadTally, code_loader};
+use bundle::bundle_modules;
+use code::{read_class, read_dex};
+use code_loading::{LoadKey, LoadTally};
 use inventory::finish;
-use markers::read_marker;
 use native_libs::read_native;
-use own_package::{OwnPackage, match_class_outside, own_package};
 use walk::walk;
 
 /// Partial facts from any part of the input; merged at the end.

@@ -4,7 +4,11 @@ use std::collections::BTreeMap;
 
 use appaudit_sdk::Hit;
 
-use super::*;
+use super::{
+    Facts,
+    code::string_host,
+    own_package::{OwnPackage, match_class_outside},
+};
 use crate::Engine;
 use crate::model::{self, Warning};
 use crate::sdk_facts::{EVIDENCE_SAMPLES, NETWORK_HOST};
@@ -65,11 +69,11 @@ pub(super) fn read_native(
 }
 
 /// Most strings one library's `.rodata` is searched for hosts in (a bound for hostile input).
-pub(super) const MAX_RODATA_STRINGS: usize = 200_000;
+const MAX_RODATA_STRINGS: usize = 200_000;
 
 /// Network hosts in a native library's constant strings: evidence of the host's SDK unless
 /// the library belongs to another SDK's family.
-pub(super) fn rodata_hosts(
+fn rodata_hosts(
     engine: &Engine,
     part: &mut Facts<'_>,
     location: &str,
@@ -105,7 +109,7 @@ pub(super) fn rodata_hosts(
 }
 
 /// `lib/arm64-v8a/libx.so` and `jni/arm64-v8a/libx.so` → `arm64-v8a`.
-pub(super) fn abi_of(name: &str) -> Option<String> {
+fn abi_of(name: &str) -> Option<String> {
     let mut parts = name.split('/');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some("lib" | "jni"), Some(abi), Some(_file), None) => Some(abi.to_owned()),

@@ -4,18 +4,25 @@
 use appaudit_archive::{Archive, Entry};
 use rayon::prelude::*;
 
-use super::*;
+use super::{
+    Facts,
+    bundle::aab_apk_path,
+    code::{read_class, read_dex},
+    markers::read_marker,
+    native_libs::read_native,
+    own_package::{OwnPackage, own_package},
+};
 use crate::Engine;
 use crate::model::{InputKind, Warning};
 
 /// How deep archives may nest (split set → APK; AAR → classes.jar).
-pub(super) const MAX_NESTING: usize = 2;
+const MAX_NESTING: usize = 2;
 /// Library marker files are tiny; anything bigger is not one.
-pub(super) const MAX_MARKER_SIZE: u64 = 4096;
+const MAX_MARKER_SIZE: u64 = 4096;
 
 /// What to do with one archive entry.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Job {
+enum Job {
     Manifest,
     Dex,
     Class,
@@ -24,7 +31,7 @@ pub(super) enum Job {
     Nested,
 }
 
-pub(super) fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
+fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> {
     let lower = name.to_ascii_lowercase();
     if name == "AndroidManifest.xml" {
         return Some(Job::Manifest);
@@ -61,7 +68,7 @@ pub(super) fn job_for(name: &str, kind: InputKind, depth: usize) -> Option<Job> 
 }
 
 /// Location prefix for entries of a nested archive: `split_config.arm64_v8a.apk!`.
-pub(super) fn nested_prefix(prefix: &str, entry: &str) -> String {
+fn nested_prefix(prefix: &str, entry: &str) -> String {
     format!("{prefix}{entry}!")
 }
 
@@ -144,7 +151,7 @@ pub(super) fn walk<'e>(
 }
 
 /// Reads and analyses one archive entry chosen by [`walk`].
-pub(super) fn read_job<'e>(
+fn read_job<'e>(
     engine: &'e Engine,
     archive: &Archive<'_>,
     (entry, job, apk_name): (&Entry, Job, &str),
@@ -188,7 +195,7 @@ pub(super) fn read_job<'e>(
     part
 }
 
-pub(super) fn read_nested(
+fn read_nested(
     engine: &Engine,
     outer_archive: &Archive<'_>,
     part: &mut Facts<'_>,
@@ -216,7 +223,7 @@ pub(super) fn read_nested(
     }
 }
 
-pub(super) fn read_manifest(part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
+fn read_manifest(part: &mut Facts<'_>, location: &str, bytes: &[u8]) {
     match appaudit_axml::parse_manifest(bytes) {
         Ok((manifest, doc)) => {
             for w in doc.warnings.iter().chain(manifest.warnings.iter()) {

@@ -2,10 +2,10 @@
 //! bare Mach-O files.
 //!
 //! `appaudit_ios` reads every plist, privacy manifest and Mach-O binary of the input through a
-//! [`FileSource`] ([`source`]); this module turns those facts into an [`Inventory`]: usage descriptions as
-//! permissions, SDKs from framework names, bundle ids and Objective-C class prefixes, one native
-//! library per binary, data access from imported classes, symbols and selectors, privacy
-//! manifests and required-reason gaps.
+//! [`FileSource`] ([`source`]); this module turns those facts into an [`Inventory`]: usage
+//! descriptions as permissions, SDKs from framework names, bundle ids and Objective-C class
+//! prefixes, one native library per binary, data access from imported classes, symbols and
+//! selectors, privacy manifests and required-reason gaps.
 //!
 //! Attribution: Mach-O has no call graph we read, so a binary is the unit. A framework's or
 //! static library's binary belongs to the SDK its name (or bundle id) matches. Any other binary,
