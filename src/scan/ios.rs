@@ -387,11 +387,10 @@ fn inventory(
                     name: usage.key.clone(),
                     // A purpose string gates personal data exactly when it maps to a data type.
                     protection: if usage.data_types.is_empty() {
-                        "normal"
+                        model::Protection::Normal
                     } else {
-                        "dangerous"
-                    }
-                    .to_owned(),
+                        model::Protection::Dangerous
+                    },
                     data_types: usage.data_types.clone(),
                     max_sdk_version: None,
                     sdk_23_only: false,
@@ -927,7 +926,7 @@ mod tests {
             .iter()
             .find(|p| p.name == "NSCameraUsageDescription")
             .expect("camera");
-        assert_eq!(camera.protection, "dangerous");
+        assert_eq!(camera.protection, model::Protection::Dangerous);
         assert_eq!(camera.data_types, ["camera"]);
         assert_eq!(camera.purpose.as_deref(), Some("scan codes"));
         assert_eq!(camera.declared_in, "Payload/T.app/Info.plist");

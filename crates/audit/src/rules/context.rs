@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use appaudit_model::{DetectedSdk, Inventory};
+use appaudit_model::{DetectedSdk, Inventory, Protection};
 use appaudit_policy::{DataTypeMention, PolicyReading, SdkMention};
 use appaudit_sdk::SignatureDb;
 use appaudit_taxonomy::{Accessor, DataAccess, Taxonomy};
@@ -173,8 +173,8 @@ pub(super) fn permission_kind(name: &str) -> Option<&'static str> {
         .map(String::as_str)
 }
 
-pub(super) fn is_flagged_protection(protection: &str) -> bool {
-    matches!(protection, "dangerous" | "special")
+pub(super) fn is_flagged_protection(protection: Protection) -> bool {
+    protection.is_flagged()
 }
 
 pub(super) fn manifest_evidence(inv: &Inventory, permission: &str) -> AppEvidence {
@@ -522,7 +522,7 @@ impl<'a> Ctx<'a> {
         self.inv
             .permissions
             .iter()
-            .any(|p| p.name == name && is_flagged_protection(&p.protection))
+            .any(|p| p.name == name && is_flagged_protection(p.protection))
     }
 
     /// Every data type the app touches with code, or through a dangerous/special permission, classified.
@@ -644,9 +644,7 @@ impl<'a> Ctx<'a> {
         self.inv
             .permissions
             .iter()
-            .filter(|p| {
-                access.permissions.contains(&p.name) && is_flagged_protection(&p.protection)
-            })
+            .filter(|p| access.permissions.contains(&p.name) && is_flagged_protection(p.protection))
             .flat_map(|p| p.data_types.iter())
             .any(|t| self.classify(t, self.policy.data_types.iter()).0 != Disclosure::Omitted)
     }
