@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use appaudit_model::{DetectedSdk, Inventory, Protection};
-use appaudit_policy::{DataTypeMention, PolicyReading, SdkMention};
+use appaudit_policy::{DataTypeMention, PolicyReading, SdkMention, SectionKind};
 use appaudit_sdk::SignatureDb;
 use appaudit_taxonomy::{Accessor, DataAccess, Taxonomy};
 use serde::Deserialize;
@@ -649,11 +649,11 @@ impl<'a> Ctx<'a> {
             .any(|t| self.classify(t, self.policy.data_types.iter()).0 != Disclosure::Omitted)
     }
 
-    pub(super) fn has_section(&self, kind: &str) -> bool {
+    pub(super) fn has_section(&self, kind: SectionKind) -> bool {
         self.policy
             .sections
             .iter()
-            .any(|s| s.kind == kind || s.kinds.iter().any(|k| k == kind))
+            .any(|s| s.kind == kind || s.kinds.contains(&kind))
     }
 }
 
