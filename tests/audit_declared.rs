@@ -364,3 +364,41 @@ fn required_reason_uses_are_imported_and_cover_every_gap() {
         assert!(used.contains(&key), "gap {key:?} is not a use");
     }
 }
+
+#[test]
+fn sarif_locates_a_declared_row_in_the_declaration_file() {
+    let (code, stdout, stderr) = appaudit(&[
+        "audit",
+        DEMO,
+        "--declared",
+        NO_CONTACTS,
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"AA301") && ids.contains(&"AA304"), "{ids:?}");
+    let claimed = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "AA304")
+        .expect("AA304 result");
+    let at = &claimed["locations"][1]["physicalLocation"];
+    assert_eq!(at["artifactLocation"]["uri"], NO_CONTACTS);
+    let line = at["region"]["startLine"].as_u64().unwrap() as usize;
+    let text = std::fs::read_to_string(path(NO_CONTACTS)).unwrap();
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("Purchase history")
+    );
+}

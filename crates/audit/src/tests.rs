@@ -76,7 +76,8 @@ fn empty_inventory() -> Inventory {
 fn permission(name: &str, protection: &str, data_types: &[&str]) -> Permission {
     Permission {
         name: name.into(),
-        protection: protection.into(),
+        protection: serde_json::from_value(serde_json::Value::from(protection))
+            .expect("a protection level"),
         data_types: data_types.iter().map(|s| (*s).to_owned()).collect(),
         max_sdk_version: None,
         sdk_23_only: false,

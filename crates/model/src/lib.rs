@@ -10,6 +10,9 @@ use serde::Serialize;
 /// Version of the inventory JSON schema.
 pub const INVENTORY_SCHEMA_VERSION: u32 = 1;
 
+/// How a permission is granted (shared with the permission catalogue of appaudit-taxonomy).
+pub use appaudit_taxonomy::Protection;
+
 /// Everything appaudit found in one input.
 #[derive(Debug, Clone, Serialize)]
 pub struct Inventory {
@@ -268,8 +271,8 @@ pub struct AppInfo {
 pub struct Permission {
     /// Full name (`android.permission.READ_PHONE_STATE`) or plist key (`NSCameraUsageDescription`).
     pub name: String,
-    /// `dangerous`, `special`, `normal`, `signature` or `unknown`.
-    pub protection: String,
+    /// How it is granted; JSON `dangerous`, `special`, `normal`, `signature` or `unknown`.
+    pub protection: Protection,
     /// Data types the permission grants access to (taxonomy ids).
     pub data_types: Vec<String>,
     /// `maxSdkVersion`, when limited.

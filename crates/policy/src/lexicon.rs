@@ -27,7 +27,7 @@ pub struct KnownSdk {
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct SectionKindData {
-    pub kind: String,
+    pub kind: crate::SectionKind,
     #[serde(default)]
     pub heading: Vec<String>,
     #[serde(default)]
@@ -246,8 +246,8 @@ impl CueSet {
     }
 }
 
-pub(crate) struct SectionKind {
-    pub kind: String,
+pub(crate) struct SectionCues {
+    pub kind: crate::SectionKind,
     pub heading: CueSet,
     pub body: Option<CueSet>,
 }
@@ -279,7 +279,7 @@ pub struct Lexicon {
     pub(crate) company_suffixes: Vec<String>,
     pub(crate) update_date: CueSet,
     pub(crate) purpose_openers: CueSet,
-    pub(crate) sections: Vec<SectionKind>,
+    pub(crate) sections: Vec<SectionCues>,
     pub(crate) permission_names: Vec<String>,
     pub(crate) perm_keyword_ac: AhoCorasick,
     pub(crate) perm_keyword_of: Vec<usize>,
@@ -384,8 +384,8 @@ impl Lexicon {
             .section
             .iter()
             .map(|s| {
-                Ok(SectionKind {
-                    kind: s.kind.clone(),
+                Ok(SectionCues {
+                    kind: s.kind,
                     heading: CueSet::new(&s.heading)?,
                     body: if s.body.is_empty() {
                         None
@@ -709,7 +709,12 @@ mod tests {
         let taxonomy = Taxonomy::builtin().expect("taxonomy");
         let lexicon = Lexicon::with_sdks(&taxonomy, Vec::new()).expect("lexicon");
         assert!(lexicon.permission_names.iter().any(|p| p == "camera"));
-        assert!(lexicon.sections.iter().any(|s| s.kind == "children"));
+        assert!(
+            lexicon
+                .sections
+                .iter()
+                .any(|s| s.kind == crate::SectionKind::Children)
+        );
         // "广告标识符" names both GAID and IDFA in the taxonomy: one pattern, two targets.
         let slot = lexicon
             .data_ac

@@ -71,18 +71,88 @@ impl FormatHint {
 /// A section heading (or, with `from_heading: false`, body text showing that a topic is covered).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Section {
-    /// The main kind: `contact`, `user_rights`, `account_cancellation`, `children`, `retention`,
-    /// `cross_border`, `third_party_sharing`, `sdk_list`, `update`, `update_date`, `collection`,
-    /// `cookies`, `security`, `permissions`, `definitions` or `other`.
-    pub kind: String,
+    /// The main kind (JSON `contact`, `user_rights`, … or `other`).
+    pub kind: SectionKind,
     /// Every kind the heading matches (a heading can cover several topics).
-    pub kinds: Vec<String>,
+    pub kinds: Vec<SectionKind>,
     /// The heading text (or the body line, shortened).
     pub title: String,
     /// 1-based line.
     pub line: usize,
     /// False when the topic was recognised from body text, not from a heading.
     pub from_heading: bool,
+}
+
+/// The topic of a policy section (a heading's, or one recognised from body text). The JSON
+/// names are the snake_case ones of `data/policy_lexicon.toml` `[[section]] kind`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SectionKind {
+    /// Definitions of terms.
+    Definitions,
+    /// What is collected.
+    Collection,
+    /// Cookies and similar technologies.
+    Cookies,
+    /// Permissions requested.
+    Permissions,
+    /// The third-party SDK list.
+    SdkList,
+    /// Sharing with third parties.
+    ThirdPartySharing,
+    /// Cross-border transfer and storage region.
+    CrossBorder,
+    /// Retention periods.
+    Retention,
+    /// Security measures.
+    Security,
+    /// Users' rights (access, correction, deletion, withdrawal).
+    UserRights,
+    /// Account cancellation (注销).
+    AccountCancellation,
+    /// Children and minors.
+    Children,
+    /// How the policy is updated.
+    Update,
+    /// The update or effective date (recognised from a dated line).
+    UpdateDate,
+    /// Contact details.
+    Contact,
+    /// A heading of no known topic.
+    Other,
+}
+
+impl SectionKind {
+    /// The JSON name (`sdk_list`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Definitions => "definitions",
+            SectionKind::Collection => "collection",
+            SectionKind::Cookies => "cookies",
+            SectionKind::Permissions => "permissions",
+            SectionKind::SdkList => "sdk_list",
+            SectionKind::ThirdPartySharing => "third_party_sharing",
+            SectionKind::CrossBorder => "cross_border",
+            SectionKind::Retention => "retention",
+            SectionKind::Security => "security",
+            SectionKind::UserRights => "user_rights",
+            SectionKind::AccountCancellation => "account_cancellation",
+            SectionKind::Children => "children",
+            SectionKind::Update => "update",
+            SectionKind::UpdateDate => "update_date",
+            SectionKind::Contact => "contact",
+            SectionKind::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A data type the policy mentions.
@@ -177,7 +247,7 @@ pub struct PolicyReading {
     /// Headings and topics found.
     pub sections: Vec<Section>,
     /// Key topics with neither a heading nor body text.
-    pub missing_sections: Vec<String>,
+    pub missing_sections: Vec<SectionKind>,
     /// Data types mentioned (declared and denied).
     pub data_types: Vec<DataTypeMention>,
     /// SDKs the policy declares (an SDK table row or list item, an SDK heading, a sentence

@@ -321,12 +321,16 @@ fn check_expected(exp: &Expected, reading: &PolicyReading) -> Vec<String> {
         }
     }
     for kind in &exp.sections {
-        if !reading.sections.iter().any(|s| s.kinds.contains(kind)) {
+        if !reading
+            .sections
+            .iter()
+            .any(|s| s.kinds.iter().any(|k| k.as_str() == kind))
+        {
             errors.push(format!("{name}: section {kind} not found"));
         }
     }
     for kind in &exp.missing_sections {
-        if !reading.missing_sections.contains(kind) {
+        if !reading.missing_sections.iter().any(|k| k.as_str() == kind) {
             errors.push(format!("{name}: section {kind} should be reported missing"));
         }
     }

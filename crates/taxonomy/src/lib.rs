@@ -273,6 +273,17 @@ impl Protection {
     pub fn is_flagged(self) -> bool {
         matches!(self, Protection::Dangerous | Protection::Special)
     }
+
+    /// The level's JSON name (`dangerous`, `special`, `normal`, `signature`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protection::Dangerous => "dangerous",
+            Protection::Special => "special",
+            Protection::Normal => "normal",
+            Protection::Signature => "signature",
+            Protection::Unknown => "unknown",
+        }
+    }
 }
 
 /// One entry of the top-level Android permission catalogue.

@@ -374,13 +374,16 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
                     text: "in the app".into(),
                 },
             }];
-            if !policy.is_empty() {
+            // The other side: the policy, or the `--declared` file its evidence names.
+            let document = f.policy_evidence.iter().find_map(|e| e.document.as_deref());
+            if !policy.is_empty() || document.is_some() {
                 let quoted = f.policy_evidence.iter().find(|e| e.line.is_some());
                 locations.push(Location {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
                             uri: quoted
                                 .and_then(|e| e.document.as_deref())
+                                .or(document)
                                 .map_or_else(|| policy.clone(), uri),
                             index: None,
                         },

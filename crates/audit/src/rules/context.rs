@@ -2,11 +2,13 @@
 //! (before configuration: severities overrides and waivers are applied in `lib.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
-use appaudit_model::{DetectedSdk, Inventory};
-use appaudit_policy::{DataTypeMention, PolicyReading, SdkMention};
+use appaudit_model::{DetectedSdk, Inventory, Protection};
+use appaudit_policy::{DataTypeMention, PolicyReading, SdkMention, SectionKind};
 use appaudit_sdk::SignatureDb;
 use appaudit_taxonomy::{Accessor, DataAccess, Taxonomy};
+use serde::Deserialize;
 
 use super::RuleId;
 use crate::model::{
@@ -15,24 +17,6 @@ use crate::model::{
 
 /// How many call sites / quotes one finding lists (the rest are summarised by count).
 pub(super) const EVIDENCE_SAMPLES: usize = 3;
-
-/// Words that make a parenthesised list open-ended (examples, not a definition).
-pub(super) const OPEN_LIST_MARKERS: &[&str] = &[
-    "such as",
-    "e.g",
-    "for example",
-    "including",
-    "etc",
-    "and so on",
-    "and more",
-    "...",
-    "…",
-    "等",
-    "例如",
-    "比如",
-    "包括但不限于",
-    "包括",
-];
 
 /// Policy SDK mentions below this confidence do not count as naming an SDK. The policy reader gives 0.8 to
 /// recognisable typos ("Jigaung Push", "Umen statistics") and 0.7 to loose fuzzy hits on ordinary words
@@ -123,67 +107,76 @@ pub(crate) fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
-/// The Android permission (or iOS usage key) → the permission kind the policy reader uses.
-/// Data, not logic: the kinds are those of `crates/policy/data/policy_lexicon.toml`.
-pub(super) const PERMISSION_KINDS: &[(&str, &str)] = &[
-    ("CAMERA", "camera"),
-    ("NSCameraUsageDescription", "camera"),
-    ("RECORD_AUDIO", "microphone"),
-    ("NSMicrophoneUsageDescription", "microphone"),
-    ("ACCESS_FINE_LOCATION", "location"),
-    ("ACCESS_COARSE_LOCATION", "location"),
-    ("ACCESS_BACKGROUND_LOCATION", "location"),
-    ("ACCESS_MEDIA_LOCATION", "location"),
-    ("NSLocationWhenInUseUsageDescription", "location"),
-    ("NSLocationAlwaysAndWhenInUseUsageDescription", "location"),
-    ("NSLocationAlwaysUsageDescription", "location"),
-    ("READ_EXTERNAL_STORAGE", "storage"),
-    ("WRITE_EXTERNAL_STORAGE", "storage"),
-    ("MANAGE_EXTERNAL_STORAGE", "storage"),
-    ("READ_MEDIA_IMAGES", "photos"),
-    ("READ_MEDIA_VIDEO", "photos"),
-    ("READ_MEDIA_VISUAL_USER_SELECTED", "photos"),
-    ("NSPhotoLibraryUsageDescription", "photos"),
-    ("NSPhotoLibraryAddUsageDescription", "photos"),
-    ("READ_PHONE_STATE", "phone_state"),
-    ("READ_PHONE_NUMBERS", "phone_state"),
-    ("CALL_PHONE", "phone_state"),
-    ("READ_CONTACTS", "contacts"),
-    ("WRITE_CONTACTS", "contacts"),
-    ("GET_ACCOUNTS", "contacts"),
-    ("NSContactsUsageDescription", "contacts"),
-    ("BLUETOOTH_CONNECT", "bluetooth"),
-    ("BLUETOOTH_SCAN", "bluetooth"),
-    ("BLUETOOTH_ADVERTISE", "bluetooth"),
-    ("NSBluetoothAlwaysUsageDescription", "bluetooth"),
-    ("QUERY_ALL_PACKAGES", "app_list"),
-    ("READ_CALENDAR", "calendar"),
-    ("WRITE_CALENDAR", "calendar"),
-    ("NSCalendarsUsageDescription", "calendar"),
-    ("READ_SMS", "sms"),
-    ("RECEIVE_SMS", "sms"),
-    ("SEND_SMS", "sms"),
-    ("RECEIVE_MMS", "sms"),
-    ("READ_CALL_LOG", "call_log"),
-    ("WRITE_CALL_LOG", "call_log"),
-    ("POST_NOTIFICATIONS", "notifications"),
-    ("BIND_NOTIFICATION_LISTENER_SERVICE", "notifications"),
-];
+/// `data/permission_kinds.toml`: permission → the policy reader's permission kind.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PermissionKinds {
+    android: BTreeMap<String, String>,
+    ios_resources: BTreeMap<String, String>,
+}
+
+/// `data/ios_usage_keys.toml`, the one table of usage keys: only what the kinds need.
+#[derive(Debug, Deserialize)]
+struct UsageKeys {
+    key: Vec<UsageKey>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UsageKey {
+    key: String,
+    resource: String,
+}
+
+const PERMISSION_KINDS_TOML: &str = include_str!("../../data/permission_kinds.toml");
+const USAGE_KEYS_TOML: &str = include_str!("../../../../data/ios_usage_keys.toml");
+const OPEN_LIST_TOML: &str = include_str!("../../data/open_list_markers.toml");
+
+/// Permission kinds by Android short name and by iOS usage key, loaded once. The files are
+/// compiled in and parsed by the unit test `tables_parse`, so a broken one fails the tests,
+/// never a tested build.
+static PERMISSION_KINDS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
+    let kinds: PermissionKinds = match toml::from_str(PERMISSION_KINDS_TOML) {
+        Ok(k) => k,
+        Err(e) => panic!("crates/audit/data/permission_kinds.toml: {e}"),
+    };
+    let keys: UsageKeys = match toml::from_str(USAGE_KEYS_TOML) {
+        Ok(k) => k,
+        Err(e) => panic!("data/ios_usage_keys.toml: {e}"),
+    };
+    let mut out = kinds.android;
+    for k in keys.key {
+        if let Some(kind) = kinds.ios_resources.get(&k.resource) {
+            out.insert(k.key, kind.clone());
+        }
+    }
+    out
+});
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenListMarkers {
+    markers: Vec<String>,
+}
+
+/// Words that make a parenthesised list open-ended (`data/open_list_markers.toml`), lower-cased.
+pub(super) static OPEN_LIST_MARKERS: LazyLock<Vec<String>> =
+    LazyLock::new(|| match toml::from_str::<OpenListMarkers>(OPEN_LIST_TOML) {
+        Ok(m) => m.markers.into_iter().map(|w| w.to_lowercase()).collect(),
+        Err(e) => panic!("crates/audit/data/open_list_markers.toml: {e}"),
+    });
 
 pub(super) fn short_permission(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
 pub(super) fn permission_kind(name: &str) -> Option<&'static str> {
-    let short = short_permission(name);
     PERMISSION_KINDS
-        .iter()
-        .find(|(p, _)| *p == short)
-        .map(|(_, k)| *k)
+        .get(short_permission(name))
+        .map(String::as_str)
 }
 
-pub(super) fn is_flagged_protection(protection: &str) -> bool {
-    matches!(protection, "dangerous" | "special")
+pub(super) fn is_flagged_protection(protection: Protection) -> bool {
+    protection.is_flagged()
 }
 
 pub(super) fn manifest_evidence(inv: &Inventory, permission: &str) -> AppEvidence {
@@ -396,7 +389,7 @@ impl<'a> Ctx<'a> {
             .take(close.saturating_sub(1))
             .collect::<String>()
             .to_lowercase();
-        if OPEN_LIST_MARKERS.iter().any(|k| inner.contains(k)) {
+        if OPEN_LIST_MARKERS.iter().any(|k| inner.contains(k.as_str())) {
             return false;
         }
         // Columns are 1-based; the list spans (start + skipped + 1, start + skipped + close].
@@ -531,7 +524,7 @@ impl<'a> Ctx<'a> {
         self.inv
             .permissions
             .iter()
-            .any(|p| p.name == name && is_flagged_protection(&p.protection))
+            .any(|p| p.name == name && is_flagged_protection(p.protection))
     }
 
     /// Every data type the app touches with code, or through a dangerous/special permission, classified.
@@ -653,18 +646,16 @@ impl<'a> Ctx<'a> {
         self.inv
             .permissions
             .iter()
-            .filter(|p| {
-                access.permissions.contains(&p.name) && is_flagged_protection(&p.protection)
-            })
+            .filter(|p| access.permissions.contains(&p.name) && is_flagged_protection(p.protection))
             .flat_map(|p| p.data_types.iter())
             .any(|t| self.classify(t, self.policy.data_types.iter()).0 != Disclosure::Omitted)
     }
 
-    pub(super) fn has_section(&self, kind: &str) -> bool {
+    pub(super) fn has_section(&self, kind: SectionKind) -> bool {
         self.policy
             .sections
             .iter()
-            .any(|s| s.kind == kind || s.kinds.iter().any(|k| k == kind))
+            .any(|s| s.kind == kind || s.kinds.contains(&kind))
     }
 }
 
@@ -680,4 +671,54 @@ pub(super) fn quote_of(m: &DataTypeMention) -> PolicyEvidence {
         m.line,
         format!("{term} \"{}\" (collected by {who})", m.matched),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_parse() {
+        assert!(PERMISSION_KINDS.len() > 40);
+        assert!(OPEN_LIST_MARKERS.iter().any(|m| m == "包括但不限于"));
+        assert_eq!(permission_kind("android.permission.CAMERA"), Some("camera"));
+        assert_eq!(
+            permission_kind("NSLocationWhenInUseUsageDescription"),
+            Some("location")
+        );
+        assert_eq!(permission_kind("android.permission.INTERNET"), None);
+    }
+
+    #[test]
+    fn every_ios_resource_is_one_of_the_usage_key_table() {
+        let kinds: PermissionKinds = toml::from_str(PERMISSION_KINDS_TOML).unwrap();
+        let keys: UsageKeys = toml::from_str(USAGE_KEYS_TOML).unwrap();
+        for resource in kinds.ios_resources.keys() {
+            assert!(
+                keys.key.iter().any(|k| &k.resource == resource),
+                "{resource} is no resource of data/ios_usage_keys.toml"
+            );
+        }
+    }
+
+    #[test]
+    fn every_kind_is_a_permission_of_the_policy_lexicon() {
+        #[derive(Deserialize)]
+        struct Lexicon {
+            permission: Vec<Named>,
+        }
+        #[derive(Deserialize)]
+        struct Named {
+            name: String,
+        }
+        let lexicon: toml::Value =
+            toml::from_str(include_str!("../../../policy/data/policy_lexicon.toml")).unwrap();
+        let lexicon: Lexicon = lexicon.try_into().unwrap();
+        for kind in PERMISSION_KINDS.values() {
+            assert!(
+                lexicon.permission.iter().any(|p| &p.name == kind),
+                "{kind} is no permission kind of the policy lexicon"
+            );
+        }
+    }
 }

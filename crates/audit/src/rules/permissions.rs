@@ -27,7 +27,7 @@ impl<'a> Ctx<'a> {
         self.inv
             .permissions
             .iter()
-            .filter(|p| is_flagged_protection(&p.protection) && !special.contains(p.name.as_str()))
+            .filter(|p| is_flagged_protection(p.protection) && !special.contains(p.name.as_str()))
             .collect()
     }
 
@@ -62,7 +62,8 @@ impl<'a> Ctx<'a> {
                 (self.severity)(RuleId::PermissionNoPurpose),
                 format!(
                     "{} ({}) is requested but the policy states no purpose for it",
-                    short, perm.protection
+                    short,
+                    perm.protection.as_str()
                 ),
             );
             f.permission = Some(perm.name.clone());

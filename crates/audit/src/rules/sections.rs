@@ -3,6 +3,7 @@
 //! `policy-no-children-section`, AA206 `policy-no-update-date`. Texts: `data/rules.toml`.
 
 use appaudit_model::DetectedSdk;
+use appaudit_policy::SectionKind;
 
 use super::RuleId;
 use super::context::{Ctx, EVIDENCE_SAMPLES, MIN_SDK_CONFIDENCE};
@@ -30,7 +31,7 @@ impl Ctx<'_> {
             .windows(2)
             .any(|w| matches!(w, [a, b] if b.saturating_sub(*a) == 1));
         if !data_sdks.is_empty()
-            && !self.has_section("sdk_list")
+            && !self.has_section(SectionKind::SdkList)
             && !self.policy.sdks.iter().any(|s| s.in_sdk_list)
             && !listed_together
         {
@@ -55,31 +56,31 @@ impl Ctx<'_> {
         let checks = [
             (
                 RuleId::PolicyNoContact,
-                "contact",
+                SectionKind::Contact,
                 "The policy gives no contact details",
                 "no email, phone or address for privacy questions",
             ),
             (
                 RuleId::PolicyNoUserRights,
-                "user_rights",
+                SectionKind::UserRights,
                 "The policy does not describe users' rights",
                 "no section on access, correction, deletion or consent withdrawal",
             ),
             (
                 RuleId::PolicyNoAccountCancellation,
-                "account_cancellation",
+                SectionKind::AccountCancellation,
                 "The policy does not say how to cancel the account",
                 "no text about account cancellation / 注销账号",
             ),
             (
                 RuleId::PolicyNoChildrenSection,
-                "children",
+                SectionKind::Children,
                 "The policy has no section on children",
                 "no text about children or minors",
             ),
             (
                 RuleId::PolicyNoUpdateDate,
-                "update_date",
+                SectionKind::UpdateDate,
                 "The policy states no update or effective date",
                 "no update / effective date",
             ),

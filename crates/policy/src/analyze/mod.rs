@@ -8,7 +8,9 @@ use regex::Regex;
 
 use crate::lexicon::Lexicon;
 use crate::markup::{Doc, Line};
-use crate::{DataTypeMention, FormatHint, PermissionMention, PolicyReading, SdkMention, Section};
+use crate::{
+    DataTypeMention, FormatHint, PermissionMention, PolicyReading, SdkMention, Section, SectionKind,
+};
 
 mod data_types;
 mod negation;
@@ -55,22 +57,22 @@ pub(crate) fn analyze(
     let lines = doc.lines;
     let language = detect_language(&lines);
     let (headings, section_of) = find_headings(&lines, lex);
-    let flag = |kind: &str| -> Vec<bool> {
+    let flag = |kind: SectionKind| -> Vec<bool> {
         section_of
             .iter()
             .map(|s| {
                 s.and_then(|i| headings.get(i))
-                    .is_some_and(|h| h.kinds.first().is_some_and(|k| k == kind))
+                    .is_some_and(|h| h.kinds.first() == Some(&kind))
             })
             .collect()
     };
-    let definitions = flag("definitions");
-    let permission_section = flag("permissions");
+    let definitions = flag(SectionKind::Definitions);
+    let permission_section = flag(SectionKind::Permissions);
     let sdk_section = section_of
         .iter()
         .map(|s| {
             s.and_then(|i| headings.get(i))
-                .is_some_and(|h| h.kinds.iter().any(|k| k == "sdk_list"))
+                .is_some_and(|h| h.kinds.contains(&SectionKind::SdkList))
         })
         .collect();
     let sentences = lines.iter().map(sentence_ranges).collect();
@@ -124,14 +126,14 @@ pub(crate) fn analyze(
     let permissions = find_permissions(&ctx, &roles);
     let mut sections = ctx.headings.clone();
     sections.extend(body_sections(&ctx));
-    let present: BTreeSet<&str> = sections
+    let present: BTreeSet<SectionKind> = sections
         .iter()
-        .flat_map(|s| s.kinds.iter().map(String::as_str))
+        .flat_map(|s| s.kinds.iter().copied())
         .collect();
     let missing_sections = KEY_SECTION_KINDS
         .iter()
-        .filter(|k| !present.contains(**k))
-        .map(|k| (*k).to_owned())
+        .filter(|k| !present.contains(k))
+        .copied()
         .collect();
     sections.sort_by_key(|s| s.line);
 

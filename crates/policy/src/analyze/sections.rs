@@ -3,16 +3,16 @@
 use super::*;
 
 /// Topics a regulator-style check expects; reported in `missing_sections` when absent.
-pub(super) const KEY_SECTION_KINDS: &[&str] = &[
-    "contact",
-    "user_rights",
-    "account_cancellation",
-    "children",
-    "retention",
-    "cross_border",
-    "third_party_sharing",
-    "sdk_list",
-    "update_date",
+pub(super) const KEY_SECTION_KINDS: &[SectionKind] = &[
+    SectionKind::Contact,
+    SectionKind::UserRights,
+    SectionKind::AccountCancellation,
+    SectionKind::Children,
+    SectionKind::Retention,
+    SectionKind::CrossBorder,
+    SectionKind::ThirdPartySharing,
+    SectionKind::SdkList,
+    SectionKind::UpdateDate,
 ];
 
 pub(super) static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -31,11 +31,11 @@ pub(super) static DATED_UPDATE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
 
-pub(super) fn heading_kinds(lex: &Lexicon, title: &str) -> Vec<String> {
+pub(super) fn heading_kinds(lex: &Lexicon, title: &str) -> Vec<SectionKind> {
     lex.sections
         .iter()
         .filter(|s| s.heading.any_in(title))
-        .map(|s| s.kind.clone())
+        .map(|s| s.kind)
         .collect()
 }
 
@@ -115,7 +115,7 @@ pub(super) fn find_headings(lines: &[Line], lex: &Lexicon) -> (Vec<Section>, Vec
             let title = title_of(line);
             let kinds = heading_kinds(lex, &title);
             headings.push(Section {
-                kind: kinds.first().cloned().unwrap_or_else(|| "other".to_owned()),
+                kind: kinds.first().copied().unwrap_or(SectionKind::Other),
                 kinds,
                 title,
                 line: i + 1,
@@ -131,10 +131,10 @@ pub(super) fn find_headings(lines: &[Line], lex: &Lexicon) -> (Vec<Section>, Vec
 /// Topics recognised from body text (and the update date), for kinds no heading covers.
 pub(super) fn body_sections(ctx: &Ctx<'_>) -> Vec<Section> {
     let mut out = Vec::new();
-    let covered: BTreeSet<&str> = ctx
+    let covered: BTreeSet<SectionKind> = ctx
         .headings
         .iter()
-        .flat_map(|h| h.kinds.iter().map(String::as_str))
+        .flat_map(|h| h.kinds.iter().copied())
         .collect();
     let short = |text: &str| -> String {
         let end = floor_char(text, 120);
@@ -145,8 +145,8 @@ pub(super) fn body_sections(ctx: &Ctx<'_>) -> Vec<Section> {
             || DATED_UPDATE.is_match(&l.text)
     }) {
         out.push(Section {
-            kind: "update_date".to_owned(),
-            kinds: vec!["update_date".to_owned()],
+            kind: SectionKind::UpdateDate,
+            kinds: vec![SectionKind::UpdateDate],
             title: short(&line.text),
             line: i + 1,
             from_heading: false,
@@ -154,7 +154,7 @@ pub(super) fn body_sections(ctx: &Ctx<'_>) -> Vec<Section> {
     }
     for kind in &ctx.lex.sections {
         let Some(body) = &kind.body else { continue };
-        if covered.contains(kind.kind.as_str()) {
+        if covered.contains(&kind.kind) {
             continue;
         }
         if let Some((i, line)) = ctx
@@ -164,8 +164,8 @@ pub(super) fn body_sections(ctx: &Ctx<'_>) -> Vec<Section> {
             .find(|(_, l)| body.any_in(&l.text))
         {
             out.push(Section {
-                kind: kind.kind.clone(),
-                kinds: vec![kind.kind.clone()],
+                kind: kind.kind,
+                kinds: vec![kind.kind],
                 title: short(&line.text),
                 line: i + 1,
                 from_heading: false,
@@ -199,7 +199,7 @@ mod tests {
             "{kinds:?}"
         );
         assert!(kinds.contains(&"contact"), "{kinds:?}");
-        assert!(r.missing_sections.iter().any(|m| m == "children"));
+        assert!(r.missing_sections.contains(&crate::SectionKind::Children));
     }
 
     #[test]

@@ -36,10 +36,21 @@ fn render_human(reading: &PolicyReading) -> String {
     let _ = writeln!(out, "\nSections ({}):", reading.sections.len());
     for s in &reading.sections {
         let origin = if s.from_heading { "" } else { " (body text)" };
-        let _ = writeln!(out, "  L{:<5} {:<22} {}{origin}", s.line, s.kind, s.title);
+        let _ = writeln!(
+            out,
+            "  L{:<5} {:<22} {}{origin}",
+            s.line,
+            s.kind.as_str(),
+            s.title
+        );
     }
     if !reading.missing_sections.is_empty() {
-        let _ = writeln!(out, "  missing: {}", reading.missing_sections.join(", "));
+        let missing: Vec<&str> = reading
+            .missing_sections
+            .iter()
+            .map(|k| k.as_str())
+            .collect();
+        let _ = writeln!(out, "  missing: {}", missing.join(", "));
     }
 
     let declared: Vec<_> = reading.data_types.iter().filter(|d| !d.negated).collect();

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::ScanOutcome;
 use crate::Reporter;
-use appaudit_model::{InputKind, Inventory};
+use appaudit_model::{InputKind, Inventory, Protection};
 
 /// Plain-text reporter; colours only when asked (a TTY without `NO_COLOR`).
 pub struct TextReporter {
@@ -176,12 +176,12 @@ fn write_inventory(out: &mut dyn Write, inv: &Inventory, s: &Style) -> io::Resul
     )?;
     let mut shown = 0;
     for p in &inv.permissions {
-        let marker = match p.protection.as_str() {
-            "dangerous" => s.red("dangerous"),
-            "special" => s.yellow("special  "),
-            other => s.dim(&format!("{other:<9}")),
+        let marker = match p.protection {
+            Protection::Dangerous => s.red("dangerous"),
+            Protection::Special => s.yellow("special  "),
+            other => s.dim(&format!("{:<9}", other.as_str())),
         };
-        if matches!(p.protection.as_str(), "dangerous" | "special") || inv.permissions.len() <= 12 {
+        if p.protection.is_flagged() || inv.permissions.len() <= 12 {
             let types = if p.data_types.is_empty() {
                 String::new()
             } else {

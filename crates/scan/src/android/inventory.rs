@@ -65,9 +65,7 @@ pub(super) fn finish(
             let info = facts.access.record_permission(&p.name);
             permissions.push(model::Permission {
                 name: p.name.clone(),
-                protection: info
-                    .map(|i| crate::serde_name(&i.protection))
-                    .unwrap_or_else(|| "unknown".to_owned()),
+                protection: info.map_or(model::Protection::Unknown, |i| i.protection),
                 data_types: info
                     .map(|i| {
                         i.data_types

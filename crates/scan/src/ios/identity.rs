@@ -40,11 +40,10 @@ pub(super) fn read_identity(
                     name: usage.key.clone(),
                     // A purpose string gates personal data exactly when it maps to a data type.
                     protection: if usage.data_types.is_empty() {
-                        "normal"
+                        model::Protection::Normal
                     } else {
-                        "dangerous"
-                    }
-                    .to_owned(),
+                        model::Protection::Dangerous
+                    },
                     data_types: usage.data_types.clone(),
                     max_sdk_version: None,
                     sdk_23_only: false,

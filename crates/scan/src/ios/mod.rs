@@ -210,7 +210,7 @@ mod tests {
             .iter()
             .find(|p| p.name == "NSCameraUsageDescription")
             .expect("camera");
-        assert_eq!(camera.protection, "dangerous");
+        assert_eq!(camera.protection, model::Protection::Dangerous);
         assert_eq!(camera.data_types, ["camera"]);
         assert_eq!(camera.purpose.as_deref(), Some("scan codes"));
         assert_eq!(camera.declared_in, "Payload/T.app/Info.plist");

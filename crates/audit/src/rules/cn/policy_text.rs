@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use appaudit_policy::SectionKind;
+
 use super::super::RuleId;
 use super::super::context::{Ctx, EVIDENCE_SAMPLES};
 use super::{PolicyTerms, has_term};
@@ -95,7 +97,7 @@ impl Ctx<'_> {
             out.push(f);
         }
         self.ads_opt_out(p, out);
-        if self.has_section("children") && self.lines_with(&p.under_14).is_empty() {
+        if self.has_section(SectionKind::Children) && self.lines_with(&p.under_14).is_empty() {
             self.missing(
                 RuleId::PolicyNoUnder14Rules,
                 "The policy has a children's section but no rules for those under 14 (guardian consent)",
