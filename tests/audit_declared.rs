@@ -402,3 +402,41 @@ fn sarif_locates_a_declared_row_in_the_declaration_file() {
             .contains("Purchase history")
     );
 }
+
+#[test]
+fn with_a_policy_both_the_policy_rules_and_the_declaration_rules_run() {
+    let (code, stdout, stderr) = appaudit(&[
+        "audit",
+        DEMO,
+        "--policy",
+        "samples/appaudit-demo-privacy.txt",
+        "--declared",
+        NO_CONTACTS,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["policy_path"], "samples/appaudit-demo-privacy.txt");
+    assert_eq!(report["declared_path"], NO_CONTACTS);
+    // The demo policy never names Umeng (nor 友盟), which the demo bundles (dexdump: com/umeng
+    // classes); the form has no Contacts row.
+    let policy = std::fs::read_to_string(path("samples/appaudit-demo-privacy.txt")).unwrap();
+    assert!(!policy.to_lowercase().contains("umeng") && !policy.contains("友盟"));
+    assert!(
+        dexdump_classes(&path(DEMO))
+            .iter()
+            .any(|c| c.starts_with("Lcom/umeng/"))
+    );
+    assert!(
+        findings(&report, "AA101")
+            .iter()
+            .any(|f| f["sdk"] == "umeng-common")
+    );
+    assert!(
+        findings(&report, "AA301")
+            .iter()
+            .any(|f| f["data_type"] == "Contacts")
+    );
+    assert!(!report["disclosures"].as_array().unwrap().is_empty());
+}

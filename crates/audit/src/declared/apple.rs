@@ -664,6 +664,29 @@ mod tests {
     }
 
     #[test]
+    fn a_binary_plist_reads_like_its_xml() {
+        let value: plist::Value = plist::from_bytes(GOOD.as_bytes()).unwrap();
+        let mut binary = Vec::new();
+        value.to_writer_binary(&mut binary).unwrap();
+        assert!(binary.starts_with(b"bplist"));
+        let m = parse("P.xcprivacy", &binary, &Taxonomy::builtin().unwrap()).unwrap();
+        assert_eq!(m.tracking_domains, [("t.example.com".to_owned(), None)]);
+        assert_eq!(
+            m.accessed_api_types[0].category,
+            "NSPrivacyAccessedAPICategoryDiskSpace"
+        );
+        // A cut binary plist is refused by the plist decoder, at the root.
+        let err = parse(
+            "P.xcprivacy",
+            &binary[..binary.len() / 2],
+            &Taxonomy::builtin().unwrap(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("P.xcprivacy: at root: "), "{err}");
+    }
+
+    #[test]
     fn domains_cover_their_subdomains_only() {
         assert!(covers("jpush.cn", "stats.jpush.cn"));
         assert!(covers("JPush.cn", "jpush.cn"));

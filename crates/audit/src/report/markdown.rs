@@ -121,7 +121,12 @@ fn write_full(out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
                 writeln!(out, "  - app: {}", md(&app_line(e)))?;
             }
             for e in &f.policy_evidence {
-                writeln!(out, "  - policy: {}", md(&policy_line(e)))?;
+                let side = if e.document.is_some() && e.document == report.declared_path {
+                    "declared"
+                } else {
+                    "policy"
+                };
+                writeln!(out, "  - {side}: {}", md(&policy_line(e)))?;
             }
             writeln!(out, "  - clauses: {}", md(&super::clause_line(f)))?;
         }
