@@ -1,4 +1,5 @@
-//! The audit report: one reporter per output format, each a [`Reporter<AuditReport>`](crate::Reporter).
+//! The audit report: one reporter per output format, each a
+//! [`Reporter<AuditReport>`](crate::Reporter).
 
 mod gitlab;
 mod html;
