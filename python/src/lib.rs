@@ -466,7 +466,7 @@ fn audit(
         };
         let report = appaudit_audit::audit(&inventory, &reading, knowledge, &options);
         let mut out = Vec::new();
-        appaudit_audit::report::reporter(appaudit_audit::report::Format::Json, false)
+        appaudit_report::audit::reporter(appaudit_report::audit::Format::Json, false)
             .write(&mut out, &report)
             .map_err(|e| NativeError::Setup(format!("JSON: {e}")))?;
         String::from_utf8(out).map_err(|e| NativeError::Setup(format!("JSON: {e}")))

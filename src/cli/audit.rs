@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use appaudit_audit::report::{self, Format};
 use appaudit_audit::{AuditOptions, Config, Knowledge, Profile, Severity, Verdict};
+use appaudit_report::audit::{self as report, Format};
+use appaudit_report::diff::{DiffFormat, diff_reporter};
 use clap::Args;
 
 use super::LimitArgs;
@@ -362,12 +363,12 @@ pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let d = appaudit_audit::diff::diff(&old, &new);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &d)?;
-        out.write_all(b"\n")?;
+    let format = if args.json {
+        DiffFormat::Json
     } else {
-        out.write_all(appaudit_audit::diff::render_text(&d).as_bytes())?;
-    }
+        DiffFormat::Text
+    };
+    diff_reporter(format).write(&mut out, &d)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

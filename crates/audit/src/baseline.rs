@@ -2,7 +2,7 @@
 //!
 //! A baseline is the set of findings an earlier run accepted, identified by the stable
 //! fingerprints SARIF carries (`partialFingerprints["appauditFinding/v1"]`, FNV-1a of the
-//! finding key and the app path as typed, see [`crate::report::sarif::fingerprint`]).
+//! finding key and the app path as typed, see [`crate::fingerprint::fingerprint`]).
 //! Two files are accepted as a baseline:
 //!
 //! * appaudit's own versioned JSON (`appaudit audit … --write-baseline FILE`), top-level
@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint::{fingerprint, uri};
 use crate::model::{AuditReport, Finding, Severity, Summary, Verdict};
-use crate::report::sarif::{fingerprint, uri};
 
 /// Version of the baseline JSON written by `--write-baseline`.
 pub const BASELINE_VERSION: u32 = 1;

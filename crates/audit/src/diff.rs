@@ -1,7 +1,6 @@
 //! `appaudit diff old.apk new.apk`: SDKs, permissions and data types that appeared or vanished.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
 use appaudit_model::Inventory;
 use serde::Serialize;
@@ -91,32 +90,4 @@ pub fn diff(old: &Inventory, new: &Inventory) -> InventoryDiff {
         data_types: Change::between(code_reads(old), code_reads(new)),
         readers: Change::between(reader_pairs(old), reader_pairs(new)),
     }
-}
-
-/// Plain text (also valid Markdown): one `+`/`-` line per change.
-pub fn render_text(d: &InventoryDiff) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "appaudit diff: {} → {}", d.old, d.new);
-    if d.is_empty() {
-        s.push_str("No SDK, permission or data-type changes.\n");
-        return s;
-    }
-    for (title, change) in [
-        ("SDKs", &d.sdks),
-        ("Permissions", &d.permissions),
-        ("Data types read", &d.data_types),
-        ("Who reads what", &d.readers),
-    ] {
-        if change.is_empty() {
-            continue;
-        }
-        let _ = writeln!(s, "\n{title}:");
-        for a in &change.added {
-            let _ = writeln!(s, "  + {a}");
-        }
-        for r in &change.removed {
-            let _ = writeln!(s, "  - {r}");
-        }
-    }
-    s
 }

@@ -6,15 +6,15 @@
 //! evidence from both sides and the regulation it serves. Every data type the app
 //! touches is classified the way PoliCheck does: clear, vague, omitted or incorrect.
 //! [`audit`] is pure: configuration (gate, severity overrides, waivers) comes in
-//! [`AuditOptions`], reports go out through one [`report::Reporter`] per format.
+//! [`AuditOptions`]; the reports of an [`AuditReport`] are written by `appaudit-report`.
 
 pub mod baseline;
 pub mod config;
 pub mod declare;
 pub mod declared;
 pub mod diff;
+pub mod fingerprint;
 mod model;
-pub mod report;
 pub mod rules;
 
 pub use config::{Config, ConfigError, Date, Waiver};

@@ -2,13 +2,18 @@
 //! [`Reporter`] trait.
 //!
 //! - [`scan`]: the inventory of `appaudit scan` (text, JSON, JSON Lines);
-//! - [`policy`]: the reading of `appaudit policy` (text, JSON).
+//! - [`policy`]: the reading of `appaudit policy` (text, JSON);
+//! - [`audit`]: the report of `appaudit audit` (terminal, JSON, SARIF, Markdown, HTML, GitLab
+//!   Code Quality, JUnit);
+//! - [`diff`]: the changes `appaudit diff` finds between two builds (text, JSON).
 //!
 //! Analysis never prints; the CLI picks a reporter and hands it plain data. A new format is
 //! one file in the folder of the document it renders, a variant of that folder's format enum
 //! and its arm in the folder's reporter function.
 #![deny(missing_docs)]
 
+pub mod audit;
+pub mod diff;
 pub mod policy;
 pub mod scan;
 

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::esc;
-use crate::report::shorten;
+use crate::audit::shorten;
 
 /// Fill colour per severity or disclosure class (the same palette as `style.css`).
 pub(super) fn color(class: &str) -> &'static str {

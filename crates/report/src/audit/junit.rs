@@ -10,9 +10,9 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::Reporter;
-use crate::model::{AuditReport, Finding, Verdict};
-use crate::rules::{Profile, RuleId};
+use crate::Reporter;
+use appaudit_audit::rules::{Profile, RuleId};
+use appaudit_audit::{AuditReport, Finding, Verdict};
 
 /// JUnit XML reporter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -172,7 +172,7 @@ pub fn to_junit(report: &AuditReport) -> String {
     xml
 }
 
-impl Reporter for JunitReporter {
+impl Reporter<AuditReport> for JunitReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
         out.write_all(to_junit(report).as_bytes())
     }

@@ -14,9 +14,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Reporter;
-use crate::model::{AuditReport, Finding, Severity};
-use crate::rules::{Profile, RuleId};
+use crate::Reporter;
+use appaudit_audit::fingerprint::{fingerprint, uri};
+use appaudit_audit::rules::{Profile, RuleId};
+use appaudit_audit::{AuditReport, Finding, Severity};
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -255,34 +256,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A path as a SARIF `uri-reference`: forward slashes, percent-encoding of what a URI cannot hold.
-pub(crate) fn uri(path: &str) -> String {
-    let mut s = String::with_capacity(path.len());
-    for b in path.replace('\\', "/").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
-            s.push(char::from(b));
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
-}
-
-/// FNV-1a 64: stable across runs, platforms and Rust versions (unlike `DefaultHasher`).
-pub(crate) fn fnv1a(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
-/// The stable fingerprint of a finding in an artifact.
-pub fn fingerprint(finding: &Finding, artifact: &str) -> String {
-    fnv1a(&format!("{}|{}", finding.key(), artifact))
-}
-
 fn logical(f: &Finding) -> Vec<LogicalLocation> {
     f.app_evidence
         .iter()
@@ -451,7 +424,7 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
     }
 }
 
-impl Reporter for SarifReporter {
+impl Reporter<AuditReport> for SarifReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &to_sarif(report))?;
         out.write_all(b"\n")
@@ -463,13 +436,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fnv1a_matches_the_published_test_vectors() {
-        // From the FNV reference test suite (Noll): "" and "a" for FNV-1a 64.
-        assert_eq!(fnv1a(""), "cbf29ce484222325");
-        assert_eq!(fnv1a("a"), "af63dc4c8601ec8c");
-    }
-
-    #[test]
     fn call_site_values_split_into_class_and_method() {
         assert_eq!(caller_class("Lcom/a/B;->m"), Some("Lcom/a/B;"));
         assert_eq!(
@@ -478,12 +444,5 @@ mod tests {
         );
         assert_eq!(caller_method("Lcom/a/B;->m calls Lx/Y;->n"), "Lcom/a/B;->m");
         assert_eq!(caller_class("Payload/A.app/A"), None);
-    }
-
-    #[test]
-    fn uris_are_escaped() {
-        assert_eq!(uri("samples/app demo.apk"), "samples/app%20demo.apk");
-        assert_eq!(uri("C:\\x\\y.apk"), "C:/x/y.apk");
-        assert_eq!(uri("政策.txt"), "%E6%94%BF%E7%AD%96.txt");
     }
 }

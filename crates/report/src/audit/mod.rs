@@ -1,16 +1,19 @@
-//! Reporters: one per output format, all behind [`Reporter`].
+//! The audit report: one reporter per output format, each a
+//! [`Reporter<AuditReport>`](crate::Reporter).
 
 mod gitlab;
 mod html;
 mod json;
 mod junit;
 mod markdown;
-pub mod sarif;
+mod sarif;
 mod terminal;
 
-use std::io::{self, Write};
+use std::io;
 
-use crate::model::{AppEvidence, AuditReport, PolicyEvidence};
+use appaudit_audit::{AppEvidence, AuditReport, PolicyEvidence};
+
+use crate::Reporter;
 
 pub use gitlab::GitlabReporter;
 pub use html::HtmlReporter;
@@ -19,12 +22,6 @@ pub use junit::JunitReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::SarifReporter;
 pub use terminal::TerminalReporter;
-
-/// Writes an audit report in one format.
-pub trait Reporter {
-    /// Writes the whole report.
-    fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()>;
-}
 
 /// Output formats of `appaudit audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +43,7 @@ pub enum Format {
 }
 
 /// The reporter for a format; `color` only affects the terminal format.
-pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
+pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter<AuditReport>> {
     match format {
         Format::Terminal => Box::new(TerminalReporter { color }),
         Format::Json => Box::new(JsonReporter),
@@ -60,9 +57,7 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
 
 /// Renders a report to a string.
 pub fn render(format: Format, color: bool, report: &AuditReport) -> io::Result<String> {
-    let mut buf = Vec::new();
-    reporter(format, color).write(&mut buf, report)?;
-    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    crate::render(reporter(format, color).as_ref(), report)
 }
 
 /// One line for an app evidence item: `classes.dex: Lcom/foo/Bar; (umeng-common)`.
@@ -115,7 +110,7 @@ pub(crate) fn app_title(report: &AuditReport) -> String {
 }
 
 /// The finding's rule coverage and clauses on one line: `CN-S01 · 认定方法 二.1 · GB/T 35273-2020 9.7 c)`.
-pub(crate) fn clause_line(f: &crate::model::Finding) -> String {
+pub(crate) fn clause_line(f: &appaudit_audit::Finding) -> String {
     f.cn_rules
         .iter()
         .chain(f.regulations.iter())
@@ -123,3 +118,6 @@ pub(crate) fn clause_line(f: &crate::model::Finding) -> String {
         .collect::<Vec<_>>()
         .join(" · ")
 }
+
+#[cfg(test)]
+mod tests;

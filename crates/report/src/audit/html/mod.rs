@@ -11,8 +11,9 @@ use std::io::{self, Write};
 
 use sha2::{Digest, Sha256};
 
-use super::{Reporter, app_line, app_title};
-use crate::model::{AuditReport, Disclosure, Finding, Severity, Verdict};
+use super::{app_line, app_title};
+use crate::Reporter;
+use appaudit_audit::{AuditReport, Disclosure, Finding, Severity, Verdict};
 
 /// The dashboard's style sheet and filter script, inlined verbatim.
 const STYLE: &str = include_str!("style.css");
@@ -124,7 +125,7 @@ fn token(id: &str) -> String {
     esc(&id.replace(char::is_whitespace, "_"))
 }
 
-impl Reporter for HtmlReporter {
+impl Reporter<AuditReport> for HtmlReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
         let names = Names::new(report);
         let title = format!("appaudit: {}", app_title(report));

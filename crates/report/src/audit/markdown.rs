@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::{Reporter, app_line, app_title, policy_line};
-use crate::model::{AuditReport, Verdict};
+use super::{app_line, app_title, policy_line};
+use crate::Reporter;
+use appaudit_audit::{AuditReport, Verdict};
 
 /// Findings whose evidence is listed in the collapsible block (keeps a PR comment under GitHub's size limit).
 const MAX_EVIDENCE_FINDINGS: usize = 40;
@@ -34,7 +35,7 @@ fn md(text: &str) -> String {
     s
 }
 
-impl Reporter for MarkdownReporter {
+impl Reporter<AuditReport> for MarkdownReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
         let mut full = Vec::new();
         write_full(&mut full, report)?;

@@ -16,9 +16,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Reporter;
-use super::sarif::{fingerprint, fnv1a};
-use crate::model::{AuditReport, Finding, Severity};
+use crate::Reporter;
+use appaudit_audit::fingerprint::{fingerprint, fnv1a};
+use appaudit_audit::{AuditReport, Finding, Severity};
 
 /// GitLab Code Quality reporter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -160,7 +160,7 @@ pub fn to_gitlab(report: &AuditReport) -> Vec<Issue> {
     issues
 }
 
-impl Reporter for GitlabReporter {
+impl Reporter<AuditReport> for GitlabReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &to_gitlab(report))?;
         out.write_all(b"\n")

@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::{Reporter, app_line, app_title, policy_line, shorten};
-use crate::model::{AuditReport, Disclosure, Severity, Verdict};
+use super::{app_line, app_title, policy_line, shorten};
+use crate::Reporter;
+use appaudit_audit::{AuditReport, Disclosure, Severity, Verdict};
 
 /// Grouped text; ANSI colours when `color`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,7 +36,7 @@ impl TerminalReporter {
     }
 }
 
-impl Reporter for TerminalReporter {
+impl Reporter<AuditReport> for TerminalReporter {
     fn write(&self, out: &mut dyn Write, report: &AuditReport) -> io::Result<()> {
         writeln!(
             out,
