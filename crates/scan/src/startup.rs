@@ -14,6 +14,7 @@
 //! superclasses (`invoke-virtual App.init` reaching `BaseApp.init`).
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use appaudit_model::StartupCall;
 use appaudit_taxonomy::{AndroidRules, ApiRule};
@@ -112,19 +113,59 @@ enum Callee {
 #[derive(Debug, Default)]
 pub(crate) struct CallGraph {
     names: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
+    index: WordMap<Box<str>, u32>,
     /// Method (interned `Lcls;->name`) → what it calls.
-    methods: HashMap<u32, Vec<Callee>>,
+    methods: WordMap<u32, Vec<Callee>>,
     /// Sensitive call (interned) → the data-type ids it reveals.
-    reads: HashMap<u32, Vec<String>>,
+    reads: WordMap<u32, Vec<String>>,
     /// App class → its superclass (descriptors).
-    superclass: HashMap<Box<str>, Box<str>>,
+    superclass: WordMap<Box<str>, Box<str>>,
     /// App class → the code file it is in.
-    files: HashMap<Box<str>, Box<str>>,
+    files: WordMap<Box<str>, Box<str>>,
     /// Reused to build lookup keys without allocating on every invoke.
     key: String,
     /// The last caller interned, by the addresses of its names (see `CallGraph::caller`).
     last_caller: Option<((usize, usize, usize), u32)>,
+    /// What an invoked `class->method` is to the walk, by the addresses and lengths of its
+    /// names: one code file names a method through the same pool strings at every call, so
+    /// the classification (init table, taxonomy, framework prefixes, interning) runs once per
+    /// method instead of once per call. Only the code pass's per-task graphs fill it, while
+    /// their code file is alive; [`CallGraph::merge`] never copies it.
+    callee_memo: WordMap<(usize, usize, usize, usize), Option<Callee>>,
+}
+
+type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// Hashes machine words (addresses, lengths) and names a word at a time by multiply-rotate.
+/// The graph is per scan and bounded (interned names, callees per method), so a keyed hash's
+/// flooding defence is not needed; SipHash and its per-byte cost were a tenth of a scan.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut tail = [0u8; 8];
+            tail[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(tail));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(26) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 fn method_key(class: &str, method: &str) -> String {
@@ -161,12 +202,14 @@ impl CallGraph {
 
     /// An app class of `file`, with its superclass.
     pub(crate) fn class(&mut self, descriptor: &str, superclass: Option<&str>, file: &str) {
-        if let Some(sc) = superclass {
+        if let Some(sc) = superclass
+            && !self.superclass.contains_key(descriptor)
+        {
             self.superclass.insert(descriptor.into(), sc.into());
         }
-        self.files
-            .entry(descriptor.into())
-            .or_insert_with(|| file.into());
+        if !self.files.contains_key(descriptor) {
+            self.files.insert(descriptor.into(), file.into());
+        }
     }
 
     fn push(&mut self, caller: u32, callee: Callee) {
@@ -191,6 +234,42 @@ impl CallGraph {
         callee_is_sdk: bool,
         callee_has_rules: bool,
     ) {
+        let memo_key = (
+            class.as_ptr() as usize,
+            class.len(),
+            method.as_ptr() as usize,
+            method.len(),
+        );
+        let target = match self.callee_memo.get(&memo_key) {
+            Some(known) => *known,
+            None => {
+                let target = self.classify(
+                    table,
+                    rules,
+                    (class, method),
+                    callee_is_sdk,
+                    callee_has_rules,
+                );
+                self.callee_memo.insert(memo_key, target);
+                target
+            }
+        };
+        let Some(target) = target else {
+            return;
+        };
+        let caller = self.caller(caller_class, caller_method);
+        self.push(caller, target);
+    }
+
+    /// What a call of `class->method` is to the walk, or `None` when the walk cannot use it.
+    fn classify(
+        &mut self,
+        table: &InitTable,
+        rules: &AndroidRules,
+        (class, method): (&str, &str),
+        callee_is_sdk: bool,
+        callee_has_rules: bool,
+    ) -> Option<Callee> {
         // Inits are SDK classes; most invokes are the platform's and end here.
         let target = if let Some(row) = callee_is_sdk.then(|| table.init(class, method)).flatten() {
             Callee::Init(self.intern_parts(class, "->", method), row)
@@ -205,10 +284,9 @@ impl CallGraph {
         } else if !callee_is_sdk && !table.is_framework(class) && class.starts_with('L') {
             Callee::Own(self.intern_parts(class, "->", method))
         } else {
-            return;
+            return None;
         };
-        let caller = self.caller(caller_class, caller_method);
-        self.push(caller, target);
+        Some(target)
     }
 
     /// The interned caller; the code pass feeds one method's references in a row, each with
