@@ -19,7 +19,10 @@ fn phrase_range(line: &str, m: &DataTypeMention) -> Option<std::ops::Range<usize
         .char_indices()
         .nth(m.column.saturating_sub(1))
         .map(|(i, _)| i)
-        .filter(|&i| line.get(i..).is_some_and(|rest| rest.starts_with(&m.matched)));
+        .filter(|&i| {
+            line.get(i..)
+                .is_some_and(|rest| rest.starts_with(&m.matched))
+        });
     match at {
         Some(i) => Some(i..i + m.matched.len()),
         None => line.find(&m.quote).map(|i| i..i + m.quote.len()),
@@ -85,5 +88,66 @@ impl Ctx<'_> {
             });
             out.push(f);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use appaudit_policy::{FormatHint, Lexicon, read_policy_text};
+    use appaudit_sdk::SignatureDb;
+    use appaudit_taxonomy::Taxonomy;
+
+    use crate::{AuditOptions, Knowledge, audit};
+
+    /// AA217 findings (data type, first quoted line) of a policy read in `format`.
+    fn unmarked(text: &str, format: FormatHint) -> Vec<(String, usize)> {
+        let taxonomy = Taxonomy::builtin().unwrap();
+        let db = SignatureDb::builtin().unwrap();
+        let lexicon = Lexicon::new(&taxonomy, &db).unwrap();
+        let policy = read_policy_text(text, format, &lexicon).unwrap();
+        let report = audit(
+            &crate::tests::empty_inventory(),
+            &policy,
+            Knowledge {
+                taxonomy: &taxonomy,
+                signatures: &db,
+            },
+            &AuditOptions::default(),
+        );
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == super::RuleId::SensitivePiNotMarked)
+            .map(|f| {
+                (
+                    f.data_type.clone().unwrap_or_default(),
+                    f.policy_evidence.first().and_then(|e| e.line).unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+
+    const BODY: &str = "我们会收集您的精准定位信息，用于为您推荐附近的门店，并依照本政策保护您的个人信息安全。\n我们会读取您的通讯录，用于添加好友。\n";
+
+    #[test]
+    fn markdown_bold_marks_one_type_and_leaves_the_other_reported() {
+        let md = "# 隐私政策\n\n我们会收集您的**精准定位信息**，用于为您推荐附近的门店，并依照本政策保护您的个人信息安全。\n我们会读取您的通讯录，用于添加好友。\n";
+        assert_eq!(unmarked(md, FormatHint::Markdown), [("contacts".into(), 4)]);
+    }
+
+    #[test]
+    fn html_strong_and_bold_style_mark_both_types() {
+        let html = "<h1>隐私政策</h1><p>我们会收集您的<strong>精准定位信息</strong>，用于为您推荐附近的门店，并依照本政策保护您的个人信息安全。</p>\
+            <p>我们会读取您的<span style=\"font-weight:700\">通讯录</span>，用于添加好友。</p>";
+        assert_eq!(unmarked(html, FormatHint::Html), []);
+        let plain_html = format!("<h1>隐私政策</h1><p>{}</p>", BODY.replace('\n', "</p><p>"));
+        let got = unmarked(&plain_html, FormatHint::Html);
+        let types: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(types, ["contacts", "precise_location"]);
+    }
+
+    #[test]
+    fn plain_text_is_never_judged() {
+        assert_eq!(unmarked(BODY, FormatHint::Text), []);
     }
 }
