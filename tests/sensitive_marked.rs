@@ -87,3 +87,39 @@ fn plain_text_policies_are_not_judged() {
         []
     );
 }
+
+#[test]
+fn the_policy_json_lists_the_bold_text_of_a_markdown_policy() {
+    // bilibili_privacy_2021-10-08.md line 126 (quoted above) has one bold run, from
+    // "为了完成实名认证服务" to the end of the line.
+    let policy = shared("policies/zh/bilibili_privacy_2021-10-08.md");
+    let (code, stdout, stderr) =
+        appaudit(&["policy", policy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let reading: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let on_126: Vec<&str> = reading["emphasis"]
+        .as_array()
+        .expect("a Markdown policy can show emphasis")
+        .iter()
+        .filter(|s| s["line"] == 126)
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(on_126.len(), 1, "{on_126:?}");
+    assert!(on_126[0].starts_with("为了完成实名认证服务"), "{on_126:?}");
+    assert!(
+        on_126[0].ends_with("面部识别特征（个人敏感信息）。"),
+        "{on_126:?}"
+    );
+    // A plain-text policy has no `emphasis` at all.
+    let (_, stdout, _) = appaudit(&[
+        "policy",
+        repo()
+            .join("samples/appaudit-demo-privacy.txt")
+            .to_str()
+            .unwrap(),
+        "--format",
+        "json",
+    ]);
+    let reading: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(reading.get("emphasis").is_none());
+}

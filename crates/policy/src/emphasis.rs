@@ -147,6 +147,7 @@ pub(crate) fn spans(lines: &[crate::markup::Line]) -> Option<Vec<crate::Emphasis
                         line: i + 1,
                         start: r.start,
                         end: r.end,
+                        text: l.text.get(r.clone()).unwrap_or_default().to_owned(),
                     })
             })
             .collect(),

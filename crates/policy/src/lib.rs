@@ -286,6 +286,8 @@ pub struct EmphasisSpan {
     pub start: usize,
     /// Byte offset just after the run's end.
     pub end: usize,
+    /// The emphasised text (`lines[line - 1][start..end]`).
+    pub text: String,
 }
 
 /// Reads a policy file; the format comes from the extension, or is sniffed.
