@@ -135,6 +135,8 @@ fn no_policy() -> appaudit_policy::PolicyReading {
         permissions: Vec::new(),
         documents: Vec::new(),
         lines: Vec::new(),
+        emphasis: None,
+        emphasis_shown: Vec::new(),
     }
 }
 

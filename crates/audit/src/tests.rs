@@ -41,7 +41,7 @@ impl Fixture {
     }
 }
 
-fn empty_inventory() -> Inventory {
+pub(crate) fn empty_inventory() -> Inventory {
     Inventory {
         schema_version: 1,
         source: Source {

@@ -14,6 +14,7 @@ mod analyze;
 mod decode;
 #[cfg(feature = "docx")]
 mod docx;
+mod emphasis;
 mod error;
 mod files;
 mod lexicon;
@@ -265,6 +266,28 @@ pub struct PolicyReading {
     /// The normalized text, one string per line (line N is `lines[N - 1]`).
     #[serde(skip)]
     pub lines: Vec<String>,
+    /// Text shown bold, underlined or coloured (HTML `<b>`, `<strong>`, `<u>`, styles; Markdown
+    /// `**…**`), in line order; `None` when no document's format can show emphasis (plain text,
+    /// PDF, DOCX as read: run properties are not read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emphasis: Option<Vec<EmphasisSpan>>,
+    /// For each line (line N is `emphasis_shown[N - 1]`): whether its document's format can
+    /// show emphasis, so that an unmarked line there is a choice of the author.
+    #[serde(skip)]
+    pub emphasis_shown: Vec<bool>,
+}
+
+/// A run of emphasised text: byte range `start..end` of line `line`'s text.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EmphasisSpan {
+    /// 1-based line.
+    pub line: usize,
+    /// Byte offset of the run's start in the line text.
+    pub start: usize,
+    /// Byte offset just after the run's end.
+    pub end: usize,
+    /// The emphasised text (`lines[line - 1][start..end]`).
+    pub text: String,
 }
 
 /// Reads a policy file; the format comes from the extension, or is sniffed.
@@ -342,6 +365,25 @@ pub struct DocumentSpan {
 }
 
 impl PolicyReading {
+    /// Whether bytes `range` of line `line` overlap emphasised text. `None` when the line's
+    /// document cannot show emphasis (or there is no such line).
+    pub fn emphasised(&self, line: usize, range: std::ops::Range<usize>) -> Option<bool> {
+        let shown = line
+            .checked_sub(1)
+            .and_then(|i| self.emphasis_shown.get(i))
+            .copied()
+            .unwrap_or(false);
+        if !shown {
+            return None;
+        }
+        let spans = self.emphasis.as_deref().unwrap_or_default();
+        Some(
+            spans
+                .iter()
+                .any(|s| s.line == line && s.start < range.end && range.start < s.end),
+        )
+    }
+
     /// The document and the line within it of a line of this reading: `(None, line)` for a
     /// reading of one document.
     pub fn locate(&self, line: usize) -> (Option<&str>, usize) {

@@ -34,6 +34,9 @@ pub(crate) struct Line {
     pub heading: Option<u8>,
     /// Set when the line is a table row.
     pub row: Option<Row>,
+    /// Byte ranges of the line text shown bold, underlined or coloured (see `emphasis.rs`);
+    /// `None` when the document's format cannot show emphasis (plain text, PDF, DOCX as read).
+    pub emphasis: Option<Vec<Range<usize>>>,
 }
 
 /// The normalized document.
@@ -93,6 +96,8 @@ pub(crate) struct Builder {
     tables: Vec<usize>,
     next_table: usize,
     collapse_blank_lines: bool,
+    /// Emphasis in the current line (`None`: the format shows none).
+    emphasis: Option<crate::emphasis::LineEmphasis>,
 }
 
 impl Builder {
@@ -101,6 +106,41 @@ impl Builder {
             collapse_blank_lines,
             ..Self::default()
         }
+    }
+
+    /// A builder that records emphasised text (HTML, Markdown).
+    pub(crate) fn with_emphasis(collapse_blank_lines: bool) -> Self {
+        Self {
+            collapse_blank_lines,
+            emphasis: Some(crate::emphasis::LineEmphasis::default()),
+            ..Self::default()
+        }
+    }
+
+    /// Emphasis changes at the current position: an HTML element opens or closes (`html`, nested
+    /// by depth), or a Markdown `**` toggles (ends with the line when unmatched).
+    pub(crate) fn emphasis_event(&mut self, event: crate::emphasis::Event) {
+        let at = self.current.len();
+        if let Some(e) = self.emphasis.as_mut() {
+            e.event(event, at);
+        }
+    }
+
+    /// Truncates the current line, keeping emphasis ranges inside it.
+    fn truncate_current(&mut self, len: usize) {
+        self.current.truncate(len);
+        if let Some(e) = self.emphasis.as_mut() {
+            e.clamp(self.current.len());
+        }
+    }
+
+    /// The emphasis of the line being emitted (text `text`, cut `lead` bytes at the start of
+    /// `current`), and the state carried to the next line.
+    fn take_line_emphasis(&mut self, lead: usize, text: &str) -> Option<Vec<Range<usize>>> {
+        let end = self.current.len();
+        self.emphasis
+            .as_mut()
+            .map(|e| e.finish_line(end, lead, text))
     }
 
     fn in_cell(&self) -> bool {
@@ -162,7 +202,9 @@ impl Builder {
     }
 
     fn end_line_keep_blank(&mut self) {
+        let lead = self.current.len() - self.current.trim_start().len();
         let text = self.current.trim().to_owned();
+        let emphasis = self.take_line_emphasis(lead, &text);
         self.current.clear();
         if text.is_empty()
             && self.collapse_blank_lines
@@ -175,6 +217,7 @@ impl Builder {
             text,
             heading: self.heading.take(),
             row: None,
+            emphasis,
         });
     }
 
@@ -215,6 +258,8 @@ impl Builder {
                 self.next_table - 1
             }
         };
+        let end = self.current.len();
+        let _ = self.take_line_emphasis(end, "");
         self.current.clear();
         self.row = Some(Row {
             table,
@@ -228,7 +273,7 @@ impl Builder {
         }
         self.close_cell();
         let trimmed_len = self.current.trim_end().len();
-        self.current.truncate(trimmed_len);
+        self.truncate_current(trimmed_len);
         if self.row.as_ref().is_some_and(|r| !r.cells.is_empty()) {
             self.current.push_str(" | ");
         }
@@ -238,7 +283,7 @@ impl Builder {
     pub(crate) fn close_cell(&mut self) {
         if let Some(start) = self.cell_start.take() {
             let trimmed_len = self.current.trim_end().len();
-            self.current.truncate(trimmed_len.max(start));
+            self.truncate_current(trimmed_len.max(start));
             let end = self.current.len();
             let lead = self
                 .current
@@ -254,6 +299,7 @@ impl Builder {
         self.close_cell();
         if let Some(row) = self.row.take() {
             // Cells were recorded in `current`; the stored line must be untrimmed at the start.
+            let emphasis = self.take_line_emphasis(0, &self.current.clone());
             let text = std::mem::take(&mut self.current);
             let empty = row.cells.iter().all(|c| c.is_empty());
             if !empty {
@@ -261,6 +307,7 @@ impl Builder {
                     text,
                     heading: None,
                     row: Some(row),
+                    emphasis,
                 });
             }
         }
@@ -305,11 +352,12 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A tolerant tag scanner: no tree, no recursion, every step advances.
 fn markup_to_doc(text: &str, html: bool) -> Doc {
-    let mut b = Builder::new(html);
+    let mut b = Builder::with_emphasis(html);
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     let mut text_start = 0usize;
     let mut preformatted = false;
+    let mut elements = crate::emphasis::ElementStack::default();
     while let Some(rel) = memchr_lt(bytes.get(pos..).unwrap_or_default()) {
         let lt = pos + rel;
         let Some(tag) = parse_tag(bytes, lt) else {
@@ -342,6 +390,17 @@ fn markup_to_doc(text: &str, html: bool) -> Doc {
             continue;
         }
         apply_tag(&mut b, &tag, &mut preformatted);
+        let events = match tag.kind {
+            TagKind::Open => {
+                let attrs = text.get(tag.attrs.clone()).unwrap_or_default();
+                elements.open(name, attrs, tag.self_closing)
+            }
+            TagKind::Close => elements.close(name),
+            TagKind::Other => Vec::new(),
+        };
+        for event in events {
+            b.emphasis_event(event);
+        }
     }
     flush_text(
         &mut b,
@@ -364,8 +423,35 @@ fn flush_text(b: &mut Builder, raw: &str, collapse: bool, html: bool) {
     if html {
         b.push_text(&decoded, collapse);
     } else {
-        // Markdown emphasis markers only get in the way of reading quotes.
-        b.push_text(&decoded.replace("**", ""), false);
+        push_markdown_text(b, &decoded);
+    }
+}
+
+/// Markdown text: `**` markers are dropped (they only get in the way of reading quotes) and,
+/// like `__` (kept in the text), open or close an emphasised run.
+fn push_markdown_text(b: &mut Builder, text: &str) {
+    if b.in_cell() || b.row.is_some() {
+        // Inside an HTML table cell text pieces are joined with spaces: keep the text whole.
+        b.push_text(&text.replace("**", ""), false);
+        return;
+    }
+    let mut rest = text;
+    loop {
+        let next = [rest.find("**"), rest.find("__")]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(at) = next else {
+            b.push_text(rest, false);
+            return;
+        };
+        b.push_text(rest.get(..at).unwrap_or_default(), false);
+        let marker = rest.get(at..at + 2).unwrap_or_default();
+        if marker == "__" {
+            b.push_text(marker, false);
+        }
+        b.emphasis_event(crate::emphasis::Event::Toggle);
+        rest = rest.get(at + 2..).unwrap_or_default();
     }
 }
 
@@ -381,6 +467,8 @@ struct Tag {
     kind: TagKind,
     name: String,
     self_closing: bool,
+    /// Byte range of the attribute text (after the name, before `>`).
+    attrs: Range<usize>,
     end: usize,
 }
 
@@ -400,6 +488,7 @@ fn parse_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
             kind: TagKind::Other,
             name: String::new(),
             self_closing: false,
+            attrs: 0..0,
             end,
         });
     }
@@ -413,6 +502,7 @@ fn parse_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
             kind: TagKind::Other,
             name: String::new(),
             self_closing: false,
+            attrs: 0..0,
             end,
         });
     }
@@ -448,6 +538,7 @@ fn parse_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
                     kind,
                     name,
                     self_closing,
+                    attrs: name_start + name_len..i,
                     end: i + 1,
                 });
             }
@@ -674,6 +765,84 @@ mod tests {
         assert!(doc.lines[5].row.is_none());
     }
 
+    /// The emphasised text of each line.
+    fn marked(doc: &Doc) -> Vec<Vec<&str>> {
+        doc.lines
+            .iter()
+            .map(|l| {
+                l.emphasis
+                    .iter()
+                    .flatten()
+                    .map(|r| &l.text[r.clone()])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn html_strong_and_bold_styles_are_emphasis() {
+        let html = "<p>我们会收集您的<strong>身份证号码</strong>、手机号码</p>\
+            <p>  <span style=\"font-weight: bold\">精准定位<span>信息</span></span>用于导航</p>\
+            <p><span style=\"color:#333\">通讯录</span>与<u>短信</u></p>\
+            <p><b>第一行<br>第二行</b></p><p>none</p>";
+        let doc = to_doc(html, Flavor::Html);
+        assert_eq!(
+            texts(&doc),
+            [
+                "我们会收集您的身份证号码、手机号码",
+                "精准定位信息用于导航",
+                "通讯录与短信",
+                "第一行",
+                "第二行",
+                "none"
+            ]
+        );
+        assert_eq!(
+            marked(&doc),
+            [
+                vec!["身份证号码"],
+                vec!["精准定位信息"],
+                vec!["短信"],
+                vec!["第一行"],
+                vec!["第二行"],
+                vec![]
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_double_stars_are_emphasis_and_unmatched_ones_are_not() {
+        let md = "我们会收集您的**身份证号码**、手机号码\n**开头未闭合 身份证\n__生物识别信息__ 与 <strong>通讯录</strong>\n";
+        let doc = to_doc(md, Flavor::Markdown);
+        assert_eq!(
+            texts(&doc),
+            [
+                "我们会收集您的身份证号码、手机号码",
+                "开头未闭合 身份证",
+                "__生物识别信息__ 与 通讯录"
+            ]
+        );
+        assert_eq!(
+            marked(&doc),
+            [vec!["身份证号码"], vec![], vec!["生物识别信息__", "通讯录"]]
+        );
+    }
+
+    #[test]
+    fn plain_text_shows_no_emphasis() {
+        let doc = to_doc("**身份证**\n", Flavor::Plain);
+        assert_eq!(texts(&doc), ["**身份证**"]);
+        assert!(doc.lines.iter().all(|l| l.emphasis.is_none()));
+    }
+
+    #[test]
+    fn emphasis_in_table_cells_is_a_range_of_the_row_text() {
+        let html = "<table><tr><td> <b>人脸信息</b> </td><td>实名认证</td></tr></table>";
+        let doc = to_doc(html, Flavor::Html);
+        assert_eq!(texts(&doc), ["人脸信息 | 实名认证"]);
+        assert_eq!(marked(&doc), [vec!["人脸信息"]]);
+    }
+
     #[test]
     fn hostile_markup_ends_cleanly() {
         let inputs = [
@@ -697,6 +866,23 @@ mod tests {
         let html = "<table><tr><td>a</td><td>b</td></tr></table><p>x &amp; y</p>";
         for cut in 0..=html.len() {
             let _ = to_doc(&html[..cut], Flavor::Html);
+        }
+        let styled = "<p><b>a<span style='color:red'>b</b>c</span></p><strong><u>x</strong>";
+        for cut in 0..=styled.len() {
+            for doc in [
+                to_doc(&styled[..cut], Flavor::Html),
+                to_doc(&styled[..cut], Flavor::Markdown),
+            ] {
+                for line in &doc.lines {
+                    for r in line.emphasis.iter().flatten() {
+                        assert!(
+                            line.text.get(r.clone()).is_some(),
+                            "{r:?} of {:?}",
+                            line.text
+                        );
+                    }
+                }
+            }
         }
         assert_eq!(
             decode_entities("&#x41;&#66;&amp&unknown;"),

@@ -88,6 +88,7 @@ pub(crate) fn compare(
     ctx.cn_pack(&mut findings);
     ctx.startup_calls(&mut findings);
     ctx.empty_purpose_strings(&mut findings);
+    ctx.sensitive_not_marked(&mut findings);
     sort_findings(&mut findings);
     Comparison {
         findings,

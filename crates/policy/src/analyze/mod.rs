@@ -148,6 +148,8 @@ pub(crate) fn analyze(
         mentions,
         permissions,
         documents: Vec::new(),
+        emphasis: crate::emphasis::spans(&lines),
+        emphasis_shown: lines.iter().map(|l| l.emphasis.is_some()).collect(),
         lines: lines.into_iter().map(|l| l.text).collect(),
     }
 }
