@@ -79,7 +79,7 @@ impl ServiceType {
         format!("{}类 ({})", self.zh, self.id)
     }
 
-    /// Where the type's scope is set: the regulation and item.
+    /// The regulation's title and the type's item (`…规定 第五条（三十八）`).
     pub fn citation(&self) -> String {
         format!("{} {}", TABLE.source, self.source)
     }
@@ -93,17 +93,14 @@ impl Ctx<'_> {
         };
         let rule = RuleId::BeyondNecessaryScope;
         let scope = if app_type.necessary.is_empty() {
-            "needs no personal information for its basic service".to_owned()
+            "none".to_owned()
         } else {
             let names: Vec<String> = app_type
                 .necessary
                 .iter()
                 .map(|id| self.type_names(id).0)
                 .collect();
-            format!(
-                "needs only {} (and data entered by the user) for its basic service",
-                names.join(", ")
-            )
+            names.join(", ")
         };
         for access in &self.inv.data_access {
             if access.accessors.is_empty() || app_type.is_necessary(&access.data_type) {
@@ -123,12 +120,12 @@ impl Ctx<'_> {
                 rule,
                 (self.severity)(rule),
                 format!(
-                    "{} is read by {}; a {} app {} ({}): it may serve an extended function, but refusing it must not cost the basic service (第四条)",
+                    "{} is read by {}, beyond the necessary PI of a {} app ({}: {}); refusing it must not cost the basic service (第四条)",
                     access.name_en,
                     readers.join(", "),
                     app_type.label(),
+                    app_type.source,
                     scope,
-                    app_type.citation(),
                 ),
             );
             f.data_type = Some(access.data_type.clone());
