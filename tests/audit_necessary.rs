@@ -227,6 +227,20 @@ fn without_app_type_aa117_is_absent_and_documented_as_needing_it() {
         "news",
     ]);
     assert!(sarif.contains("\"AA117\""));
+    // JUnit likewise: no passing test case for a rule that was not checked.
+    let (_, junit, _) = appaudit(&["audit", APK, "--policy", POLICY, "--format", "junit"]);
+    assert!(!junit.contains("AA117"));
+    let (_, junit, _) = appaudit(&[
+        "audit",
+        APK,
+        "--policy",
+        POLICY,
+        "--format",
+        "junit",
+        "--app-type",
+        "news",
+    ]);
+    assert!(junit.contains("AA117 collection-beyond-necessary-scope"));
 
     let (code, text, _) = appaudit(&["explain", "AA117"]);
     assert_eq!(code, 0);
