@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appaudit_audit::report::{self, Format};
-use appaudit_audit::{AuditOptions, Config, Knowledge, Profile, ServiceType, Severity, Verdict};
+use appaudit_audit::{AuditOptions, Config, Knowledge, Profile, Severity, Verdict};
 use clap::Args;
 
 use super::LimitArgs;
@@ -306,8 +306,8 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `--app-type`: a slug or Chinese name of the 39 service types, else an error listing them all.
-fn parse_app_type(text: &str) -> anyhow::Result<&'static ServiceType> {
-    if let Some(t) = ServiceType::lookup(text) {
+fn parse_app_type(text: &str) -> anyhow::Result<&'static appaudit_audit::ServiceType> {
+    if let Some(t) = appaudit_audit::ServiceType::lookup(text) {
         return Ok(t);
     }
     let valid: Vec<String> = appaudit_audit::rules::service_types()
