@@ -149,12 +149,13 @@ fn gitlab_code_quality_issues_match_the_findings_and_point_at_the_policy_lines()
 fn junit_has_one_case_per_rule_and_failures_for_rules_at_or_above_the_gate() {
     let (_, rules, _) = run(&["rules", "--json"]);
     let rules = json(&rules, "");
-    // One test case per checkable rule; rules that need a running app are listed but never checked.
+    // One test case per checkable rule; rules that need a running app are listed but never checked,
+    // and AA117 (needs `--app-type`, not given here) is not checked either.
     let n_rules = rules
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["dynamic"] == false)
+        .filter(|r| r["dynamic"] == false && r.get("needs_flag").is_none())
         .count();
     let dir = tempfile::tempdir().unwrap();
     for gate in ["high", "medium", "info"] {

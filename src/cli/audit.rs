@@ -117,6 +117,11 @@ pub struct AuditArgs {
     /// Run only the rules of this profile (`appaudit rules` shows each rule's profiles).
     #[arg(long, value_enum, default_value_t = ProfileArg::All)]
     pub profile: ProfileArg,
+    /// The app's service type under 常见类型App必要个人信息范围规定 第五条: a slug (`utility_tools`,
+    /// `map_navigation`) or the Chinese name (`实用工具`, `地图导航类`). Enables AA117 (CN-N01):
+    /// reads beyond the type's necessary personal information.
+    #[arg(long, value_name = "TYPE")]
+    pub app_type: Option<String>,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -187,6 +192,8 @@ fn load_config(explicit: Option<&Path>) -> anyhow::Result<Option<Config>> {
 
 /// Runs `appaudit audit`.
 pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    // An unknown service type is an input error: refuse before the scan.
+    let app_type = args.app_type.as_deref().map(parse_app_type).transpose()?;
     let config = load_config(args.config.as_deref())?;
     // A bad baseline is an input error: refuse before the (slower) scan.
     let baseline = args
@@ -229,6 +236,7 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
             .join(", "),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: args.profile.profile(),
+        app_type,
         ..AuditOptions::default()
     };
     if let Some(c) = &config {
@@ -298,6 +306,21 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// `--app-type`: a slug or Chinese name of the 39 service types, else an error listing them all.
+fn parse_app_type(text: &str) -> anyhow::Result<&'static appaudit_audit::ServiceType> {
+    if let Some(t) = appaudit_audit::ServiceType::lookup(text) {
+        return Ok(t);
+    }
+    let valid: Vec<String> = appaudit_audit::rules::service_types()
+        .iter()
+        .map(|t| format!("  {:>2} {:<22} {}", t.number, t.id, t.zh))
+        .collect();
+    anyhow::bail!(
+        "unknown --app-type {text:?}; valid service types (常见类型App必要个人信息范围规定 第五条), by slug or Chinese name:\n{}",
+        valid.join("\n")
+    )
+}
+
 /// Runs `appaudit rules`.
 pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
@@ -327,9 +350,11 @@ pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
                 profiles.join(","),
                 covers,
                 if info.dynamic {
-                    "[needs dynamic analysis] "
+                    "[needs dynamic analysis] ".to_owned()
+                } else if let Some(flag) = &info.needs_flag {
+                    format!("[needs {flag}] ")
                 } else {
-                    ""
+                    String::new()
                 },
                 info.what
             )?;

@@ -23,7 +23,7 @@ pub use model::{
     PolicyEvidence, ReaderDisclosure, Severity, Summary, Tool, Verdict, WaivedFinding,
 };
 pub use rules::Knowledge;
-pub use rules::{Profile, RuleId, RuleInfo};
+pub use rules::{Profile, RuleId, RuleInfo, ServiceType};
 
 use std::collections::BTreeMap;
 
@@ -44,6 +44,8 @@ pub struct AuditOptions {
     pub tool_version: String,
     /// Only the rules of this profile run (`None`: all).
     pub profile: Option<Profile>,
+    /// The app's service type (`--app-type`): AA117 runs only with one.
+    pub app_type: Option<&'static ServiceType>,
 }
 
 impl Default for AuditOptions {
@@ -56,6 +58,7 @@ impl Default for AuditOptions {
             policy_path: String::new(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             profile: None,
+            app_type: None,
         }
     }
 }
@@ -80,7 +83,7 @@ pub fn audit(
     options: &AuditOptions,
 ) -> AuditReport {
     let severity_of = severity_of(options);
-    let comparison = rules::compare(inventory, policy, knowledge, &severity_of);
+    let comparison = rules::compare(inventory, policy, knowledge, &severity_of, options.app_type);
     finish(inventory, policy, comparison, None, options)
 }
 
@@ -98,7 +101,10 @@ pub fn audit_declared(
     let mut found = declared::compare(inventory, declared, knowledge, &severity_of)?;
     let empty;
     let (policy, mut comparison) = match policy {
-        Some(p) => (p, rules::compare(inventory, p, knowledge, &severity_of)),
+        Some(p) => (
+            p,
+            rules::compare(inventory, p, knowledge, &severity_of, options.app_type),
+        ),
         None => {
             empty = no_policy();
             (
@@ -252,6 +258,7 @@ fn finish(
         disclosures: comparison.disclosures,
         policy_path: options.policy_path.clone(),
         declared_path,
+        app_type: options.app_type.map(|t| t.id.clone()),
         inventory: inventory.clone(),
         policy: policy.clone(),
         baseline: None,

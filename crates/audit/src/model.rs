@@ -304,6 +304,9 @@ pub struct AuditReport {
     /// The store declaration compared with the app (`--declared`); absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared_path: Option<String>,
+    /// The app's service type (`--app-type`, the slug of 第五条's table); absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_type: Option<String>,
     /// The app inventory.
     pub inventory: appaudit_model::Inventory,
     /// The policy reading.

@@ -10,6 +10,8 @@ use appaudit_taxonomy::{Accessor, DataAccess, Taxonomy};
 
 use super::*;
 
+mod necessary;
+
 struct Fixture {
     taxonomy: Taxonomy,
     db: SignatureDb,

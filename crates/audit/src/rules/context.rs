@@ -48,6 +48,8 @@ pub(super) struct Ctx<'a> {
     pub(super) severity: SeverityOf<'a>,
     /// data type or hypernym id → the hypernyms directly above it.
     pub(super) parents: BTreeMap<&'a str, Vec<&'a str>>,
+    /// The app's service type (`audit --app-type`), for AA117.
+    pub(super) app_type: Option<&'static super::ServiceType>,
 }
 
 /// Runs every rule.
@@ -56,6 +58,7 @@ pub(crate) fn compare(
     policy: &PolicyReading,
     know: Knowledge<'_>,
     severity: SeverityOf<'_>,
+    app_type: Option<&'static super::ServiceType>,
 ) -> Comparison {
     let mut parents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for t in &know.taxonomy.data_types {
@@ -75,6 +78,7 @@ pub(crate) fn compare(
         know,
         severity,
         parents,
+        app_type,
     };
     let disclosures = ctx.classify_all();
     let mut findings = Vec::new();
@@ -87,6 +91,7 @@ pub(crate) fn compare(
     ctx.structure(&mut findings);
     ctx.cn_pack(&mut findings);
     ctx.startup_calls(&mut findings);
+    ctx.beyond_necessary(&mut findings);
     ctx.empty_purpose_strings(&mut findings);
     ctx.sensitive_not_marked(&mut findings);
     sort_findings(&mut findings);

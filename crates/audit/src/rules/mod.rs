@@ -17,6 +17,7 @@
 //! | AA106 statement-contradicted | `rules/contradicted.rs` |
 //! | AA109–AA115 (Chinese pack, app side) | `rules/cn/app.rs` |
 //! | AA116 startup-collection-unguarded (CN-C01, static) | `rules/startup.rs` |
+//! | AA117 collection-beyond-necessary-scope (CN-N01, `audit --app-type`) | `rules/necessary.rs` |
 //! | AA201–AA206 (policy structure) | `rules/sections.rs` |
 //! | AA207–AA216 (Chinese pack, policy text) | `rules/cn/policy_text.rs` |
 //! | AA217 sensitive-pi-not-marked (CN-P06) | `rules/sensitive_marked.rs` |
@@ -33,6 +34,7 @@ pub(crate) mod context;
 mod contradicted;
 mod data;
 mod ios_purpose;
+mod necessary;
 mod permissions;
 mod sdk;
 mod sections;
@@ -41,6 +43,7 @@ mod startup;
 
 pub use context::Knowledge;
 pub(crate) use context::{Comparison, SeverityOf, compare, sort_findings};
+pub use necessary::{ServiceType, service_types};
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +107,8 @@ rule_ids! {
     SensitiveNoSeparateConsent = "AA115",
     /// AA116: an SDK init or sensitive read reachable from start-up code (CN-C01, static).
     StartupCollectionUnguarded = "AA116",
+    /// AA117: a data type read beyond the necessary scope of the app's service type (CN-N01, `--app-type`).
+    BeyondNecessaryScope = "AA117",
     /// AA201: the app bundles SDKs and the policy has no SDK list.
     PolicyNoSdkList = "AA201",
     /// AA202: no contact details.
@@ -210,6 +215,9 @@ pub struct RuleInfo {
     /// What a static scan cannot see (for dynamic rules).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why_dynamic: Option<String>,
+    /// The `appaudit audit` flag without which the rule does not run (`--app-type`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_flag: Option<String>,
 }
 
 impl RuleInfo {
@@ -288,6 +296,11 @@ impl RuleId {
         )
     }
 
+    /// Whether the rule needs the app's service type (`audit --app-type`), so runs only with one.
+    pub fn needs_app_type(self) -> bool {
+        self.info().needs_flag.as_deref() == Some("--app-type")
+    }
+
     /// The rules a run checked: those of its profile, the declaration's only with one.
     pub fn checked_in(profile: Option<Profile>, declared: bool) -> impl Iterator<Item = RuleId> {
         Self::in_profile(profile).filter(move |r| declared || !r.needs_declaration())
@@ -340,6 +353,11 @@ pub fn explain(info: &RuleInfo) -> String {
         text.push_str("\nNeeds dynamic analysis (not reported by `appaudit audit`): ");
         text.push_str(info.why_dynamic.as_deref().unwrap_or(""));
         text.push('\n');
+    }
+    if let Some(flag) = &info.needs_flag {
+        text.push_str(&format!(
+            "\nNeeds `appaudit audit ... {flag}`: without it the rule is not checked.\n"
+        ));
     }
     if !info.cn_rules.is_empty() {
         text.push_str("\nCovers: ");
@@ -442,7 +460,7 @@ mod tests {
     }
 
     /// Every CN id named is one of the 31 of cn_rules.json, and each of those is covered by a rule or listed
-    /// as dynamic, except the one the scan cannot check (app category).
+    /// as dynamic (CN-N01 with `--app-type`, CN-P06 for HTML and Markdown policies).
     #[test]
     fn cn_rule_ids_are_real() {
         let known: BTreeSet<String> = (1..=12)
@@ -463,7 +481,7 @@ mod tests {
             .iter()
             .filter(|k| !covered.contains(k.as_str()))
             .collect();
-        assert_eq!(missing, ["CN-N01"]);
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     #[test]

@@ -292,7 +292,9 @@ pub fn to_sarif(report: &AuditReport) -> SarifLog {
         parent_index: None,
     }];
     let profile = Profile::parse(&report.profile);
-    let listed: Vec<RuleId> = RuleId::checked_in(profile, report.declared_path.is_some()).collect();
+    let listed: Vec<RuleId> = RuleId::checked_in(profile, report.declared_path.is_some())
+        .filter(|r| report.app_type.is_some() || !r.needs_app_type())
+        .collect();
     let rules = listed
         .iter()
         .map(|rule| {
