@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use appaudit_model::StartupCall;
 use appaudit_taxonomy::{AndroidRules, ApiRule};
@@ -112,8 +113,9 @@ enum Callee {
 /// The app's own call graph, built by the code pass (one per task, then merged).
 #[derive(Debug, Default)]
 pub(crate) struct CallGraph {
-    names: Vec<Box<str>>,
-    index: WordMap<Box<str>, u32>,
+    /// Interned names, shared with `index` (one allocation per name; merging moves them).
+    names: Vec<Arc<str>>,
+    index: WordMap<Arc<str>, u32>,
     /// Method (interned `Lcls;->name`) → what it calls.
     methods: WordMap<u32, Vec<Callee>>,
     /// Sensitive call (interned) → the data-type ids it reveals.
@@ -190,9 +192,14 @@ impl CallGraph {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
+        self.intern_new(Arc::from(name))
+    }
+
+    /// Interns a name that `index` does not hold yet.
+    fn intern_new(&mut self, name: Arc<str>) -> u32 {
         let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(name.into());
-        self.index.insert(name.into(), i);
+        self.names.push(Arc::clone(&name));
+        self.index.insert(name, i);
         i
     }
 
@@ -338,8 +345,23 @@ impl CallGraph {
     }
 
     /// Adds another task's graph.
-    pub(crate) fn merge(&mut self, other: CallGraph) {
-        let map: Vec<u32> = other.names.iter().map(|n| self.intern(n)).collect();
+    pub(crate) fn merge(&mut self, mut other: CallGraph) {
+        // The first graph merged into an empty one is moved, not re-interned.
+        if self.names.is_empty() && self.methods.is_empty() && self.files.is_empty() {
+            other.callee_memo.clear();
+            other.last_caller = None;
+            *self = other;
+            return;
+        }
+        self.index.reserve(other.names.len());
+        let map: Vec<u32> = other
+            .names
+            .into_iter()
+            .map(|n| match self.index.get(&*n) {
+                Some(&i) => i,
+                None => self.intern_new(n),
+            })
+            .collect();
         let at = |i: u32| map.get(i as usize).copied().unwrap_or(u32::MAX);
         for (caller, callees) in other.methods {
             for c in callees {
