@@ -9,7 +9,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -58,25 +57,6 @@ fn evidence_values(f: &Value, kind: &str) -> Vec<String> {
         .filter(|e| e["kind"] == kind)
         .map(|e| e["value"].as_str().unwrap().to_owned())
         .collect()
-}
-
-/// `target/ios-samples`, built by `scripts/build-ios-samples.sh` when missing (as in scan_ios.rs).
-fn samples() -> Option<PathBuf> {
-    corpus()?;
-    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = BUILD
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let out = repo().join("target/ios-samples");
-    if !out.join("Demo.ipa").is_file() || !out.join("Payload/Demo.app/Demo").is_file() {
-        let status = Command::new("bash")
-            .arg(repo().join("scripts/build-ios-samples.sh"))
-            .arg(&out)
-            .status()
-            .expect("run scripts/build-ios-samples.sh");
-        assert!(status.success(), "scripts/build-ios-samples.sh failed");
-    }
-    Some(out)
 }
 
 /// Undefined symbols of a Mach-O, per `llvm-nm`.
@@ -180,7 +160,7 @@ fn regression_a_draft_fed_back_unchanged_reports_nothing_missing() {
 
 #[test]
 fn privacy_manifest_missing_an_api_category_the_binary_imports() {
-    let Some(out) = samples() else { return };
+    let Some(out) = ios_samples() else { return };
     let ipa = out.join("Demo.ipa");
     let fixture = path(NO_DISK_SPACE);
     let declared = plist_apis(&fixture);
@@ -331,7 +311,7 @@ fn broken_declarations_exit_2_naming_the_file_and_where() {
 
 #[test]
 fn required_reason_uses_are_imported_and_cover_every_gap() {
-    let Some(out) = samples() else { return };
+    let Some(out) = ios_samples() else { return };
     let inv = scan_json(&out.join("Demo.ipa"));
     let uses = inv["required_reason_uses"].as_array().expect("uses");
     let mut used = BTreeSet::new();

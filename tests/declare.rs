@@ -386,24 +386,9 @@ fn androidx_reads_are_not_sharing() {
     }
 }
 
-/// `target/ios-samples/Demo.ipa`, built by `scripts/build-ios-samples.sh` when missing (as
-/// `tests/scan_ios.rs` does). `None` only when `APPAUDIT_SKIP_CORPUS=1`.
+/// `target/ios-samples/Demo.ipa`; `None` only when `APPAUDIT_SKIP_CORPUS=1`.
 fn demo_ipa() -> Option<PathBuf> {
-    corpus()?;
-    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = BUILD
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let out = repo().join("target/ios-samples");
-    if !out.join("Demo.ipa").is_file() || !out.join("Payload/Demo.app/Demo").is_file() {
-        let status = Command::new("bash")
-            .arg(repo().join("scripts/build-ios-samples.sh"))
-            .arg(&out)
-            .status()
-            .expect("run scripts/build-ios-samples.sh");
-        assert!(status.success(), "scripts/build-ios-samples.sh failed");
-    }
-    Some(out.join("Demo.ipa"))
+    Some(ios_samples()?.join("Demo.ipa"))
 }
 
 fn plistlib(path: &Path) -> Value {

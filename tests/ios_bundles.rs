@@ -121,16 +121,7 @@ fn nuke_xcframework_slices_and_framework_identity_match_plistlib() {
 /// `target/ios-samples/Payload/Demo.app` (built by `scripts/build-ios-samples.sh` when
 /// missing), copied into a fresh directory the test may change.
 fn demo_app_copy() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
-    corpus()?;
-    let out = repo().join("target/ios-samples");
-    if !out.join("Payload/Demo.app/Demo").is_file() {
-        let status = std::process::Command::new("bash")
-            .arg(repo().join("scripts/build-ios-samples.sh"))
-            .arg(&out)
-            .status()
-            .expect("run scripts/build-ios-samples.sh");
-        assert!(status.success(), "scripts/build-ios-samples.sh failed");
-    }
+    let out = ios_samples()?;
     let tmp = tempfile::tempdir().expect("tmp");
     tool(
         "cp",

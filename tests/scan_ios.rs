@@ -11,33 +11,8 @@ use std::process::Command;
 use common::*;
 use serde_json::Value;
 
-/// `target/ios-samples`, built by `scripts/build-ios-samples.sh` when missing. Needs the corpus:
-/// `None` only when `APPAUDIT_SKIP_CORPUS=1` says the run has none.
-fn samples() -> Option<PathBuf> {
-    corpus()?;
-    // Tests run on several threads: one builds, the others wait for it rather
-    // than writing into the same directory at once (a race CI caught).
-    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = BUILD
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let out = repo().join("target/ios-samples");
-    if !out.join("Demo.ipa").is_file() || !out.join("Payload/Demo.app/Demo").is_file() {
-        let status = Command::new("bash")
-            .arg(repo().join("scripts/build-ios-samples.sh"))
-            .arg(&out)
-            .status()
-            .expect("run scripts/build-ios-samples.sh");
-        assert!(
-            status.success(),
-            "scripts/build-ios-samples.sh failed (needs clang, lld, python3)"
-        );
-    }
-    Some(out)
-}
-
 fn demo_ipa() -> Option<PathBuf> {
-    Some(samples()?.join("Demo.ipa"))
+    Some(ios_samples()?.join("Demo.ipa"))
 }
 
 fn python(script: &str, args: &[&str]) -> Value {
@@ -285,7 +260,7 @@ fn demo_ipa_binaries_match_zipfile_and_llvm_objdump() {
         macho,
         "Mach-O entries by magic (python zipfile)"
     );
-    let app_dir = samples().unwrap().join("Payload");
+    let app_dir = ios_samples().unwrap().join("Payload");
     for lib in inv["native_libs"].as_array().unwrap() {
         let path = lib["path"].as_str().unwrap();
         let on_disk = app_dir.join(path.strip_prefix("Payload/").unwrap());
@@ -334,7 +309,7 @@ fn demo_ipa_binaries_match_zipfile_and_llvm_objdump() {
 fn demo_ipa_sdks_with_evidence_from_llvm_nm() {
     let Some(ipa) = demo_ipa() else { return };
     let inv = scan_json(&ipa);
-    let app_dir = samples().unwrap().join("Payload/Demo.app");
+    let app_dir = ios_samples().unwrap().join("Payload/Demo.app");
     for (id, framework) in [
         ("alipay", "Payload/Demo.app/Frameworks/AlipaySDK.framework"),
         (
@@ -386,7 +361,7 @@ fn demo_ipa_sdks_with_evidence_from_llvm_nm() {
 fn demo_ipa_data_access_is_backed_by_imports() {
     let Some(ipa) = demo_ipa() else { return };
     let inv = scan_json(&ipa);
-    let payload = samples().unwrap().join("Payload");
+    let payload = ios_samples().unwrap().join("Payload");
     let mut undefined: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut checked = 0;
     for access in inv["data_access"].as_array().unwrap() {
@@ -467,7 +442,7 @@ fn demo_ipa_privacy_manifests_and_required_reason_gaps() {
         .collect();
     let gaps = inv["required_reason_gaps"].as_array().expect("gaps");
     assert!(!gaps.is_empty());
-    let payload = samples().unwrap().join("Payload");
+    let payload = ios_samples().unwrap().join("Payload");
     let warns = warnings(&inv);
     for gap in gaps {
         let category = gap["category"].as_str().unwrap();
@@ -547,7 +522,7 @@ fn check_manifests(inv: &Value, expected: &Value) {
 
 #[test]
 fn unzipped_app_gives_the_ipa_inventory() {
-    let Some(out) = samples() else { return };
+    let Some(out) = ios_samples() else { return };
     let from_ipa = scan_json(&out.join("Demo.ipa"));
     let app = out.join("Payload/Demo.app");
     let from_dir = scan_json(&app);
@@ -679,7 +654,7 @@ fn corpus_xcframeworks_with_privacy_manifests() {
 
 #[test]
 fn scanning_a_folder_finds_ipas_bundles_and_static_libraries() {
-    let Some(out) = samples() else { return };
+    let Some(out) = ios_samples() else { return };
     let Some(corpus) = corpus() else { return };
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(out.join("Demo.ipa"), dir.path().join("Demo.ipa")).unwrap();
@@ -731,7 +706,7 @@ print("{}")
 
 #[test]
 fn malformed_entries_are_warnings_naming_the_entry() {
-    let Some(out) = samples() else { return };
+    let Some(out) = ios_samples() else { return };
     let app = out.join("Payload/Demo.app");
     let dir = tempfile::tempdir().unwrap();
     let main = std::fs::read(app.join("Demo")).unwrap();
@@ -814,7 +789,7 @@ fn cryptid_offset(bytes: &[u8]) -> usize {
 
 #[test]
 fn encrypted_binaries_get_the_fairplay_warning_and_are_still_audited() {
-    let Some(out) = samples() else { return };
+    let Some(out) = ios_samples() else { return };
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new("cp")
         .arg("-r")

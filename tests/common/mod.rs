@@ -131,3 +131,29 @@ pub fn field_list(value: &serde_json::Value, key: &str) -> Vec<String> {
 pub fn sdk_ids(inventory: &serde_json::Value) -> Vec<String> {
     field_list(&inventory["sdks"], "id")
 }
+
+/// `target/ios-samples` (the Demo app and IPA of the iOS tests), built by
+/// `scripts/build-ios-samples.sh` when missing. Needs the corpus: `None` only when
+/// `APPAUDIT_SKIP_CORPUS=1` says the run has none.
+pub fn ios_samples() -> Option<PathBuf> {
+    corpus()?;
+    // Tests run on several threads: one builds, the others wait for it rather
+    // than writing into the same directory at once (a race CI caught).
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = BUILD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let out = repo().join("target/ios-samples");
+    if !out.join("Demo.ipa").is_file() || !out.join("Payload/Demo.app/Demo").is_file() {
+        let status = Command::new("bash")
+            .arg(repo().join("scripts/build-ios-samples.sh"))
+            .arg(&out)
+            .status()
+            .expect("run scripts/build-ios-samples.sh");
+        assert!(
+            status.success(),
+            "scripts/build-ios-samples.sh failed (needs clang, lld, python3)"
+        );
+    }
+    Some(out)
+}
